@@ -1,0 +1,142 @@
+"""The site model: ranks, changes, counts, averages and history, computed once in pandas. Pure; no I/O.
+
+Everything a page shows is derived here, before any page is rendered, so templates only look values up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .scheme import Scheme
+
+SCOPES = {"national": [], "level": ["level"], "type": ["type"], "province": ["province"]}
+
+
+@dataclass(frozen=True)
+class Model:
+    years: tuple[int, ...]
+    units: pd.DataFrame  # index id: name, level, type, province, regency, former_ids, former_names, province_name
+    results: pd.DataFrame  # one row per (year, unit_id), see rank_results
+    grade_counts: pd.DataFrame  # year, level, type, grade, count
+    group_totals: pd.DataFrame  # year, level, type, evaluated, listed
+    averages: pd.DataFrame  # year, group, key, field, mean, previous, delta
+    provinces: pd.DataFrame  # year, province, name, units, mean, rank, previous_rank, movement
+
+    @property
+    def latest_year(self) -> int:
+        return self.years[-1]
+
+    def year_results(self, year: int) -> pd.DataFrame:
+        return self.results[self.results["year"] == year]
+
+
+def rank_results(results: pd.DataFrame, units: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    """Results joined with their unit, ranked per year in every scope, with change against the previous year.
+
+    Ranks use standard competition ranking (ties share a rank: 1, 2, 2, 4) on the index rounded to the
+    published precision, so two units shown as 3.80 are tied even if the files hold more decimals.
+    "Previous year" is the previous year present in the data, not year - 1.
+    """
+    frame = results.drop(columns=["path", "line"], errors="ignore").copy()
+    frame = frame[frame["unit_id"] != ""]
+    frame = frame.join(units[["level", "type", "province"]], on="unit_id")
+    frame["evaluated"] = frame["index"].notna()
+    frame["score"] = scheme.round(frame["index"])
+    for scope, keys in SCOPES.items():
+        ranked = frame[frame["evaluated"] & (frame[keys[0]] != "" if keys else True)]
+        grouped = ranked.groupby(["year", *keys], sort=False)["score"]
+        frame[f"rank_{scope}"] = grouped.rank(method="min", ascending=False).astype("Int64")
+        frame[f"count_{scope}"] = grouped.transform("size").astype("Int64")
+    order = {band.letter: position for position, band in enumerate(scheme.grades)}
+    computed = scheme.grade_letters(frame["index"])
+    frame["grade"] = computed.fillna("").astype(object)
+    frame["grade_order"] = frame["grade"].map(order).astype("Int64")
+
+    years = sorted(frame["year"].unique())
+    previous_year = dict(zip(years[1:], years[:-1], strict=False))
+    frame["previous_year"] = frame["year"].map(previous_year).astype("Int64")
+    carried = ["index", "grade", "grade_order", *(f"rank_{s}" for s in SCOPES)]
+    before = frame[frame["evaluated"]][["year", "unit_id", *carried]].rename(
+        columns={c: f"prev_{c}" for c in carried} | {"year": "previous_year"}
+    )
+    frame = frame.merge(before, on=["previous_year", "unit_id"], how="left")
+    frame["delta"] = frame["index"] - frame["prev_index"]
+    for scope in SCOPES:
+        frame[f"move_{scope}"] = (frame[f"prev_rank_{scope}"] - frame[f"rank_{scope}"]).astype("Int64")
+    frame["grade_change"] = (frame["prev_grade_order"] - frame["grade_order"]).astype("Int64")
+    frame["is_new"] = frame["evaluated"] & frame["prev_index"].isna() & frame["previous_year"].notna()
+    frame = frame.drop(columns=["grade_order", "prev_grade_order"])
+    return frame.sort_values(["year", "rank_national", "unit_id"], na_position="last").reset_index(drop=True)
+
+
+def count_grades(ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Units per grade per year, level and type, and how many were listed and evaluated in each group."""
+    evaluated = ranked[ranked["evaluated"]]
+    counts = (evaluated.groupby(["year", "level", "type", "grade"], sort=True).size()
+              .rename("count").reset_index())
+    totals = ranked.groupby(["year", "level", "type"], sort=True).agg(
+        listed=("unit_id", "size"), evaluated=("evaluated", "sum")
+    ).reset_index()
+    return counts, totals
+
+
+def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    """Mean index and aspects per year: nationally (group 'all'), per level, per type and per province."""
+    fields = ["index", *scheme.aspect_keys]
+    evaluated = ranked[ranked["evaluated"]]
+    parts = []
+    for group in ("all", "level", "type", "province"):
+        if group == "all":
+            means = evaluated.groupby("year")[fields].mean().reset_index()
+            means["key"] = ""
+        else:
+            subset = evaluated[evaluated[group] != ""]
+            means = subset.groupby(["year", group])[fields].mean().reset_index().rename(columns={group: "key"})
+        means["group"] = group
+        parts.append(means.melt(id_vars=["year", "group", "key"], value_vars=fields, var_name="field",
+                                value_name="mean"))
+    frame = pd.concat(parts, ignore_index=True)
+    years = sorted(frame["year"].unique())
+    previous_year = dict(zip(years[1:], years[:-1], strict=False))
+    frame["previous_year"] = frame["year"].map(previous_year)
+    before = frame[["year", "group", "key", "field", "mean"]].rename(
+        columns={"year": "previous_year", "mean": "previous"})
+    frame = frame.merge(before, on=["previous_year", "group", "key", "field"], how="left")
+    frame["delta"] = frame["mean"] - frame["previous"]
+    return frame.drop(columns=["previous_year"]).sort_values(["year", "group", "key", "field"]).reset_index(drop=True)
+
+
+def rank_provinces(ranked: pd.DataFrame, provinces: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+    """Provinces ranked per year by the mean index of all their evaluated units."""
+    evaluated = ranked[ranked["evaluated"] & (ranked["province"] != "")]
+    frame = evaluated.groupby(["year", "province"]).agg(units=("unit_id", "size"), mean=("index", "mean"))
+    frame = frame.reset_index()
+    frame["rank"] = frame.groupby("year")["mean"].transform(
+        lambda s: scheme.round(s).rank(method="min", ascending=False)).astype("Int64")
+    names = provinces.set_index("code")["name"]
+    frame["name"] = frame["province"].map(names).fillna(frame["province"])
+    years = sorted(frame["year"].unique())
+    previous_year = dict(zip(years[1:], years[:-1], strict=False))
+    frame["previous_year"] = frame["year"].map(previous_year)
+    before = frame[["year", "province", "rank"]].rename(columns={"year": "previous_year", "rank": "previous_rank"})
+    frame = frame.merge(before, on=["previous_year", "province"], how="left")
+    frame["movement"] = (frame["previous_rank"] - frame["rank"]).astype("Int64")
+    return frame.drop(columns=["previous_year"]).sort_values(["year", "rank", "province"]).reset_index(drop=True)
+
+
+def build_model(results: pd.DataFrame, units: pd.DataFrame, provinces: pd.DataFrame, scheme: Scheme) -> Model:
+    ranked = rank_results(results, units, scheme)
+    counts, totals = count_grades(ranked)
+    unit_table = units.copy()
+    unit_table["province_name"] = unit_table["province"].map(provinces.set_index("code")["name"]).fillna("")
+    return Model(
+        years=tuple(int(y) for y in sorted(ranked["year"].unique())),
+        units=unit_table,
+        results=ranked,
+        grade_counts=counts,
+        group_totals=totals,
+        averages=average_scores(ranked, scheme),
+        provinces=rank_provinces(ranked, provinces, scheme),
+    )

@@ -1,0 +1,43 @@
+"""Read and check everything a site is built from, collecting every problem before stopping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .config import Config, load_config
+from .content import Page, load_content
+from .errors import Problem, ProblemList
+from .load import load_provinces, load_registry, result_files
+from .validate import check_registry, check_results
+
+
+@dataclass(frozen=True)
+class Inputs:
+    config: Config
+    units: pd.DataFrame
+    results: pd.DataFrame
+    provinces: pd.DataFrame
+    pages: tuple[Page, ...]
+    warnings: tuple[Problem, ...]
+
+
+def read_inputs(root: Path, strict: bool = False) -> Inputs:
+    """Config, registry, results and narrative, checked. Raises RaporError with every problem found."""
+    config = load_config(root, strict=strict)
+    problems = ProblemList()
+    problems.extend(config.warnings)
+    provinces = load_provinces(config, problems)
+    table = load_registry(config, problems)
+    units = check_registry(config, table, provinces, problems) if table is not None else None
+    files = result_files(config, problems)
+    if units is None:
+        problems.raise_if_errors()
+        raise AssertionError("a registry that failed to load always reports an error")
+    results = check_results(config, files, units, problems, strict)
+    years = {int(y) for y in results["year"].unique()}
+    pages = load_content(config, set(units.index), years, problems)
+    problems.raise_if_errors()
+    return Inputs(config, units, results, provinces, pages, tuple(problems.warnings))

@@ -1,0 +1,164 @@
+"""The evaluation scheme: scale, weighted aspects (per year), grade bands. Pure; no I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Aspect:
+    key: str
+    label_id: str
+    label_en: str
+    weight: float
+
+    def label(self, lang: str) -> str:
+        return self.label_id if lang == "id" else self.label_en
+
+
+@dataclass(frozen=True)
+class GradeBand:
+    letter: str
+    min: float
+    max: float
+    predikat_id: str
+    predikat_en: str
+    color: str
+    zone: str
+
+    def predikat(self, lang: str) -> str:
+        return self.predikat_id if lang == "id" else self.predikat_en
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A level or unit type: a key used in the registry and its labels."""
+
+    key: str
+    label_id: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_id if lang == "id" else self.label_en
+
+
+@dataclass(frozen=True)
+class Scheme:
+    scale_min: float
+    scale_max: float
+    precision: int
+    tolerance: float
+    index_label: dict[str, str]
+    aspects: tuple[Aspect, ...]
+    grades: tuple[GradeBand, ...]
+    weights_by_year: tuple[tuple[int, tuple[tuple[str, float], ...]], ...]
+
+    @property
+    def aspect_keys(self) -> tuple[str, ...]:
+        return tuple(a.key for a in self.aspects)
+
+    def weights_for(self, year: int) -> dict[str, float]:
+        """Weights in force in `year`: the latest override at or before it, else the aspects' own."""
+        chosen = {a.key: a.weight for a in self.aspects}
+        for override_year, weights in self.weights_by_year:
+            if override_year <= year:
+                chosen = dict(weights)
+        return chosen
+
+    def round(self, values: pd.Series) -> pd.Series:
+        """Round half away from zero at the published precision (Python's round() is half-even)."""
+        factor = 10.0**self.precision
+        return np.sign(values) * np.floor(np.abs(values) * factor + 0.5 + 1e-9) / factor
+
+    def grade_letters(self, index: pd.Series) -> pd.Series:
+        """The band letter of each index (rounded to the published precision); NaN stays missing."""
+        rounded = self.round(index)
+        letters = pd.Series(pd.NA, index=index.index, dtype="string")
+        half_step = 0.5 * 10.0**-self.precision
+        for band in reversed(self.grades):
+            hit = (rounded >= band.min - half_step) & (rounded <= band.max + half_step)
+            letters = letters.mask(hit & letters.isna(), band.letter)
+        return letters
+
+    def band(self, letter: str) -> GradeBand | None:
+        for band in self.grades:
+            if band.letter == letter:
+                return band
+        return None
+
+    def grade_for(self, index: float) -> GradeBand | None:
+        letter = self.grade_letters(pd.Series([index], dtype="float64")).iloc[0]
+        return None if pd.isna(letter) else self.band(str(letter))
+
+
+def check_scheme(scheme: Scheme) -> Iterator[tuple[str, str, str, str]]:
+    """Problems in a scheme as (config key, more precise key, message, hint)."""
+    step = 10.0**-scheme.precision
+    if scheme.scale_max <= scheme.scale_min:
+        yield ("scheme.scale_max", "scheme.scale_max",
+               f"scale_max {scheme.scale_max:g} is not above scale_min {scheme.scale_min:g}",
+               "e.g. scale_min = 0 and scale_max = 5")
+    keys = [a.key for a in scheme.aspects]
+    for i, key in enumerate(keys):
+        if key in keys[:i]:
+            yield ("scheme.aspects", f"scheme.aspects[{i}].key", f"aspect '{key}' is declared twice",
+                   "give each aspect its own key")
+    if scheme.aspects:
+        total = sum(a.weight for a in scheme.aspects)
+        if abs(total - 100) > 1e-6:
+            yield ("scheme.aspects", "scheme.aspects[0].weight",
+                   f"aspect weights sum to {total:g}, not 100", "adjust the weights so they add up to 100")
+    for year, weights in scheme.weights_by_year:
+        key = f"scheme.weights.{year}"
+        given = [k for k, _ in weights]
+        for name in given:
+            if name not in keys:
+                yield (key, f"{key}.{name}", f"[{key}] names unknown aspect '{name}'",
+                       "aspects: " + ", ".join(keys))
+        missing = [k for k in keys if k not in given]
+        if missing:
+            yield (key, key, f"[{key}] gives no weight for " + ", ".join(missing),
+                   "give every aspect a weight for that year")
+        total = sum(w for _, w in weights)
+        if abs(total - 100) > 1e-6:
+            yield (key, key, f"weights for {year} sum to {total:g}, not 100",
+                   "adjust the weights so they add up to 100")
+    if not scheme.grades:
+        yield ("scheme.grades", "scheme.grades", "the scheme has no grade bands", "add [[scheme.grades]] blocks")
+        return
+    letters = [g.letter for g in scheme.grades]
+    for i, letter in enumerate(letters):
+        if letter in letters[:i]:
+            yield ("scheme.grades", f"scheme.grades[{i}].letter", f"grade '{letter}' is declared twice",
+                   "give each band its own letter")
+    order = sorted(range(len(scheme.grades)), key=lambda i: scheme.grades[i].min)
+    for i in order:
+        band = scheme.grades[i]
+        if band.min > band.max:
+            yield ("scheme.grades", f"scheme.grades[{i}].min",
+                   f"grade {band.letter}: min {band.min:g} is above max {band.max:g}", "swap min and max")
+    lowest = scheme.grades[order[0]]
+    if lowest.min > scheme.scale_min + 1e-9:
+        yield ("scheme.grades", f"scheme.grades[{order[0]}].min",
+               f"no grade covers {scheme.scale_min:g} to {lowest.min:g}",
+               f"let grade {lowest.letter} start at {scheme.scale_min:g}")
+    highest = scheme.grades[order[-1]]
+    if highest.max < scheme.scale_max - 1e-9:
+        yield ("scheme.grades", f"scheme.grades[{order[-1]}].max",
+               f"no grade covers {highest.max:g} to {scheme.scale_max:g}",
+               f"let grade {highest.letter} end at {scheme.scale_max:g}")
+    for below, above in zip(order, order[1:], strict=False):
+        low, high = scheme.grades[below], scheme.grades[above]
+        gap = high.min - low.max
+        if gap <= 1e-9:
+            yield ("scheme.grades", f"scheme.grades[{above}].min",
+                   f"grades {low.letter} ({low.min:g}–{low.max:g}) and {high.letter} ({high.min:g}–{high.max:g})"
+                   " overlap", f"start {high.letter} just above {low.max:g}")
+        elif gap > step + 1e-9:
+            yield ("scheme.grades", f"scheme.grades[{above}].min",
+                   f"gap between grade {low.letter} (up to {low.max:g}) and {high.letter} (from {high.min:g})",
+                   f"start {high.letter} at {low.max + step:.{scheme.precision}f}")
