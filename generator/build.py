@@ -1,10 +1,13 @@
-"""build(config): read → check → model → render → write, with a report of what happened."""
+"""build_site(project): read → check → model → plan → render → write, with a report of what happened."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
 from .errors import Problem
 from .model import build_model
 from .pipeline import read_inputs
@@ -19,9 +22,64 @@ class CheckReport:
     warnings: tuple[Problem, ...]
 
 
+@dataclass(frozen=True)
+class BuildReport:
+    output: Path
+    pages: int
+    files: int
+    changed: int
+    seconds: float
+    warnings: tuple[Problem, ...]
+
+    def summary(self) -> str:
+        return (f"built {self.pages} pages ({self.files} files, {self.changed} changed) into {self.output} "
+                f"in {self.seconds:.1f} s")
+
+
 def check_project(root: Path, strict: bool = False) -> CheckReport:
     """Everything a build reads, checked and modelled, without writing anything."""
     inputs = read_inputs(root, strict=strict)
     model = build_model(inputs.results, inputs.units, inputs.provinces, inputs.config.scheme)
     years = f"{model.years[0]}–{model.years[-1]}" if model.years else "none"
     return CheckReport(len(inputs.units), len(inputs.results), years, len(inputs.pages), inputs.warnings)
+
+
+def build_site(root: Path, output: Path | None = None, strict: bool = False, progress: bool = False) -> BuildReport:
+    """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
+    from .pages import plan_site
+    from .render import download_csv, make_renderer, robots, sitemap, static_files, theme_dirs
+    from .sitedata import build_site_data
+    from .write import check_output_folder, write_site
+
+    started = time.perf_counter()
+    inputs = read_inputs(root, strict=strict)
+    config = inputs.config
+    target = (output if output is not None else config.output).resolve()
+    check_output_folder(target, config.root)
+    model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
+    province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
+    data = build_site_data(model, config.scheme, province_names)
+    renderer = make_renderer(config, data, inputs.pages)
+    plans = list(plan_site(config, data, inputs.pages))
+    html_paths = [plan.path for plan in plans]
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        if progress:
+            import click
+
+            with click.progressbar(plans, label="rendering", file=click.get_text_stream("stderr")) as bar:
+                for plan in bar:
+                    yield renderer.render(plan)
+        else:
+            for plan in plans:
+                yield renderer.render(plan)
+        yield from static_files(theme_dirs(config))
+        for year in data.years:
+            yield urls.download(year), download_csv(config, data, year)
+        if config.site.base_url:
+            yield "sitemap.xml", sitemap(config, html_paths)
+        yield "robots.txt", robots(config)
+
+    report = write_site(files(), target)
+    return BuildReport(target, len(plans), report.files, report.changed, time.perf_counter() - started,
+                       inputs.warnings)

@@ -45,8 +45,9 @@ def not_found(lang: str) -> str:
     return f"{prefix(lang)}404.html"
 
 
-def download(lang: str, year: int) -> str:
-    return f"{prefix(lang)}{year}/rapor-{year}.csv"
+def download(year: int) -> str:
+    """Downloads are the same in every language, so they live once, beside the default language's pages."""
+    return f"{year}/rapor-{year}.csv"
 
 
 def relative(from_page: str, to_path: str) -> str:

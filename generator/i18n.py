@@ -1,0 +1,89 @@
+"""Interface strings per language and locale-aware number formatting.
+
+Messages live in the theme's `i18n/<lang>.toml` (a site theme may override single keys). Numbers use
+the locale's symbols from Babel (`3,68` in Indonesian, `3.68` in English); the symbols are looked up
+once per language and applied with Python's own formatting, because calling Babel for every number on
+twenty thousand pages would dominate the build.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+from .errors import RaporError
+
+MINUS = "\u2212"
+
+
+@dataclass(frozen=True)
+class Locale:
+    lang: str
+    messages: dict[str, str]
+    decimal: str
+    group: str
+    minus: str
+
+    def t(self, key: str, **values: object) -> str:
+        """The message `key` in this language, with `{name}` placeholders filled in."""
+        try:
+            text = self.messages[key]
+        except KeyError:
+            raise KeyError(f"no message '{key}' for language '{self.lang}'") from None
+        return text.format(**values) if values else text
+
+    def number(self, value: float | int | None, decimals: int = 2) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        text = f"{abs(value):,.{decimals}f}"
+        text = text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
+        return (self.minus if value < 0 and text.strip("0" + self.decimal + self.group) else "") + text
+
+    def signed(self, value: float | int | None, decimals: int = 2) -> str:
+        """A change with its sign: +0,12 / −0,05 / ±0,00."""
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return "–"
+        text = self.number(abs(value), decimals)
+        if text.strip("0" + self.decimal + self.group) == "":
+            return "±" + text
+        return ("+" if value > 0 else self.minus) + text
+
+    def integer(self, value: int | None) -> str:
+        return "–" if value is None else self.number(value, 0)
+
+
+def _read_messages(path: Path) -> dict[str, str]:
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise RaporError.single(str(path), 1, 1, f"message file is not valid TOML: {exc}",
+                                "check quotes and '=' in the theme's i18n file") from None
+    flat: dict[str, str] = {}
+
+    def walk(prefix: str, node: dict[str, object]) -> None:
+        for key, value in node.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict):
+                walk(name + ".", value)
+            else:
+                flat[name] = str(value)
+
+    walk("", raw)
+    return flat
+
+
+def load_locale(lang: str, theme_dirs: list[Path]) -> Locale:
+    """Messages for `lang` from every theme folder, the site theme's keys winning over the default's."""
+    messages: dict[str, str] = {}
+    for folder in reversed(theme_dirs):
+        path = folder / "i18n" / f"{lang}.toml"
+        if path.is_file():
+            messages.update(_read_messages(path))
+    babel_locale = {"id": "id_ID", "en": "en_US"}.get(lang, lang)
+    minus = get_minus_sign_symbol(babel_locale)
+    return Locale(lang, messages, get_decimal_symbol(babel_locale), get_group_symbol(babel_locale),
+                  MINUS if minus == "-" else minus)

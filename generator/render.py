@@ -1,0 +1,172 @@
+"""Page plans → (path, bytes): the Jinja2 environment, the theme chain, and the site's other files.
+
+Templates are compiled once; each page renders from a small dict. The site theme overrides the default
+theme template by template (ChoiceLoader) and file by file for static assets and messages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+
+import jinja2
+import pandas as pd
+
+from . import urls
+from .config import Config
+from .content import Page
+from .errors import RaporError
+from .i18n import Locale, load_locale
+from .pages import PagePlan
+from .sitedata import SiteData
+
+DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def theme_dirs(config: Config) -> list[Path]:
+    """The theme chain, most specific first: the site's theme, then the default theme."""
+    chain = []
+    chosen = config.root / "themes" / config.site.theme
+    if config.site.theme != "default" and not chosen.is_dir():
+        raise RaporError.single("rapor.toml", 1, 1, f"theme folder themes/{config.site.theme} does not exist",
+                                "create it, or set site.theme = \"default\"")
+    if chosen.is_dir():
+        chain.append(chosen)
+    project_default = config.root / "themes" / "default"
+    for folder in (project_default, DEFAULT_THEME):
+        if folder.is_dir() and folder.resolve() not in [c.resolve() for c in chain]:
+            chain.append(folder)
+    return chain
+
+
+@jinja2.pass_context
+def _url(context: Any, path: str) -> str:
+    """A link to a root-relative output path, from the page being rendered."""
+    return str(context["root"]) + path
+
+
+def make_environment(themes: list[Path]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder / "templates")) for folder in themes])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["url"] = _url
+    env.globals["urls"] = urls
+    return env
+
+
+@dataclass(frozen=True)
+class Renderer:
+    config: Config
+    env: jinja2.Environment
+    locales: dict[str, Locale]
+    common: dict[str, dict[str, Any]]  # lang -> values every page shows
+
+    def render(self, plan: PagePlan) -> tuple[str, bytes]:
+        lang = plan.lang
+        neutral = plan.path[len(urls.prefix(lang)):]
+        root = "../" * plan.path.count("/")
+        alternates = [
+            {"lang": other, "name": LANGUAGE_NAMES.get(other, other), "path": urls.prefix(other) + neutral}
+            for other in self.config.site.languages
+        ]
+        context = self.common[lang] | plan.context | {"here": plan.path, "root": root, "alternates": alternates,
+                                                      "neutral_path": neutral}
+        html = self.env.get_template(plan.template).render(context)
+        return plan.path, html.encode("utf-8")
+
+
+def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Renderer:
+    themes = theme_dirs(config)
+    env = make_environment(themes)
+    locales = {lang: load_locale(lang, themes) for lang in config.site.languages}
+    scheme = config.scheme
+    common = {}
+    for lang, locale in locales.items():
+        content_pages = sorted((p for p in pages if p.kind == "page" and p.lang == config.site.languages[0]),
+                               key=lambda p: (p.order, p.key))
+        titles = {p.key: p.title for p in pages if p.kind == "page" and p.lang == lang}
+        common[lang] = {
+            "lang": lang,
+            "t": locale.t,
+            "fmt": locale,
+            "site_title": config.site.title[lang],
+            "site_description": config.site.description[lang],
+            "notice": config.site.notice[lang],
+            "program": config.program.name[lang],
+            "publisher": config.program.publisher,
+            "years": list(reversed(data.years)),
+            "latest_year": data.years[-1],
+            "nav_pages": [{"slug": p.key, "title": titles.get(p.key, p.title)} for p in content_pages],
+            "grades": [{"letter": g.letter, "predikat": g.predikat(lang), "color": g.color, "zone": g.zone,
+                        "min": g.min, "max": g.max} for g in scheme.grades],
+            "grade": {g.letter: {"predikat": g.predikat(lang), "color": g.color, "zone": g.zone}
+                      for g in scheme.grades},
+            "aspects": [{"key": a.key, "label": a.label(lang)} for a in scheme.aspects],
+            "aspect_label": {a.key: a.label(lang) for a in scheme.aspects},
+            "index_label": scheme.index_label[lang],
+            "precision": scheme.precision,
+            "scale_max": scheme.scale_max,
+            "levels": [{"key": c.key, "label": c.label(lang)} for c in config.levels],
+            "level_label": {c.key: c.label(lang) for c in config.levels},
+            "type_label": {c.key: c.label(lang) for c in config.unit_types},
+            "province_name": data.province_names,
+            "scope_label": {"level": locale.t("scope.level"), "type": locale.t("scope.type"),
+                            "province": locale.t("scope.province")},
+        }
+    return Renderer(config, env, locales, common)
+
+
+def static_files(themes: list[Path]) -> Iterator[tuple[str, bytes]]:
+    """The themes' static files under static/, the site theme's copy winning over the default's."""
+    chosen: dict[str, Path] = {}
+    for folder in reversed(themes):
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    chosen[path.relative_to(static).as_posix()] = path
+    for relative, path in sorted(chosen.items()):
+        yield f"static/{relative}", path.read_bytes()
+
+
+def sitemap(config: Config, html_paths: list[str]) -> bytes:
+    base = config.site.base_url.rstrip("/") + "/"
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(html_paths):
+        if path.endswith("404.html"):
+            continue
+        location = path[: -len("index.html")] if path.endswith("index.html") else path
+        lines.append(f"  <url><loc>{xml_escape(base + location)}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(config: Config) -> bytes:
+    text = "User-agent: *\nAllow: /\n"
+    if config.site.base_url:
+        text += f"Sitemap: {config.site.base_url.rstrip('/')}/sitemap.xml\n"
+    return text.encode("utf-8")
+
+
+def download_csv(config: Config, data: SiteData, year: int) -> bytes:
+    """The year's results as a CSV anyone can open in a spreadsheet."""
+    aspects = list(config.scheme.aspect_keys)
+    columns = ["rank_national", "unit_id", "name", "level", "type", "province", "index", "grade", *aspects,
+               "rank_level", "rank_type", "rank_province", "delta", "move_national", "is_new"]
+    frame = pd.DataFrame([{c: row[c] for c in columns} for row in data.rows_by_year[year]], columns=columns)
+    frame.insert(0, "year", year)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, lineterminator="\n", float_format=f"%.{config.scheme.precision}f")
+    return buffer.getvalue().encode("utf-8")

@@ -1,0 +1,84 @@
+"""The model reshaped once into plain Python lookups that page contexts are assembled from. Pure.
+
+DataFrames are converted to records a single time here; page planning then only indexes dicts, so
+the work per page stays constant however many units the site has.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .model import Model
+from .scheme import Scheme
+
+Row = dict[str, Any]
+
+
+def records(frame: pd.DataFrame) -> list[Row]:
+    """DataFrame rows as dicts with None (not NaN or pd.NA) for missing values."""
+    clean = frame.astype(object).where(frame.notna(), None)
+    return clean.to_dict("records")  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class SiteData:
+    years: tuple[int, ...]
+    units: dict[str, Row]  # id -> name, level, type, province, province_name, regency, former_*
+    rows_by_year: dict[int, list[Row]]  # national ranking order, evaluated first
+    history: dict[str, list[Row]]  # unit id -> its rows, oldest year first
+    averages: dict[tuple[int, str, str, str], Row]  # (year, group, key, field) -> mean, previous, delta
+    grade_counts: dict[tuple[int, str, str], dict[str, int]]  # (year, level, type) -> grade -> count
+    group_totals: dict[int, list[Row]]  # year -> level, type, listed, evaluated
+    provinces: dict[int, list[Row]]  # year -> provinces in rank order
+    province_names: dict[str, str]
+
+    def average(self, year: int, group: str, key: str, field: str) -> Row | None:
+        return self.averages.get((year, group, key, field))
+
+    def latest_row(self, unit_id: str) -> Row | None:
+        """The unit's most recent evaluated year, or its most recent row if it was never scored."""
+        rows = self.history.get(unit_id, [])
+        scored = [r for r in rows if r["evaluated"]]
+        return (scored or rows or [None])[-1]
+
+
+def build_site_data(model: Model, scheme: Scheme, province_names: dict[str, str]) -> SiteData:
+    units = model.units.copy()
+    units["id"] = units.index
+    unit_rows = {row["id"]: row for row in records(units)}
+    result_rows = records(model.results)
+    names = model.units["name"]
+    by_year: dict[int, list[Row]] = defaultdict(list)
+    history: dict[str, list[Row]] = defaultdict(list)
+    for row in result_rows:
+        row["name"] = names.get(row["unit_id"], row["unit_id"])
+        row["aspects"] = [row[key] for key in scheme.aspect_keys]
+        by_year[int(row["year"])].append(row)
+        history[row["unit_id"]].append(row)
+    for rows in history.values():
+        rows.sort(key=lambda r: r["year"])
+    averages = {(int(r["year"]), r["group"], r["key"], r["field"]): r for r in records(model.averages)}
+    counts: dict[tuple[int, str, str], dict[str, int]] = defaultdict(dict)
+    for r in records(model.grade_counts):
+        counts[(int(r["year"]), r["level"], r["type"])][r["grade"]] = int(r["count"])
+    totals: dict[int, list[Row]] = defaultdict(list)
+    for r in records(model.group_totals):
+        totals[int(r["year"])].append(r)
+    provinces: dict[int, list[Row]] = defaultdict(list)
+    for r in records(model.provinces):
+        provinces[int(r["year"])].append(r)
+    return SiteData(
+        years=model.years,
+        units=unit_rows,
+        rows_by_year=dict(by_year),
+        history=dict(history),
+        averages=averages,
+        grade_counts=dict(counts),
+        group_totals=dict(totals),
+        provinces=dict(provinces),
+        province_names=province_names,
+    )
