@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import urls
-from .errors import Problem
+from .errors import Problem, RaporError
 from .model import build_model
 from .pipeline import read_inputs
 
@@ -57,6 +57,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False, pro
     target = (output if output is not None else config.output).resolve()
     check_output_folder(target, config.root)
     model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
+    if not model.years:
+        raise RaporError.single(config.rel(config.data.results), 1, 1, "there are no results to publish",
+                                "add at least one year of results")
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
     data = build_site_data(model, config.scheme, province_names)
     renderer = make_renderer(config, data, inputs.pages)

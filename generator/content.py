@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,9 @@ class Page:
     toc: str
     headings: int
     source: str
+    body: str  # the Markdown, kept to convert it again for a language that lacks its own version
+    body_line: int
+    fallback_from: str = ""  # the language this text is written in, when shown on another language's page
 
 
 class _UnitLinks(Treeprocessor):
@@ -180,7 +183,7 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], problems: 
         page = _read_page(path, source, kind, key, lang, unit_ids, problems)
         if page is not None:
             pages.append(page)
-    return tuple(pages)
+    return add_fallbacks(tuple(pages), config.site.languages, unit_ids)
 
 
 def _read_page(path: Path, source: str, kind: str, key: str, lang: str, unit_ids: set[str],
@@ -194,7 +197,18 @@ def _read_page(path: Path, source: str, kind: str, key: str, lang: str, unit_ids
     template = str(meta.get("template", "page.html"))
     if template not in TEMPLATES:
         problems.error(source, 2, 1, f"unknown template '{template}'", "use one of: " + ", ".join(TEMPLATES))
-    links = _UnitLinkExtension((unit_ids, _output_path(kind, key, lang), lang))
+    title = meta.get("title")
+    if not isinstance(title, str) or not title.strip():
+        title = _first_heading(body) or (key if kind == "page" else "")
+    order = meta.get("order", 100)
+    page = Page(kind, key, lang, str(title), str(meta.get("description", "")), template,
+                order if isinstance(order, int) else 100, "", "", 0, source, body, body_line)
+    return convert(page, lang, unit_ids, problems)
+
+
+def convert(page: Page, lang: str, unit_ids: set[str], problems: ProblemList | None = None) -> Page:
+    """The page's Markdown as HTML for the page of `lang`, whose links it must be relative to."""
+    links = _UnitLinkExtension((unit_ids, _output_path(page.kind, page.key, lang), lang))
     converter = markdown.Markdown(
         extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists", links],
         extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3"},
@@ -202,19 +216,29 @@ def _read_page(path: Path, source: str, kind: str, key: str, lang: str, unit_ids
                                          else "back to note %d"}},
         output_format="html",
     )
-    html = converter.convert(body)
+    html = converter.convert(page.body)
     assert links.processor is not None
-    for unit_id in dict.fromkeys(links.processor.unknown):
-        line, column = _locate(body, f"unit:{unit_id}")
-        problems.error(source, body_line + line - 1, column, f"link to unknown unit '{unit_id}'",
-                       "use an id from data/units.csv, e.g. [name](unit:35.07-dpmptsp)")
-    title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
-        title = _first_heading(body) or (key if kind == "page" else "")
+    if problems is not None:
+        for unit_id in dict.fromkeys(links.processor.unknown):
+            line, column = _locate(page.body, f"unit:{unit_id}")
+            problems.error(page.source, page.body_line + line - 1, column, f"link to unknown unit '{unit_id}'",
+                           "use an id from data/units.csv, e.g. [name](unit:35.07-dpmptsp)")
     toc_tokens = getattr(converter, "toc_tokens", [])
-    return Page(kind, key, lang, str(title), str(meta.get("description", "")), template,
-                int(meta.get("order", 100)) if isinstance(meta.get("order", 100), int) else 100,
-                html, str(getattr(converter, "toc", "")), _count_headings(toc_tokens), source)
+    return replace(page, lang=lang, html=html, toc=str(getattr(converter, "toc", "")),
+                   headings=_count_headings(toc_tokens),
+                   fallback_from=page.lang if lang != page.lang else "")
+
+
+def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], unit_ids: set[str]) -> tuple[Page, ...]:
+    """For each language lacking a text, another language's text (the default's first) converted for it."""
+    by_key: dict[tuple[str, str], dict[str, Page]] = {}
+    for page in pages:
+        by_key.setdefault((page.kind, page.key), {})[page.lang] = page
+    extra = []
+    for versions in by_key.values():
+        source = next(versions[lang] for lang in languages if lang in versions)
+        extra.extend(convert(source, lang, unit_ids) for lang in languages if lang not in versions)
+    return pages + tuple(extra)
 
 
 def _count_headings(tokens: list[dict[str, Any]]) -> int:

@@ -29,18 +29,14 @@ class PagePlan:
 
 @dataclass(frozen=True)
 class Narratives:
-    """Narrative pages by (kind, key, lang), with the fallback to the default language."""
+    """Narrative pages by (kind, key, lang); content.py has already added fallbacks for missing languages."""
 
     pages: dict[tuple[str, str, str], Page]
-    default_lang: str
 
     def find(self, kind: str, key: str, lang: str) -> tuple[Page | None, bool]:
-        """The narrative for a page and whether it is a fallback in another language."""
+        """The narrative for a page and whether it is shown in another language than the page's."""
         page = self.pages.get((kind, key, lang))
-        if page is not None:
-            return page, False
-        fallback = self.pages.get((kind, key, self.default_lang))
-        return fallback, fallback is not None
+        return page, page is not None and bool(page.fallback_from)
 
 
 def _scope_rows(rows: list[Row]) -> dict[str, dict[str, list[Row]]]:
@@ -160,7 +156,7 @@ def plan_content_pages(narratives: Narratives, lang: str) -> Iterator[PagePlan]:
 
 def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterator[PagePlan]:
     """Every HTML page of the site, in every language."""
-    narratives = Narratives({(p.kind, p.key, p.lang): p for p in pages}, config.site.languages[0])
+    narratives = Narratives({(p.kind, p.key, p.lang): p for p in pages})
     for lang in config.site.languages:
         latest = data.years[-1]
         home, fallback = narratives.find("home", "", lang)

@@ -1,0 +1,157 @@
+"""The built site, read back as parsed HTML: the figures each page type shows, in both languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from conftest import TmpSite
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def text(node: Tag | None) -> str:
+    assert node is not None
+    return " ".join(node.get_text(" ").split())
+
+
+@pytest.fixture
+def built(tmp_site: TmpSite) -> Path:
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    return tmp_site.root / "output"
+
+
+def ranking_rows(page: Path) -> list[tuple[str, str, str]]:
+    """(rank, movement, unit name) per row of the page's ranking table."""
+    table = soup(page).select_one("table.ranking")
+    assert table is not None
+    rows = []
+    for tr in table.select("tbody tr"):
+        cells = tr.find_all("td")
+        rows.append((text(cells[0]), text(cells[1]), text(cells[2])))
+    return rows
+
+
+def test_every_page_kind_is_written(built: Path) -> None:
+    for path in ["index.html", "2022/index.html", "2023/index.html", "2023/ranking/index.html",
+                 "2023/ranking/level/kabupaten-kota/index.html", "2023/ranking/type/dpmptsp/index.html",
+                 "2023/ranking/province/35/index.html", "unit/35.07-dpmptsp/index.html", "province/35/index.html",
+                 "metodologi/index.html", "404.html", "robots.txt", "static/rapor.css", "2023/rapor-2023.csv",
+                 "en/index.html", "en/unit/35.07-dpmptsp/index.html", "en/metodologi/index.html", "en/404.html"]:
+        assert (built / path).is_file(), path
+
+
+def test_national_ranking_shares_ranks_for_ties_and_shows_movement(built: Path) -> None:
+    assert ranking_rows(built / "2023/ranking/index.html") == [
+        ("1", "＝ peringkat tetap", "DPMPTSP Kota Surabaya"),
+        ("2", "▲ 2 naik 2 peringkat", "DPMPTSP Kabupaten Malang"),
+        ("3", "baru", "Mal Pelayanan Publik Kota Tangerang Selatan"),
+        ("4", "▲ 1 naik 1 peringkat", "DPMPTSP Kota Tangerang Selatan"),
+        ("5", "▲ 2 naik 2 peringkat", "DPMPTSP Provinsi Aceh"),
+        ("5", "▼ 2 turun 2 peringkat", "Direktorat Jenderal Imigrasi"),
+        ("7", "▼ 5 turun 5 peringkat", "DPMPTSP Provinsi Jawa Timur"),
+        ("–", "–", "SAMSAT Provinsi Jawa Timur"),
+    ]
+
+
+def test_scoped_rankings_rank_within_their_group(built: Path) -> None:
+    assert ranking_rows(built / "2023/ranking/province/35/index.html") == [
+        ("1", "＝ peringkat tetap", "DPMPTSP Kota Surabaya"),
+        ("2", "▲ 1 naik 1 peringkat", "DPMPTSP Kabupaten Malang"),
+        ("3", "▼ 1 turun 1 peringkat", "DPMPTSP Provinsi Jawa Timur"),
+        ("–", "–", "SAMSAT Provinsi Jawa Timur"),
+    ]
+    assert [r[0] for r in ranking_rows(built / "2023/ranking/level/provinsi/index.html")] == ["1", "2", "–"]
+
+
+def test_year_page_counts_grades_and_averages(built: Path) -> None:
+    page = soup(built / "2023/index.html")
+    headlines = [text(li) for li in page.select("ul.headlines li")]
+    assert "1 dari 3 DPMPTSP (Kabupaten/Kota) meraih A — Pelayanan Prima" in headlines
+    assert "0 dari 2 DPMPTSP (Provinsi) meraih A — Pelayanan Prima" in headlines
+    figures = text(page.select_one("dl.figures"))
+    # (4.55 + 4.20 + 4.05 + 3.95 + 3.80 + 3.80 + 3.70) / 7 = 4.007; 2022 averaged 3.571
+    assert "Rata-rata nasional 4,01 +0,44" in figures
+    assert "Unit dinilai 7 dari 8 terdaftar" in figures
+    counts = page.select_one("table.counts")
+    row = next(tr for tr in counts.select("tbody tr") if "Kabupaten/Kota" in text(tr.th) and "DPMPTSP" in text(tr.th))
+    assert [text(td) for td in row.find_all("td")] == ["1", "1", "1", "0", "0", "0", "0", "0", "0", "3"]
+
+
+def test_english_mirror_uses_english_words_and_numbers(built: Path) -> None:
+    page = soup(built / "en/2023/index.html")
+    assert page.html is not None and page.html["lang"] == "en"
+    assert "National average 4.01 +0.44" in text(page.select_one("dl.figures"))
+    assert "1 of 3 DPMPTSP (Regencies and cities) got A — Excellent service" in [
+        text(li) for li in page.select("ul.headlines li")]
+    alternates = {link["hreflang"]: link["href"] for link in page.select("link[rel=alternate]")}
+    assert alternates == {"id": "../../2023/index.html", "en": "../../en/2023/index.html"}
+
+
+def test_unit_page_shows_ranks_history_and_earlier_names(built: Path) -> None:
+    page = soup(built / "unit/kl-imigrasi/index.html")
+    assert text(page.h1) == "Direktorat Jenderal Imigrasi"
+    assert "Nama sebelumnya: Ditjen Imigrasi Lama" in text(page.main)
+    figures = text(page.select_one("dl.figures"))
+    assert "Peringkat nasional 5 dari 7" in figures
+    history = [[text(c) for c in tr.find_all(["th", "td"])] for tr in page.select("#history ~ div tbody tr")]
+    assert [row[:5] for row in history] == [
+        ["2023", "B Baik", "3,80", "+0,30", "5"],
+        ["2022", "B- Baik (Dengan Catatan)", "3,50", "–", "3"],
+    ]
+
+
+def test_province_page_ranks_provinces(built: Path) -> None:
+    page = soup(built / "province/35/index.html")
+    # 2023 means: Jawa Timur (4.55 + 4.20 + 3.70) / 3 = 4.15; Banten 4.00; Aceh 3.80
+    assert "Peringkat provinsi 2023 1 dari 3" in text(page.select_one("dl.figures"))
+    assert "Rata-rata unit 2023 4,15" in text(page.select_one("dl.figures"))
+
+
+def test_home_shows_latest_headline_and_links_every_year(built: Path) -> None:
+    page = soup(built / "index.html")
+    links = {a["href"] for a in page.select("main a")}
+    assert {"2023/index.html", "2022/index.html"} <= links
+    assert "Unit dinilai 7" in text(page.select_one("dl.figures"))
+
+
+def test_links_are_relative_and_point_at_files(built: Path) -> None:
+    for page in built.rglob("*.html"):
+        for tag in soup(page).select("[href], [src]"):
+            value = str(tag.get("href") or tag.get("src"))
+            assert not value.startswith("/"), (page, value)
+            if not value.startswith(("http", "#", "mailto:")):
+                target = (page.parent / value.split("#")[0]).resolve()
+                assert target.is_file(), (page, value)
+
+
+def test_narrative_links_units_and_falls_back_with_a_note(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/2023/index.md", "---\ntitle: Tahun 2023\n---\n\nLihat [Malang](unit:35.07-dpmptsp).\n")
+    assert tmp_site.build().exit_code == 0
+    out = tmp_site.root / "output"
+    link = soup(out / "2023/index.html").select_one(".narrative a")
+    assert link is not None and link["href"] == "../unit/35.07-dpmptsp/index.html"
+    english = soup(out / "en/2023/index.html")
+    assert text(english.select_one(".fallback")) == (
+        "This text is not yet available in English; it is shown in Indonesian.")
+    assert english.select_one(".narrative")["lang"] == "id"  # type: ignore[index]
+    # The fallback text links to the English unit page, relative to the English page.
+    assert english.select_one(".narrative a")["href"] == "../unit/35.07-dpmptsp/index.html"  # type: ignore[index]
+
+
+def test_markdown_tables_footnotes_and_heading_anchors(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/pages/metodologi.md", "---\ntitle: Metodologi\n---\n\n## Bobot\n\nTeks[^1].\n\n"
+                   "| Aspek | Bobot |\n|---|---|\n| Inovasi | 12 |\n\n## Predikat\n\n### A\n\n[^1]: Catatan.\n")
+    assert tmp_site.build().exit_code == 0
+    page = soup(tmp_site.root / "output/metodologi/index.html")
+    narrative = page.select_one(".narrative")
+    assert narrative is not None
+    assert narrative.select_one("h2#h-bobot") is not None
+    assert [text(td) for td in narrative.select("table td")] == ["Inovasi", "12"]
+    assert narrative.select_one(".footnote") is not None
+    assert [a["href"] for a in narrative.select("nav.toc a")] == ["#h-bobot", "#h-predikat", "#h-a"]
