@@ -59,7 +59,11 @@ def plan_year_pages(config: Config, data: SiteData, narratives: Narratives, lang
         scored = [r for r in rows if r["evaluated"]]
         moved = [r for r in scored if r["delta"] is not None]
         groups = []
-        for total in data.group_totals.get(year, []):
+        level_order = {c.key: i for i, c in enumerate(config.levels)}
+        type_order = {c.key: i for i, c in enumerate(config.unit_types)}
+        totals = sorted(data.group_totals.get(year, []),
+                        key=lambda g: (level_order.get(g["level"], 99), type_order.get(g["type"], 99)))
+        for total in totals:
             counts = data.grade_counts.get((year, total["level"], total["type"]), {})
             groups.append(total | {"counts": counts})
         narrative, fallback = narratives.find("year", str(year), lang)
