@@ -14,6 +14,7 @@ from .settings import SETTINGS, SETTINGS_BY_KEY
 
 CONFIG_NAME = "rapor.toml"
 RESULT_FIELDS = ("year", "unit_id", "unit_name", "index", "grade")
+SAFE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -272,15 +273,38 @@ def load_config(root: Path, strict: bool = False) -> Config:
         reader.error(line_key if line_key in reader.positions else key, message, hint)
 
     def choices(key: str) -> tuple[Choice, ...]:
-        return tuple(Choice(str(c["key"]), str(c["label_id"]), str(c["label_en"]))
-                     for c in _items(raw, key, reader))
+        found = tuple(Choice(str(c["key"]), str(c["label_id"]), str(c["label_en"]),
+                             bool(c.get("needs_province", False)))
+                      for c in _items(raw, key, reader))
+        seen: set[str] = set()
+        for i, choice in enumerate(found):
+            where = f"{key}[{i}].key"
+            if not SAFE_KEY.fullmatch(choice.key):
+                reader.error(where, f"{key} key '{choice.key}' is not a plain name",
+                             "use lower-case letters, digits and '-', e.g. kabupaten-kota; it becomes part of URLs")
+            elif choice.key in seen:
+                reader.error(where, f"{key} key '{choice.key}' is declared twice", "give each entry its own key")
+            seen.add(choice.key)
+        return found
 
-    languages = tuple(_value(raw, "site.languages"))
+    levels = choices("levels")
+    unit_types = choices("unit_types")
+    if not levels:
+        reader.error("levels", "no levels are declared", "add [[levels]] blocks with key, label_id and label_en")
+    if not unit_types:
+        reader.error("unit_types", "no unit types are declared",
+                     "add [[unit_types]] blocks with key, label_id and label_en")
+
+    languages_raw = _value(raw, "site.languages")
+    languages = tuple(languages_raw) if isinstance(languages_raw, list) else ("id", "en")
     for lang in languages:
         if lang not in ("id", "en"):
             reader.error("site.languages", f"language '{lang}' is not supported", "use 'id' and/or 'en'")
     if not languages:
         reader.error("site.languages", "site.languages is empty", "use [\"id\", \"en\"]")
+
+    not_evaluated_raw = _value(raw, "data.not_evaluated")
+    _not_evaluated = not_evaluated_raw if isinstance(not_evaluated_raw, list) else []
 
     layout = str(_value(raw, "data.layout"))
     if layout not in ("per-year", "long"):
@@ -322,14 +346,14 @@ def load_config(root: Path, strict: bool = False) -> Config:
         program=Program(str(_value(raw, "program.key")), lang_pair("program.name"),
                         str(_value(raw, "program.publisher"))),
         scheme=scheme,
-        levels=choices("levels"),
-        unit_types=choices("unit_types"),
+        levels=levels,
+        unit_types=unit_types,
         data=DataSettings(
             registry=root / str(_value(raw, "data.registry")),
             provinces=root / str(_value(raw, "data.provinces")),
             layout=layout,
             results=root / str(_value(raw, "data.results")),
-            not_evaluated=frozenset(str(v).strip() for v in _value(raw, "data.not_evaluated")),
+            not_evaluated=frozenset(str(v).strip().casefold() for v in _not_evaluated),
             zero_is_missing=bool(_value(raw, "data.zero_is_missing")),
         ),
         columns=columns,

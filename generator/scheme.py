@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ class Choice:
     key: str
     label_id: str
     label_en: str
+    needs_province: bool = False  # levels only: units at this level must name their province
 
     def label(self, lang: str) -> str:
         return self.label_id if lang == "id" else self.label_en
@@ -72,7 +74,9 @@ class Scheme:
     def round(self, values: pd.Series) -> pd.Series:
         """Round half away from zero at the published precision (Python's round() is half-even)."""
         factor = 10.0**self.precision
-        return np.sign(values) * np.floor(np.abs(values) * factor + 0.5 + 1e-9) / factor
+        magnitude = np.floor(np.abs(values.to_numpy(dtype="float64")) * factor + 0.5 + 1e-9) / factor
+        return pd.Series(np.copysign(magnitude, values.to_numpy(dtype="float64")), index=values.index,
+                         name=values.name, dtype="float64")
 
     def grade_letters(self, index: pd.Series) -> pd.Series:
         """The band letter of each index (rounded to the published precision); NaN stays missing."""
@@ -97,6 +101,13 @@ class Scheme:
 
 def check_scheme(scheme: Scheme) -> Iterator[tuple[str, str, str, str]]:
     """Problems in a scheme as (config key, more precise key, message, hint)."""
+    if not 0 <= scheme.precision <= 6:
+        yield ("scheme.precision", "scheme.precision",
+               f"precision {scheme.precision} is not between 0 and 6", "give the published decimals, e.g. 2")
+        return
+    if scheme.tolerance < 0:
+        yield ("scheme.tolerance", "scheme.tolerance", f"tolerance {scheme.tolerance:g} is negative",
+               "e.g. tolerance = 0.01")
     step = 10.0**-scheme.precision
     if scheme.scale_max <= scheme.scale_min:
         yield ("scheme.scale_max", "scheme.scale_max",
@@ -118,7 +129,7 @@ def check_scheme(scheme: Scheme) -> Iterator[tuple[str, str, str, str]]:
         for name in given:
             if name not in keys:
                 yield (key, f"{key}.{name}", f"[{key}] names unknown aspect '{name}'",
-                       "aspects: " + ", ".join(keys))
+                       "aspects: " + ", ".join(keys) if keys else "the scheme declares no aspects")
         missing = [k for k in keys if k not in given]
         if missing:
             yield (key, key, f"[{key}] gives no weight for " + ", ".join(missing),
@@ -151,13 +162,13 @@ def check_scheme(scheme: Scheme) -> Iterator[tuple[str, str, str, str]]:
         yield ("scheme.grades", f"scheme.grades[{order[-1]}].max",
                f"no grade covers {highest.max:g} to {scheme.scale_max:g}",
                f"let grade {highest.letter} end at {scheme.scale_max:g}")
-    for below, above in zip(order, order[1:], strict=False):
+    for below, above in pairwise(order):
         low, high = scheme.grades[below], scheme.grades[above]
         gap = high.min - low.max
         if gap <= 1e-9:
             yield ("scheme.grades", f"scheme.grades[{above}].min",
                    f"grades {low.letter} ({low.min:g}–{low.max:g}) and {high.letter} ({high.min:g}–{high.max:g})"
-                   " overlap", f"start {high.letter} just above {low.max:g}")
+                   " overlap", f"start {high.letter} at {low.max + step:.{scheme.precision}f}, just above {low.max:g}")
         elif gap > step + 1e-9:
             yield ("scheme.grades", f"scheme.grades[{above}].min",
                    f"gap between grade {low.letter} (up to {low.max:g}) and {high.letter} (from {high.min:g})",

@@ -61,17 +61,19 @@ DEFAULT_GRADES: list[dict[str, Any]] = [
 ]
 
 DEFAULT_LEVELS: list[dict[str, Any]] = [
-    {"key": "kementerian-lembaga", "label_id": "Kementerian/Lembaga", "label_en": "Ministries and agencies"},
-    {"key": "provinsi", "label_id": "Provinsi", "label_en": "Provinces"},
-    {"key": "kabupaten-kota", "label_id": "Kabupaten/Kota", "label_en": "Regencies and cities"},
+    {"key": "kementerian-lembaga", "label_id": "Kementerian/Lembaga", "label_en": "Ministries and agencies",
+     "needs_province": False},
+    {"key": "provinsi", "label_id": "Provinsi", "label_en": "Provinces", "needs_province": True},
+    {"key": "kabupaten-kota", "label_id": "Kabupaten/Kota", "label_en": "Regencies and cities",
+     "needs_province": True},
 ]
 
 DEFAULT_UNIT_TYPES: list[dict[str, Any]] = [
     {"key": "upp-kl", "label_id": "UPP Kementerian/Lembaga", "label_en": "Ministry/agency service unit"},
-    {"key": "dpmptsp", "label_id": "DPMPTSP", "label_en": "One-stop investment and licensing office"},
-    {"key": "samsat", "label_id": "SAMSAT", "label_en": "Vehicle registration office (SAMSAT)"},
-    {"key": "disdukcapil", "label_id": "Disdukcapil", "label_en": "Civil registry office"},
-    {"key": "mpp", "label_id": "Mal Pelayanan Publik", "label_en": "Public service mall"},
+    {"key": "dpmptsp", "label_id": "DPMPTSP", "label_en": "DPMPTSP"},
+    {"key": "samsat", "label_id": "SAMSAT", "label_en": "SAMSAT"},
+    {"key": "disdukcapil", "label_id": "Disdukcapil", "label_en": "Disdukcapil (civil registry)"},
+    {"key": "mpp", "label_id": "Mal Pelayanan Publik", "label_en": "Public service mall (MPP)"},
 ]
 
 SETTINGS: tuple[Setting, ...] = (
@@ -114,6 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("levels[].key", None, "str", "Level identifier used in the registry's level column."),
     Setting("levels[].label_id", None, "str", "Level label in Indonesian."),
     Setting("levels[].label_en", None, "str", "Level label in English."),
+    Setting("levels[].needs_province", False, "bool", "Units at this level must give a province code."),
     Setting("unit_types", DEFAULT_UNIT_TYPES, "list[table]", "Unit types (DPMPTSP, SAMSAT, ...)."),
     Setting("unit_types[].key", None, "str", "Type identifier used in the registry's type column."),
     Setting("unit_types[].label_id", None, "str", "Type label in Indonesian."),
@@ -125,8 +128,9 @@ SETTINGS: tuple[Setting, ...] = (
             "per-year: one file per year named <year>.csv in data.results; long: one file with a year column."),
     Setting("data.results", "data/results", "str", "Folder of yearly files (per-year) or the one file (long)."),
     Setting("data.not_evaluated", ["", "-", "–", "—", "n/a", "N/A", "NA", "TD"], "list[str]",
-            "Cell values meaning 'not evaluated'."),
-    Setting("data.zero_is_missing", True, "bool", "Treat an index of 0 (often exported with grade 0) as not evaluated."),
+            "Cell values meaning 'not evaluated' (compared ignoring case and surrounding spaces)."),
+    Setting("data.zero_is_missing", True, "bool",
+            "Treat an index of 0 (often exported with grade 0) as not evaluated."),
     Setting("columns", {}, "table",
             "Column mapping: Rapor field = the file's header. Fields: year, unit_id, unit_name, index, grade "
             "and each aspect key."),
