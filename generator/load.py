@@ -7,8 +7,10 @@ numbers); `parse_numbers` converts the score columns afterwards and reports ever
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ import pandas as pd
 from .config import Config
 from .errors import ProblemList
 
-LINE = "_line"
+LINE = " line"  # headers are stripped, so no CSV column can be called this
 
 
 @dataclass(frozen=True)
@@ -27,69 +29,178 @@ class Table:
     """One CSV file: its cells as text, the 1-based line of every row, the column of every header."""
 
     path: str
-    frame: pd.DataFrame  # one column per header plus LINE
+    frame: pd.DataFrame  # one column per named header plus LINE
     columns: dict[str, int]  # header as written -> 1-based column number
 
-    def column(self, header: str) -> int:
-        return self.columns.get(header, 1)
+    def column(self, header: str | None) -> int:
+        return self.columns.get(header, 1) if header is not None else 1
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
+    """Text of a CSV export: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.error(display, 1, 1, "the file starts like UTF-16 text but is not",
+                           "save it again as 'CSV UTF-8'")
+            return None
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" as Windows-1252; it decodes every byte, so this cannot fail.
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if skip:
+            line = data.count(b"\n", 0, skip + exc.start) + 1
+            problems.error(display, line, 1, "the file says it is UTF-8 but this line is not",
+                           "save the file again as 'CSV UTF-8'")
+            return None
+    try:
+        # Excel on Windows saves "CSV" as Windows-1252.
         return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        problems.error(display, line, 1, "the file is neither UTF-8 nor Windows-1252 text",
+                       "save the file again as 'CSV UTF-8'")
+        return None
+
+
+_QUOTED = re.compile(r'"[^"]*"')
 
 
 def _separator(header_line: str) -> str:
-    counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
+    """The most frequent of `;`, `,` and tab outside quotes in the header; `,` wins ties."""
+    bare = _QUOTED.sub("", header_line)
+    counts = {sep: bare.count(sep) for sep in (";", ",", "\t")}
     return max(counts, key=lambda s: (counts[s], s == ","))
 
 
+def _too_many_hint(sep: str) -> str:
+    if sep == ",":
+        return ("a decimal comma splits a number in two in a ','-separated file: quote it (\"3,68\"), "
+                "use a decimal point, or export with ';'")
+    shown = "tab" if sep == "\t" else f"'{sep}'"
+    return f"check for a stray {shown} or quote the value that contains it"
+
+
+@dataclass
+class _Parsed:
+    header: list[str]
+    frame: pd.DataFrame  # columns 0..width-1, every cell text
+    cells: np.ndarray  # cells per row as written (0 for a blank line)
+    lines: np.ndarray  # 1-based line where each row starts
+
+
+def _parse_plain(text: str, sep: str) -> _Parsed | None:
+    """A file without quotes: every line is a row, so counting separators is exact and vectorised."""
+    physical = text.split("\n")
+    if physical and physical[-1] == "":
+        physical.pop()
+    header, body = physical[0].split(sep), physical[1:]
+    if not body:
+        return _Parsed(header, pd.DataFrame(), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    cells = (pd.Series(body, dtype=object).str.count(re.escape(sep)) + 1).to_numpy(dtype=np.int64)
+    width = max(len(header), int(cells.max()))
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
+                        skip_blank_lines=False, skiprows=1, names=list(range(width)), index_col=False,
+                        engine="c", skipinitialspace=True, quoting=csv.QUOTE_NONE)
+    if len(frame) != len(body):
+        return None  # the tokenizer saw the lines differently (e.g. a NUL byte); use the csv module
+    return _Parsed(header, frame, cells, np.arange(2, len(body) + 2, dtype=np.int64))
+
+
+def _parse_quoted(text: str, sep: str) -> _Parsed:
+    """A file with quotes: the csv module, which also knows where a row spanning lines starts."""
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True))
+    header, body = rows[0], rows[1:]
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical == len(rows):
+        lines = np.arange(2, len(body) + 2, dtype=np.int64)
+    else:  # a quoted cell spans lines: ask the reader where each row starts
+        reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+        starts, end = [], 0
+        for _ in reader:
+            starts.append(end + 1)
+            end = reader.line_num
+        lines = np.array(starts[1:], dtype=np.int64)
+    cells = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    width = max(len(header), int(cells.max()) if len(body) else 0)
+    columns = list(itertools.zip_longest(*body, fillvalue="")) if body else []
+    frame = pd.DataFrame({i: pd.Series(columns[i] if i < len(columns) else [""] * len(body), dtype=object)
+                          for i in range(width)})
+    return _Parsed(header, frame, cells, lines)
+
+
 def read_table(path: Path, display: str, problems: ProblemList) -> Table | None:
-    """Read one CSV file as text cells. Reports (and returns None for) files that cannot be used."""
+    """Read one CSV file as text cells, reporting every row and header that cannot be used.
+
+    Rows with the wrong number of cells are reported and left out, so the rest of the file is still checked.
+    Returns None when nothing usable is left.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
-        problems.error(display, 1, 1, f"cannot read the file: {exc.strerror}", "check that it exists and is readable")
+        reason = exc.strerror or str(exc)
+        problems.error(display, 1, 1, f"cannot read the file: {reason}", "check that it exists and is readable")
         return None
-    text = _decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    decoded = _decode(data, display, problems)
+    if decoded is None:
+        return None
+    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         problems.error(display, 1, 1, "the file is empty", "export the sheet again with its header row and data")
         return None
-    first_line = text.split("\n", 1)[0]
-    sep = _separator(first_line)
-    header = next(csv.reader([first_line], delimiter=sep))
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
-                            skip_blank_lines=False, skiprows=1, names=list(range(len(header))),
-                            engine="c", quotechar='"')
-    except pd.errors.ParserError as exc:
-        found = re.search(r"line (\d+), saw (\d+)", str(exc))
-        line = int(found.group(1)) if found else 1
-        saw = f" ({found.group(2)} cells)" if found else ""
-        problems.error(display, line, 1, f"this row has more cells than the header's {len(header)}{saw}",
-                       f"check for a stray '{sep}' or an unquoted value containing it")
+    sep = _separator(text.split("\n", 1)[0])
+    parsed = None if '"' in text else _parse_plain(text, sep)
+    if parsed is None:
+        if text.count('"') % 2:
+            starts = _parse_quoted(text, sep).lines
+            line = int(starts[-1]) if len(starts) else 1
+            problems.error(display, line, 1, "a quote (\") opened on this line is never closed",
+                           "close the quote or remove it; a quote inside a quoted cell is written twice (\"\")")
+            return None
+        parsed = _parse_quoted(text, sep)
+
+    header = [name.strip() for name in parsed.header]
+    named = max((i + 1 for i, name in enumerate(header) if name), default=0)
+    if named == 0:
+        problems.error(display, 1, 1, "the first line holds no column names",
+                       "the first line must be the header row, e.g. unit_id,index,grade")
         return None
-    columns: dict[str, int] = {}
-    names = []
-    for number, name in enumerate(header, start=1):
-        name = name.strip()
-        if name in columns:
-            problems.error(display, 1, number, f"column '{name}' appears twice",
-                           f"the first is column {columns[name]}; rename or delete one")
-        columns.setdefault(name, number)
-        names.append(name if columns[name] == number else f"{name}#{number}")
-    frame.columns = names
+    frame = parsed.frame.fillna("")
     frame = frame.apply(lambda col: col.str.strip())
-    frame[LINE] = np.arange(2, len(frame) + 2)
-    cells = frame.drop(columns=LINE)
-    frame = frame[(cells != "").any(axis=1)] if len(cells.columns) else frame.iloc[0:0]
+    lines, cells = parsed.lines, parsed.cells
+    blank = ~(frame != "").any(axis=1).to_numpy()
+    extra = frame[list(range(named, frame.shape[1]))]
+    too_many = ~blank & (extra != "").any(axis=1).to_numpy()
+    too_few = ~blank & ~too_many & (cells < named)
+    for line, count in zip(lines[too_many], cells[too_many], strict=True):
+        problems.error(display, int(line), named + 1, f"this row has {count} cells but the header has {named}",
+                       _too_many_hint(sep))
+    for line, count in zip(lines[too_few], cells[too_few], strict=True):
+        problems.error(display, int(line), int(count) + 1, f"this row has {count} cells but the header has {named}",
+                       f"keep a cell for every column, even an empty one (e.g. a{sep}{sep}c)")
+
+    columns: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    keep: dict[int, str] = {}
+    for number, name in enumerate(header[:named], start=1):
+        if not name:
+            continue  # an unnamed column cannot be mapped to anything
+        folded = name.casefold()
+        if folded in seen:
+            problems.error(display, 1, number, f"column '{name}' appears twice",
+                           f"the first is column {seen[folded]}; rename or delete one")
+            continue
+        seen[folded] = number
+        columns[name] = number
+        keep[number - 1] = name
+    usable = ~blank & ~too_many & ~too_few
+    frame = frame.loc[usable, list(keep)].rename(columns=keep)
+    frame[LINE] = lines[usable]
     if frame.empty:
-        problems.error(display, 1, 1, "the file has a header but no data rows", "add one row per unit below the header")
+        if not (too_many.any() or too_few.any()):
+            problems.error(display, 1, 1, "the file has a header but no data rows",
+                           "add one row per unit below the header")
         return None
     return Table(display, frame.reset_index(drop=True), columns)
 
@@ -105,11 +216,11 @@ def find_column(table: Table, header: str) -> str | None:
 
 def parse_numbers(table: Table, column: str, missing: frozenset[str], problems: ProblemList,
                   hint: str) -> pd.Series:
-    """A text column as floats: decimal commas accepted, 'not evaluated' markers become NaN."""
-    text = table.frame[column]
-    is_missing = text.isin(missing)
+    """A text column as floats: decimal commas accepted, 'not evaluated' markers (any case) become NaN."""
+    text = table.frame[column].astype(object)
+    is_missing = text.str.casefold().isin(missing)
     numbers = pd.to_numeric(text.str.replace(",", ".", regex=False).where(~is_missing), errors="coerce")
-    bad = numbers.isna() & ~is_missing
+    bad = (numbers.isna() & ~is_missing).to_numpy()
     if bad.any():
         col = table.column(column)
         for value, line in zip(text[bad], table.frame.loc[bad, LINE], strict=True):
@@ -117,18 +228,36 @@ def parse_numbers(table: Table, column: str, missing: frozenset[str], problems: 
     return numbers.astype("float64")
 
 
+SAFE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
 def load_provinces(config: Config, problems: ProblemList) -> pd.DataFrame:
-    """Province codes and names from the reference CSV (columns kode, nama)."""
+    """Province codes and names from the reference CSV (columns kode, nama); codes become folder names."""
     display = config.rel(config.data.provinces)
+    empty = pd.DataFrame({"code": pd.Series(dtype=object), "name": pd.Series(dtype=object)})
     table = read_table(config.data.provinces, display, problems)
     if table is None:
-        return pd.DataFrame({"code": pd.Series(dtype=str), "name": pd.Series(dtype=str)})
-    for needed in ("kode", "nama"):
-        if find_column(table, needed) is None:
-            problems.error(display, 1, 1, f"missing column '{needed}'", "the province file needs kode and nama")
-            return pd.DataFrame({"code": pd.Series(dtype=str), "name": pd.Series(dtype=str)})
+        return empty
+    code_column, name_column = find_column(table, "kode"), find_column(table, "nama")
+    if code_column is None or name_column is None:
+        for needed, found in (("kode", code_column), ("nama", name_column)):
+            if found is None:
+                problems.error(display, 1, 1, f"missing column '{needed}'",
+                               "the province file needs the columns kode (Kemendagri code) and nama")
+        return empty
     frame = table.frame
-    return pd.DataFrame({"code": frame[find_column(table, "kode")], "name": frame[find_column(table, "nama")]})
+    codes = frame[code_column].astype(object)
+    column = table.column(code_column)
+    bad = ~(codes.str.fullmatch(SAFE_CODE.pattern).fillna(False) & ~codes.str.contains("..", regex=False))
+    for code, line in zip(codes[bad], frame.loc[bad, LINE], strict=True):
+        shown = code.encode("unicode_escape").decode("ascii")
+        problems.error(display, int(line), column, f"province code '{shown}' is not allowed",
+                       "use the Kemendagri code: digits, e.g. 35")
+    twice = codes.duplicated() & ~bad
+    for code, line in zip(codes[twice], frame.loc[twice, LINE], strict=True):
+        problems.error(display, int(line), column, f"province code '{code}' appears twice", "list each province once")
+    return pd.DataFrame({"code": codes.to_numpy(dtype=object),
+                         "name": frame[name_column].astype(object).to_numpy(dtype=object)})
 
 
 REGISTRY_COLUMNS = ("id", "name", "level", "type", "province", "regency", "former_ids", "former_names")
@@ -162,7 +291,8 @@ def result_files(config: Config, problems: ProblemList) -> list[tuple[int | None
         problems.error(display, 1, 1, "the results folder does not exist",
                        "set data.results to the folder holding one <year>.csv per year")
         return []
-    files = []
+    files: list[tuple[int | None, Path]] = []
+    misnamed = False
     for path in sorted(source.iterdir()):
         if path.name.startswith(".") or path.is_dir():
             continue
@@ -170,8 +300,9 @@ def result_files(config: Config, problems: ProblemList) -> list[tuple[int | None
         if path.suffix.lower() != ".csv" or not stem_is_year:
             problems.error(config.rel(path), 1, 1, f"file name '{path.name}' is not a year",
                            "name each yearly file after its year, e.g. 2023.csv")
+            misnamed = True
             continue
         files.append((int(path.stem), path))
-    if not files and not problems.errors:
+    if not files and not misnamed:
         problems.error(display, 1, 1, "no <year>.csv files in the results folder", "add e.g. 2023.csv")
     return files

@@ -24,6 +24,10 @@ class Inputs:
     warnings: tuple[Problem, ...]
 
 
+_NO_UNITS = pd.DataFrame({c: pd.Series(dtype=object) for c in
+                          ("name", "level", "type", "province", "regency", "former_ids", "former_names")})
+
+
 def read_inputs(root: Path, strict: bool = False) -> Inputs:
     """Config, registry, results and narrative, checked. Raises RaporError with every problem found."""
     config = load_config(root, strict=strict)
@@ -33,10 +37,12 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     table = load_registry(config, problems)
     units = check_registry(config, table, provinces, problems) if table is not None else None
     files = result_files(config, problems)
+    # Without a registry the result files are still checked, only not matched to units.
+    results = check_results(config, files, units if units is not None else _NO_UNITS, problems, strict,
+                            match_units=units is not None)
     if units is None:
         problems.raise_if_errors()
         raise AssertionError("a registry that failed to load always reports an error")
-    results = check_results(config, files, units, problems, strict)
     years = {int(y) for y in results["year"].unique()}
     pages = load_content(config, set(units.index), years, problems)
     problems.raise_if_errors()

@@ -1,28 +1,37 @@
 """Checks on the loaded tables: every problem is collected, none stops the others from being found.
 
-Produces the clean unit table and result table the model is built from.
+Produces the clean unit table and result table the model is built from. The checks are vectorised; Python
+loops run only over the rows that have a problem, to word its message.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .config import Config
-from .errors import ProblemList, closest
+from .errors import ProblemList
 from .load import LINE, Table, find_column, parse_numbers, read_table
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 ID_HINT = "use letters, digits, '.', '-' and '_' only (e.g. 35.07-dpmptsp); no '/', '\\' or '..'"
 LIST_SEP = "|"
+SUGGESTION_LIMIT = 10  # 'closest known' hints cost ~0.1 s each against 20,000 units; the first few suffice
 
 
 def unsafe_id(unit_id: str) -> bool:
     """True for ids that could name a path outside the unit's own folder, or none at all."""
     return SAFE_ID.fullmatch(unit_id) is None or ".." in unit_id
+
+
+def _unsafe_ids(ids: pd.Series) -> np.ndarray:
+    safe = ids.str.fullmatch(SAFE_ID.pattern).fillna(False) & ~ids.str.contains("..", regex=False)
+    return ~safe.to_numpy(dtype=bool)
 
 
 def describe_id(unit_id: str) -> str:
@@ -37,128 +46,182 @@ def name_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def _name_keys(names: pd.Series) -> pd.Series:
+    return names.str.casefold().str.split().str.join(" ")
+
+
+def _one_of(keys: list[str], what: str) -> str:
+    return "use one of: " + ", ".join(keys) + f" ({what} are declared in rapor.toml)"
+
+
 def check_registry(config: Config, table: Table, provinces: pd.DataFrame, problems: ProblemList) -> pd.DataFrame:
     """The unit registry as a DataFrame indexed by id, after checking every row."""
     frame = table.frame
     get = {c: find_column(table, c) for c in ("id", "name", "level", "type", "province", "regency",
                                               "former_ids", "former_names")}
+    col = {name: table.column(column) for name, column in get.items()}
 
     def cells(name: str) -> pd.Series:
         column = get[name]
-        return frame[column] if column is not None else pd.Series("", index=frame.index)
+        return frame[column].astype(object) if column is not None else pd.Series("", index=frame.index, dtype=object)
 
-    ids, lines = cells("id"), frame[LINE]
-    levels = {c.key for c in config.levels}
-    types = {c.key for c in config.unit_types}
-    province_codes = set(provinces["code"])
-    first_line: dict[str, int] = {}
-    former_owner: dict[str, str] = {}
-    keep = np.ones(len(frame), dtype=bool)
-    col = {name: table.column(column) for name, column in get.items() if column is not None}
-    for i, (unit_id, line) in enumerate(zip(ids, lines, strict=True)):
-        line = int(line)
-        if unsafe_id(unit_id):
-            problems.error(table.path, line, col["id"], f"unit id '{describe_id(unit_id)}' is not allowed", ID_HINT)
-            keep[i] = False
-        elif unit_id in first_line:
-            problems.error(table.path, line, col["id"], f"unit id '{unit_id}' appears twice",
-                           f"each unit needs its own id; the first is on line {first_line[unit_id]}")
-            keep[i] = False
-        else:
-            first_line[unit_id] = line
-    for i, row in enumerate(frame.itertuples(index=False)):
-        values = dict(zip(frame.columns, row, strict=True))
-        line = int(values[LINE])
-        unit_id = ids.iloc[i]
+    def report(mask: np.ndarray, field: str, message: Callable[[dict[str, str]], str],
+               hint: Callable[[dict[str, str]], str]) -> None:
+        """One error per flagged row, worded from that row's cells."""
+        if not mask.any():
+            return
+        values = {name: cells(name)[mask].to_numpy(dtype=object) for name in get}
+        for i, line in enumerate(frame.loc[mask, LINE]):
+            row = {name: str(v[i]) for name, v in values.items()}
+            problems.error(table.path, int(line), col[field], message(row), hint(row))
 
-        def value(name: str, values: dict[str, str] = values) -> str:
-            column = get[name]
-            return values[column] if column is not None else ""
+    ids, lines = cells("id"), frame[LINE].to_numpy()
+    empty_id = (ids == "").to_numpy()
+    unsafe = _unsafe_ids(ids) & ~empty_id
+    report(empty_id, "id", lambda r: "this row has no unit id",
+           lambda r: "give every unit an id, e.g. 35.07-dpmptsp; " + ID_HINT)
+    report(unsafe, "id", lambda r: f"unit id '{describe_id(r['id'])}' is not allowed", lambda r: ID_HINT)
+    usable = ~empty_id & ~unsafe
+    folded = ids.str.casefold()
+    twice = folded.duplicated().to_numpy() & usable
+    if twice.any():
+        first_id = ids.groupby(folded).transform("first")
+        first_line = pd.Series(lines, index=frame.index).groupby(folded).transform("first")
+        for unit_id, other, line, other_line in zip(ids[twice], first_id[twice], lines[twice], first_line[twice],
+                                                    strict=True):
+            if unit_id == other:
+                problems.error(table.path, int(line), col["id"], f"unit id '{unit_id}' appears twice",
+                               f"each unit needs its own id; the first is on line {other_line}")
+            else:
+                problems.error(table.path, int(line), col["id"],
+                               f"unit id '{unit_id}' differs from '{other}' (line {other_line}) only in case",
+                               "ids name folders, which Windows and macOS would treat as one; rename one")
+    keep = usable & ~twice
 
-        if not value("name"):
-            problems.error(table.path, line, col["name"], f"unit '{unit_id}' has no name", "fill in the name column")
-        level = value("level")
-        if level not in levels:
-            problems.error(table.path, line, col["level"], f"unknown level '{level}'",
-                           "use one of: " + ", ".join(sorted(levels)))
-        if value("type") not in types:
-            hint = ", ".join(closest(value("type"), types)) or ", ".join(sorted(types))
-            problems.error(table.path, line, col["type"], f"unknown unit type '{value('type')}'",
-                           f"use one of: {hint} (unit types are declared in rapor.toml)")
-        province = value("province")
-        if province and province not in province_codes:
-            problems.error(table.path, line, col.get("province", 1), f"unknown province code '{province}'",
-                           "use a Kemendagri code from " + config.rel(config.data.provinces) + ", e.g. 35")
-        elif not province and level in ("provinsi", "kabupaten-kota"):
-            problems.error(table.path, line, col.get("province", 1), f"unit '{unit_id}' has no province code",
-                           "fill in the province column, e.g. 35")
-        regency = value("regency")
-        if regency and (not re.fullmatch(r"\d\d\.\d\d", regency) or not regency.startswith(province + ".")):
-            problems.error(table.path, line, col.get("regency", 1), f"regency code '{regency}' is not valid here",
-                           f"write it as <province>.<nn>, e.g. {province or '35'}.07, matching the province")
-        for former in _split(value("former_ids")):
+    report((cells("name") == "").to_numpy(), "name", lambda r: f"unit '{r['id']}' has no name",
+           lambda r: "fill in the name column")
+    level_keys = [c.key for c in config.levels]
+    type_keys = [c.key for c in config.unit_types]
+    level = cells("level")
+    report(~level.isin(level_keys).to_numpy(), "level", lambda r: f"unknown level '{r['level']}'",
+           lambda r: _one_of(level_keys, "levels"))
+    report(~cells("type").isin(type_keys).to_numpy(), "type", lambda r: f"unknown unit type '{r['type']}'",
+           lambda r: _one_of(type_keys, "unit types"))
+    province = cells("province")
+    known_province = province.isin(set(provinces["code"])).to_numpy()
+    has_province = (province != "").to_numpy()
+    reference = config.rel(config.data.provinces)
+    report(has_province & ~known_province, "province", lambda r: f"unknown province code '{r['province']}'",
+           lambda r: f"use a Kemendagri code from {reference}, e.g. 35")
+    needs = level.isin([c.key for c in config.levels if c.needs_province]).to_numpy()
+    report(needs & ~has_province, "province", lambda r: f"unit '{r['id']}' has no province code",
+           lambda r: f"units at level '{r['level']}' need one; fill in the province column, e.g. 35")
+    regency = cells("regency")
+    regency_ok = (regency.str.fullmatch(r"\d\d\.\d\d").fillna(False) & (regency.str[:2] == province)).to_numpy()
+    report((regency != "").to_numpy() & ~regency_ok, "regency",
+           lambda r: f"regency code '{r['regency']}' is not valid here",
+           lambda r: f"write it as <province>.<nn> matching the province column, e.g. {r['province'] or '35'}.07")
+
+    formers = cells("former_ids")
+    owners = dict(zip(ids[keep], ids[keep], strict=True))
+    for unit_id, cell, line in zip(ids[formers != ""], formers[formers != ""], lines[(formers != "").to_numpy()],
+                                   strict=True):
+        for former in _split(cell):
             if unsafe_id(former):
-                problems.error(table.path, line, col.get("former_ids", 1),
+                problems.error(table.path, int(line), col["former_ids"],
                                f"former id '{describe_id(former)}' is not allowed", ID_HINT)
-            elif former in first_line or former in former_owner:
-                owner = former if former in first_line else former_owner[former]
-                problems.error(table.path, line, col.get("former_ids", 1),
-                               f"former id '{former}' already belongs to unit '{owner}'",
+            elif former in owners:
+                problems.error(table.path, int(line), col["former_ids"],
+                               f"former id '{former}' already belongs to unit '{owners[former]}'",
                                "an id can name only one unit")
             else:
-                former_owner[former] = unit_id
-    frame = frame[keep]
-    units = pd.DataFrame(
+                owners[former] = unit_id
+
+    def kept(name: str) -> np.ndarray:
+        return cells(name)[keep].to_numpy(dtype=object)
+
+    return pd.DataFrame(
         {
-            "name": cells("name")[keep].to_numpy(),
-            "level": cells("level")[keep].to_numpy(),
-            "type": cells("type")[keep].to_numpy(),
-            "province": cells("province")[keep].to_numpy(),
-            "regency": cells("regency")[keep].to_numpy(),
-            "former_ids": [_split(v) for v in cells("former_ids")[keep]],
-            "former_names": [_split(v) for v in cells("former_names")[keep]],
+            "name": kept("name"),
+            "level": kept("level"),
+            "type": kept("type"),
+            "province": kept("province"),
+            "regency": kept("regency"),
+            "former_ids": [_split(v) for v in kept("former_ids")],
+            "former_names": [_split(v) for v in kept("former_names")],
         },
-        index=pd.Index(ids[keep].to_numpy(), name="id"),
+        index=pd.Index(ids[keep].to_numpy(dtype=object), name="id"),
     )
-    return units
 
 
-def _unit_lookup(units: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
-    by_id = {unit_id: unit_id for unit_id in units.index}
-    by_name: dict[str, str] = {}
-    for unit_id, name, former_ids, former_names in zip(
-        units.index, units["name"], units["former_ids"], units["former_names"], strict=True
-    ):
-        for former in former_ids:
-            by_id.setdefault(former, unit_id)
-        for label in (name, *former_names):
-            by_name.setdefault(name_key(label), unit_id)
-    return by_id, by_name
+class _Registry:
+    """Finds registry ids by id (current or former) or by name (current or former, ignoring case and spacing)."""
+
+    def __init__(self, units: pd.DataFrame, registry_path: str, match: bool = True) -> None:
+        self.match = match
+        self.units = units
+        self.registry_path = registry_path
+        self.by_id: dict[str, str] = {unit_id: unit_id for unit_id in units.index}
+        by_name: dict[str, str] = {}
+        claimed: dict[str, set[str]] = {}
+        for unit_id, name, former_ids, former_names in zip(
+            units.index, units["name"], units["former_ids"], units["former_names"], strict=True
+        ):
+            for former in former_ids:
+                self.by_id.setdefault(former, unit_id)
+            for label in (name, *former_names):
+                key = name_key(label)
+                by_name.setdefault(key, unit_id)
+                claimed.setdefault(key, set()).add(unit_id)
+        self.ambiguous = {key: sorted(owners) for key, owners in claimed.items() if len(owners) > 1}
+        self.by_name = {key: unit_id for key, unit_id in by_name.items() if key not in self.ambiguous}
+        self._ids = [str(unit_id) for unit_id in units.index]
+        self._names = dict(zip(self._ids, (str(n) for n in units["name"]), strict=True))
+        self._names_lower = [str(n).lower() for n in units["name"]]
+        self._name_owner = dict(zip(self._names_lower, self._ids, strict=True))
+        self.suggestions_left = SUGGESTION_LIMIT
+
+    def suggest(self, raw_id: str, name: str) -> str:
+        """'closest known' hint: registry ids near the written id and names near the written name."""
+        if self.suggestions_left <= 0:
+            return f"check it against {self.registry_path} (suggestions are given for the first few only)"
+        self.suggestions_left -= 1
+        hits: list[str] = []
+        if raw_id:
+            hits += difflib.get_close_matches(raw_id, self._ids, n=3, cutoff=0.6)
+        if name:
+            hits += [self._name_owner[h] for h in
+                     difflib.get_close_matches(name.lower(), self._names_lower, n=3, cutoff=0.6)]
+        unique = list(dict.fromkeys(hits))[:3]
+        if not unique:
+            return f"add the unit to {self.registry_path} or correct it"
+        shown = ", ".join(f"'{h}' ({self._names[h]})" for h in unique)
+        return f"closest known: {shown}; or add the unit to {self.registry_path}"
 
 
 def check_results(config: Config, files: list[tuple[int | None, Path]], units: pd.DataFrame,
-                  problems: ProblemList, strict: bool) -> pd.DataFrame:
-    """Every result row, checked and resolved to a registry id, as one long DataFrame."""
-    by_id, by_name = _unit_lookup(units)
+                  problems: ProblemList, strict: bool, match_units: bool = True) -> pd.DataFrame:
+    """Every result row, checked and resolved to a registry id, as one long DataFrame.
+
+    With `match_units` False (the registry could not be read) rows are checked but not matched to units.
+    """
+    registry = _Registry(units, config.rel(config.data.registry), match_units)
     frames = [
         frame
         for year, path in files
         if (table := read_table(path, config.rel(path), problems)) is not None
-        and (frame := _check_table(config, table, year, by_id, by_name, units, problems, strict)) is not None
+        and (frame := _check_table(config, table, year, registry, problems, strict)) is not None
     ]
     aspects = list(config.scheme.aspect_keys)
     if not frames:
         columns = ["year", "unit_id", "index", "grade", *aspects, "path", "line"]
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in aspects or c == "index" else "object")
                              for c in columns})
-    results = pd.concat(frames, ignore_index=True)
-    _check_duplicates(results, problems)
-    return results
+    return pd.concat(frames, ignore_index=True)
 
 
-def _check_table(config: Config, table: Table, file_year: int | None, by_id: dict[str, str],
-                 by_name: dict[str, str], units: pd.DataFrame, problems: ProblemList,
-                 strict: bool) -> pd.DataFrame | None:
+def _check_table(config: Config, table: Table, file_year: int | None, registry: _Registry,
+                 problems: ProblemList, strict: bool) -> pd.DataFrame | None:
     scheme = config.scheme
     headers = {field: find_column(table, header) for field, header in config.columns.items()}
     needed = ["index", *scheme.aspect_keys] + (["year"] if file_year is None else [])
@@ -177,130 +240,166 @@ def _check_table(config: Config, table: Table, file_year: int | None, by_id: dic
     number_hint = (f"use a number between {scheme.scale_min:g} and {scheme.scale_max:g}, "
                    f"e.g. {example} or {example.replace('.', ',')}")
     out = pd.DataFrame({"line": line})
-    if file_year is None:
-        year_text = frame[headers["year"]]
-        good_year = year_text.str.fullmatch(r"(19|20)\d\d")
-        for value, row_line in zip(year_text[~good_year], line[~good_year.to_numpy()], strict=True):
-            problems.error(table.path, int(row_line), table.column(headers["year"]), f"'{value}' is not a year",
-                           "write the year as four digits, e.g. 2023")
-        out["year"] = pd.to_numeric(year_text.where(good_year), errors="coerce").fillna(0).astype("int64")
+    year_column = headers["year"]
+    if year_column is not None:
+        year_text = frame[year_column]
+        good_year = np.array(year_text.str.fullmatch(r"(19|20)\d\d").fillna(False), dtype=bool)
+        if file_year is not None:
+            good_year = ~((year_text != str(file_year)) & (year_text != "")).to_numpy(dtype=bool)
+            hint = f"this file holds {file_year} (its name says so); move the row or correct the year"
+            message = "year '{}' does not match the file name"
+        else:
+            hint, message = "write the year as four digits, e.g. 2023", "'{}' is not a year"
+        for value, row_line in zip(year_text[~good_year], line[~good_year], strict=True):
+            problems.error(table.path, int(row_line), table.column(year_column), message.format(value), hint)
+    if file_year is None and year_column is not None:
+        out["year"] = pd.to_numeric(frame[year_column].where(good_year), errors="coerce").fillna(0).astype("int64")
     else:
-        out["year"] = file_year
-    index = parse_numbers(table, headers["index"], missing, problems, number_hint)
+        out["year"] = np.int64(file_year or 0)
+
+    index_column = headers["index"]
+    assert index_column is not None
+    index = parse_numbers(table, index_column, missing, problems, number_hint)
+    index_left_out = frame[index_column].str.casefold().isin(missing).to_numpy(dtype=bool)
     grade_column = headers["grade"]
-    grade = frame[grade_column] if grade_column is not None else pd.Series("", index=frame.index)
+    grade = (frame[grade_column].astype(object) if grade_column is not None
+             else pd.Series("", index=frame.index, dtype=object))
     if config.data.zero_is_missing:
-        zero = index == 0
+        zero = (index == 0).to_numpy()
         index = index.mask(zero)
-        grade = grade.mask(zero | (grade == "0"), "")
-    grade = grade.mask(grade.isin(missing), "")
+        grade = grade.mask(zero | (grade == "0").to_numpy(), "")
+    grade = grade.mask(grade.str.casefold().isin(missing), "")
     out["index"] = index.to_numpy()
     for key in scheme.aspect_keys:
-        values = parse_numbers(table, headers[key], missing, problems, number_hint)
-        out[key] = values.to_numpy()
+        aspect_column = headers[key]
+        assert aspect_column is not None
+        out[key] = parse_numbers(table, aspect_column, missing, problems, number_hint).to_numpy()
     for field in ("index", *scheme.aspect_keys):
+        header = headers[field]
         values = out[field]
-        outside = (values < scheme.scale_min) | (values > scheme.scale_max)
-        column = table.column(headers[field])
-        for value, row_line in zip(values[outside], line[outside.to_numpy()], strict=True):
-            problems.error(table.path, int(row_line), column,
+        outside = ((values < scheme.scale_min) | (values > scheme.scale_max)).to_numpy()
+        for value, row_line in zip(values[outside], line[outside], strict=True):
+            problems.error(table.path, int(row_line), table.column(header),
                            f"{value:g} is outside the scale {scheme.scale_min:g}–{scheme.scale_max:g} "
-                           f"(column '{headers[field]}')", number_hint)
-    out["unit_id"] = _resolve_units(table, headers, by_id, by_name, units, problems)
+                           f"(column '{header}')", number_hint)
+    out["unit_id"], out["column"] = _resolve_units(table, headers, registry, problems)
     out["grade"] = grade.to_numpy()
-    _check_grades(config, table, out, grade_column, problems)
-    _check_weights(config, table, out, headers, problems, strict)
+    _check_grades(config, table, out, grade_column, index_left_out, problems)
+    _check_weights(config, table, out, index_column, problems, strict)
+    _check_duplicates(table, out, problems)
     out["path"] = table.path
     return out
 
 
-def _resolve_units(table: Table, headers: dict[str, str | None], by_id: dict[str, str],
-                   by_name: dict[str, str], units: pd.DataFrame, problems: ProblemList) -> np.ndarray:
+def _resolve_units(table: Table, headers: dict[str, str | None], registry: _Registry,
+                   problems: ProblemList) -> tuple[np.ndarray, np.ndarray]:
+    """The registry id of every row ('' where unknown) and the column that named the unit."""
     frame = table.frame
-    raw_ids = frame[headers["unit_id"]] if headers["unit_id"] else pd.Series("", index=frame.index)
-    names = frame[headers["unit_name"]] if headers["unit_name"] else pd.Series("", index=frame.index)
-    resolved = raw_ids.map(by_id)
-    by_name_hit = names.map(lambda n: by_name.get(name_key(n)))
-    resolved = resolved.where(raw_ids != "", by_name_hit)
-    unknown = resolved.isna()
-    id_column = table.column(headers["unit_id"]) if headers["unit_id"] else 1
-    name_column = table.column(headers["unit_name"]) if headers["unit_name"] else 1
-    for raw_id, name, line in zip(raw_ids[unknown], names[unknown], frame.loc[unknown, LINE], strict=True):
+    id_header, name_header = headers["unit_id"], headers["unit_name"]
+    empty = pd.Series("", index=frame.index, dtype=object)
+    raw_ids = frame[id_header].astype(object) if id_header else empty
+    names = frame[name_header].astype(object) if name_header else empty
+    has_id = (raw_ids != "").to_numpy()
+    name_keys = _name_keys(names)
+    by_name = name_keys.map(registry.by_name).astype(object)
+    resolved = raw_ids.map(registry.by_id).astype(object).where(has_id, by_name)
+    id_column, name_column = table.column(id_header), table.column(name_header)
+    columns = np.where(has_id, id_column, name_column if name_header else id_column)
+    unknown = resolved.isna().to_numpy() & registry.match
+    for raw_id, name, key, line in zip(raw_ids[unknown], names[unknown], name_keys[unknown],
+                                       frame.loc[unknown, LINE], strict=True):
         if raw_id:
             if unsafe_id(raw_id):
-                problems.error(table.path, int(line), id_column,
-                               f"unit id '{describe_id(raw_id)}' is not allowed", ID_HINT)
-                continue
-            suggestions = closest(raw_id, by_id) + closest(name, units["name"]) if name else closest(raw_id, by_id)
-            problems.error(table.path, int(line), id_column, f"unit '{raw_id}' is not in the registry",
-                           _suggest(suggestions))
+                problems.error(table.path, int(line), id_column, f"unit id '{describe_id(raw_id)}' is not allowed",
+                               ID_HINT)
+            else:
+                problems.error(table.path, int(line), id_column, f"unit '{raw_id}' is not in the registry",
+                               registry.suggest(raw_id, name))
+        elif key in registry.ambiguous:
+            problems.error(table.path, int(line), name_column,
+                           f"the name '{name}' belongs to several units: " + ", ".join(registry.ambiguous[key]),
+                           "give this row's unit id" + (" in the id column" if id_header else
+                                                        ", e.g. in a unit_id column"))
         elif name:
             problems.error(table.path, int(line), name_column, f"no unit named '{name}' in the registry",
-                           _suggest(closest(name, units["name"])))
+                           registry.suggest("", name))
         else:
             problems.error(table.path, int(line), id_column, "this row names no unit",
                            "fill in the unit id (or the unit name)")
-    return resolved.fillna("").to_numpy(dtype=object)
-
-
-def _suggest(names: list[str]) -> str:
-    unique = list(dict.fromkeys(names))
-    if unique:
-        return "closest known: " + ", ".join(f"'{n}'" for n in unique[:3]) + "; or add it to the registry"
-    return "add the unit to the registry (data/units.csv) or correct the id"
+    return resolved.fillna("").to_numpy(dtype=object), columns
 
 
 def _check_grades(config: Config, table: Table, out: pd.DataFrame, grade_column: str | None,
-                  problems: ProblemList) -> None:
+                  index_left_out: np.ndarray, problems: ProblemList) -> None:
     if grade_column is None:
         return
     scheme = config.scheme
     column = table.column(grade_column)
-    known = {band.letter for band in scheme.grades}
-    given = out["grade"]
-    unknown = (given != "") & ~given.isin(known)
+    letters = {band.letter.casefold(): band.letter for band in scheme.grades}
+    given = out["grade"].astype(object)
+    canonical = given.str.casefold().map(letters)
+    written = (given != "").to_numpy()
+    unknown = written & canonical.isna().to_numpy()
     for value, line in zip(given[unknown], out.loc[unknown, "line"], strict=True):
         problems.error(table.path, int(line), column, f"unknown grade '{value}'",
                        "use one of: " + ", ".join(b.letter for b in scheme.grades))
+    no_index = written & ~unknown & index_left_out
+    for value, line in zip(given[no_index], out.loc[no_index, "line"], strict=True):
+        problems.error(table.path, int(line), column, f"grade '{value}' is given but the index is missing",
+                       "fill in the index, or leave the grade empty if the unit was not evaluated")
     expected = scheme.grade_letters(out["index"])
-    wrong = (given != "") & ~unknown & expected.notna() & (given != expected.fillna(""))
-    for value, index, should, line in zip(given[wrong], out.loc[wrong, "index"], expected[wrong],
+    wrong = written & ~unknown & ~no_index & (canonical != expected).fillna(False).to_numpy(dtype=bool)
+    published = scheme.round(out["index"])
+    for value, index, should, line in zip(given[wrong], published[wrong], expected[wrong],
                                           out.loc[wrong, "line"], strict=True):
         band = scheme.band(str(should))
-        span = f" ({band.min:g}–{band.max:g})" if band else ""
+        p = scheme.precision
+        span = f" ({band.min:.{p}f}–{band.max:.{p}f})" if band else ""
         problems.error(table.path, int(line), column,
-                       f"grade '{value}' contradicts index {index:.{scheme.precision}f}, which is grade {should}",
-                       f"grade {should}{span}; correct the grade or the index")
+                       f"grade '{value}' contradicts index {index:.{p}f}, which is grade {should}",
+                       f"grade {should} is {span.strip(' ()')}; correct the grade or the index" if band else
+                       "correct the grade or the index")
 
 
-def _check_weights(config: Config, table: Table, out: pd.DataFrame, headers: dict[str, str | None],
-                   problems: ProblemList, strict: bool) -> None:
+def _check_weights(config: Config, table: Table, out: pd.DataFrame, index_column: str, problems: ProblemList,
+                   strict: bool) -> None:
+    """Warn (or, with --strict, fail) where the index is not the weighted sum of the aspects of its year.
+
+    Only aspects weighted in that year count; a row missing any of those, or its index, cannot be checked.
+    """
     scheme = config.scheme
     if not scheme.aspects:
         return
-    keys = list(scheme.aspect_keys)
-    for year, rows in out.groupby("year", sort=True):
-        weights = scheme.weights_for(int(year))
-        weighted = sum(rows[k] * (weights.get(k, 0.0) / 100.0) for k in keys)
-        gap = (rows["index"] - weighted).abs()
-        off = gap > scheme.tolerance + 1e-9
-        report = problems.error if strict else problems.warning
-        column = table.column(str(headers["index"]))
-        shown = ", ".join(f"{k} {weights.get(k, 0):g}%" for k in keys)
+    report = problems.error if strict else problems.warning
+    column = table.column(index_column)
+    p = scheme.precision
+    year_of_row = out["year"].to_numpy(dtype=np.int64)
+    for year in (int(y) for y in np.unique(year_of_row[year_of_row > 0])):
+        rows = out[year_of_row == year]
+        weights = {k: w for k, w in scheme.weights_for(year).items() if w and k in scheme.aspect_keys}
+        if not weights:
+            continue
+        values = rows[list(weights)].to_numpy(dtype="float64")
+        weighted = pd.Series(values @ (np.array(list(weights.values())) / 100.0), index=rows.index)
+        checkable = rows["index"].notna() & weighted.notna()
+        off = (checkable & ((rows["index"] - weighted).abs() > scheme.tolerance + 1e-9)).to_numpy()
+        shown = ", ".join(f"{k} {w:g}%" for k, w in weights.items())
         for index, expected, line in zip(rows.loc[off, "index"], weighted[off], rows.loc[off, "line"], strict=True):
             report(table.path, int(line), column,
-                   f"index {index:.{scheme.precision}f} differs from the weighted aspects "
-                   f"({expected:.{scheme.precision + 1}f}) by more than {scheme.tolerance:g}",
-                   f"weights for {int(year)}: {shown}; check the index and the aspect scores")
+                   f"index {index:.{p}f} differs from the weighted aspects ({expected:.{p + 1}f}) "
+                   f"by more than {scheme.tolerance:g}",
+                   f"weights for {year}: {shown}; check the index and the aspect scores")
 
 
-def _check_duplicates(results: pd.DataFrame, problems: ProblemList) -> None:
-    known = results[results["unit_id"] != ""]
-    twice = known.duplicated(["year", "unit_id"], keep=False)
+def _check_duplicates(table: Table, out: pd.DataFrame, problems: ProblemList) -> None:
+    """A unit (under its current or a former id or name) may appear once per year."""
+    known = (out["unit_id"] != "").to_numpy()
+    twice = out.duplicated(["year", "unit_id"], keep="first").to_numpy() & known
     if not twice.any():
         return
-    for (year, unit_id), rows in known[twice].groupby(["year", "unit_id"], sort=True):
-        first = rows.iloc[0]
-        for _, row in rows.iloc[1:].iterrows():
-            problems.error(str(row["path"]), int(row["line"]), 1, f"unit '{unit_id}' appears twice in {year}",
-                           f"the first is {first['path']} line {int(first['line'])}; keep one row per unit and year")
+    first = out.groupby(["year", "unit_id"])["line"].transform("first")
+    for unit_id, year, line, column, first_line in zip(out.loc[twice, "unit_id"], out.loc[twice, "year"],
+                                                       out.loc[twice, "line"], out.loc[twice, "column"],
+                                                       first[twice], strict=True):
+        problems.error(table.path, int(line), int(column), f"unit '{unit_id}' appears twice in {int(year)}",
+                       f"the first is on line {int(first_line)}; keep one row per unit and year")
