@@ -6,7 +6,9 @@ Everything a page shows is derived here, before any page is rendered, so templat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from .scheme import Scheme
@@ -31,15 +33,41 @@ class Model:
     def year_results(self, year: int) -> pd.DataFrame:
         return self.results[self.results["year"] == year]
 
+    @cached_property
+    def _rows_by_unit(self) -> dict[str, np.ndarray]:
+        groups = self.results.groupby("unit_id", sort=False).indices
+        return {str(k): np.asarray(v, dtype=np.int64) for k, v in groups.items()}
+
+    def unit_history(self, unit_id: str) -> pd.DataFrame:
+        """Every year's row of one unit, oldest first. Rows filed under a former id or name are included:
+        loading already resolved them to the current id."""
+        positions = self._rows_by_unit.get(unit_id, np.zeros(0, dtype=np.int64))
+        return self.results.iloc[positions].sort_values("year")
+
+    @cached_property
+    def former_ids(self) -> dict[str, str]:
+        """Former id -> current id, e.g. to redirect old addresses."""
+        return {former: str(unit_id) for unit_id, formers in self.units["former_ids"].items() for former in formers}
+
+    def departed(self, year: int) -> pd.DataFrame:
+        """Rows of the previous year for units evaluated then but not in `year` (left, or not evaluated)."""
+        previous = [y for y in self.years if y < year]
+        if not previous:
+            return self.results.iloc[0:0]
+        before = self.results[(self.results["year"] == previous[-1]) & self.results["evaluated"]]
+        now = self.results[(self.results["year"] == year) & self.results["evaluated"]]
+        return before[~before["unit_id"].isin(now["unit_id"])]
+
 
 def rank_results(results: pd.DataFrame, units: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     """Results joined with their unit, ranked per year in every scope, with change against the previous year.
 
     Ranks use standard competition ranking (ties share a rank: 1, 2, 2, 4) on the index rounded to the
     published precision, so two units shown as 3.80 are tied even if the files hold more decimals.
-    "Previous year" is the previous year present in the data, not year - 1.
+    "Previous year" is the previous year present in the data, not year - 1. `is_new` marks a unit's first
+    evaluated year (after the data's first year); `returning` one evaluated before, but not the previous year.
     """
-    frame = results.drop(columns=["path", "line"], errors="ignore").copy()
+    frame = results.drop(columns=["path", "line", "column"], errors="ignore").copy()
     frame = frame[frame["unit_id"] != ""]
     frame = frame.join(units[["level", "type", "province"]], on="unit_id")
     frame["evaluated"] = frame["index"].notna()
@@ -57,17 +85,22 @@ def rank_results(results: pd.DataFrame, units: pd.DataFrame, scheme: Scheme) -> 
     years = sorted(frame["year"].unique())
     previous_year = dict(zip(years[1:], years[:-1], strict=False))
     frame["previous_year"] = frame["year"].map(previous_year).astype("Int64")
-    carried = ["index", "grade", "grade_order", *(f"rank_{s}" for s in SCOPES)]
+    carried = ["index", "score", "grade", "grade_order", *(f"rank_{s}" for s in SCOPES)]
     before = frame[frame["evaluated"]][["year", "unit_id", *carried]].rename(
         columns={c: f"prev_{c}" for c in carried} | {"year": "previous_year"}
     )
     frame = frame.merge(before, on=["previous_year", "unit_id"], how="left")
-    frame["delta"] = frame["index"] - frame["prev_index"]
+    # The change between the published (rounded) values, so the page's figures add up.
+    frame["delta"] = scheme.round(frame["score"] - frame["prev_score"])
     for scope in SCOPES:
         frame[f"move_{scope}"] = (frame[f"prev_rank_{scope}"] - frame[f"rank_{scope}"]).astype("Int64")
     frame["grade_change"] = (frame["prev_grade_order"] - frame["grade_order"]).astype("Int64")
-    frame["is_new"] = frame["evaluated"] & frame["prev_index"].isna() & frame["previous_year"].notna()
-    frame = frame.drop(columns=["grade_order", "prev_grade_order"])
+    first_year = frame[frame["evaluated"]].groupby("unit_id")["year"].min()
+    first_seen = frame["unit_id"].map(first_year)
+    not_before = frame["evaluated"] & frame["prev_index"].isna() & frame["previous_year"].notna()
+    frame["is_new"] = not_before & (first_seen == frame["year"])
+    frame["returning"] = not_before & (first_seen < frame["year"])
+    frame = frame.drop(columns=["grade_order", "prev_grade_order", "prev_score"])
     return frame.sort_values(["year", "rank_national", "unit_id"], na_position="last").reset_index(drop=True)
 
 
