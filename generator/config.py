@@ -269,7 +269,12 @@ def load_config(root: Path, strict: bool = False) -> Config:
         grades=grades,
         weights_by_year=tuple(sorted(weights)),
     )
+    # An incomplete entry was reported and left out; checking what is left would only report its absence.
+    incomplete = {name for name, found in (("scheme.aspects", aspects), ("scheme.grades", grades))
+                  if isinstance(_value(raw, name), list) and len(_value(raw, name)) != len(found)}
     for key, line_key, message, hint in check_scheme(scheme):
+        if key in incomplete or (key.startswith("scheme.weights") and "scheme.aspects" in incomplete):
+            continue
         reader.error(line_key if line_key in reader.positions else key, message, hint)
 
     def choices(key: str) -> tuple[Choice, ...]:

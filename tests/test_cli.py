@@ -1,0 +1,79 @@
+"""The `rapor` command line: exit codes 0 ok, 2 bad input, 1 internal fault; --version; --help everywhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import TmpSite
+
+from generator import __version__
+from generator.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_version() -> None:
+    assert run("--version") == (0, f"rapor, version {__version__}\n")
+
+
+def test_help_on_the_group_and_every_command() -> None:
+    code, output = run("--help")
+    assert code == 0 and "Usage:" in output
+    assert isinstance(main, click.Group)
+    assert "validate" in main.commands
+    for name in main.commands:
+        code, output = run(name, "--help")
+        assert code == 0, name
+        assert output.startswith(f"Usage: main {name}") or output.startswith(f"Usage: rapor {name}"), output
+
+
+def test_validate_the_ombudsman_example() -> None:
+    code, output = run("validate", str(REPO / "examples" / "ombudsman"), "--strict")
+    assert code == 0, output
+    assert output.startswith("ok: 39 units, 115 result rows, years 2022–2024, ")
+
+
+@pytest.mark.slow
+def test_validate_the_sample_project() -> None:
+    code, output = run("validate", str(REPO), "--strict")
+    assert code == 0, output
+
+
+def test_validate_defaults_to_the_current_folder(tmp_site: TmpSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_site.root)
+    code, output = run("validate")
+    assert code == 0, output
+
+
+def test_bad_input_exits_2_without_a_traceback(tmp_site: TmpSite) -> None:
+    tmp_site.write("data/results/2023.csv", "unit_id,index\n11-dpmptsp,3.80\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.output.endswith(" found; nothing was written.\n")
+
+
+def test_missing_project_folder_exits_2(tmp_path: Path) -> None:
+    code, output = run("validate", str(tmp_path / "nowhere"))
+    assert code == 2
+    assert output.startswith(f"rapor.toml:1:1: no rapor.toml in {(tmp_path / 'nowhere').resolve()}\n"
+                             "  hint: run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR\n")
+
+
+def test_internal_fault_exits_1_and_asks_for_a_report(tmp_site: TmpSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("generator.pipeline.check_registry", broken)
+    result = tmp_site.validate()
+    assert result.exit_code == 1
+    assert "RuntimeError: a bug" in result.output
+    assert "rapor hit an internal error (a bug, not your input)" in result.output

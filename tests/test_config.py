@@ -1,0 +1,208 @@
+"""rapor.toml: defaults, the settings table, and every config problem located in the file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from conftest import TmpSite
+
+from generator.config import load_config
+from generator.settings import SETTINGS
+
+REPO = Path(__file__).resolve().parents[1]
+SITE_HEADER_LINES = 5  # TmpSite.config() writes a [site] table of five lines before the extra text
+
+
+def problem(result: Result, where_what: str, hint: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert f"{where_what}\n  hint: {hint}\n" in result.output, result.output
+
+
+def line(n: int) -> int:
+    """Line n of the text passed to TmpSite.config(), as a line of rapor.toml."""
+    return SITE_HEADER_LINES + n
+
+
+# --- defaults ----------------------------------------------------------------------------------------------
+
+
+def test_defaults_reproduce_pekppp(tmp_site: TmpSite) -> None:
+    scheme = load_config(tmp_site.root).scheme
+    assert (scheme.scale_min, scheme.scale_max, scheme.precision) == (0.0, 5.0, 2)
+    assert [(a.key, a.weight) for a in scheme.aspects] == [
+        ("kebijakan", 24), ("sdm", 25), ("sarpras", 18), ("sipp", 11), ("konsultasi", 10), ("inovasi", 12)]
+    assert [(g.letter, g.min, g.max, g.predikat_id) for g in scheme.grades] == [
+        ("A", 4.51, 5.00, "Pelayanan Prima"), ("A-", 4.01, 4.50, "Sangat Baik"), ("B", 3.51, 4.00, "Baik"),
+        ("B-", 3.01, 3.50, "Baik (Dengan Catatan)"), ("C", 2.51, 3.00, "Cukup"),
+        ("C-", 2.01, 2.50, "Cukup (Dengan Catatan)"), ("D", 1.51, 2.00, "Buruk"), ("E", 1.01, 1.50, "Sangat Buruk"),
+        ("F", 0.00, 1.00, "Gagal")]
+    assert scheme.weights_by_year == ()
+    config = load_config(tmp_site.root)
+    assert [c.key for c in config.levels] == ["kementerian-lembaga", "provinsi", "kabupaten-kota"]
+    assert [c.needs_province for c in config.levels] == [False, True, True]
+    assert [c.key for c in config.unit_types] == ["upp-kl", "dpmptsp", "samsat", "disdukcapil", "mpp"]
+    assert config.data.layout == "per-year"
+    assert config.warnings == ()
+
+
+def test_default_grade_bands_pass_their_own_checks(tmp_site: TmpSite) -> None:
+    scheme = load_config(tmp_site.root).scheme
+    for index, letter in [(5.0, "A"), (4.51, "A"), (4.505, "A"), (4.504, "A-"), (4.01, "A-"), (4.0, "B"),
+                          (1.0, "F"), (0.0, "F")]:
+        band = scheme.grade_for(index)
+        assert band is not None and band.letter == letter, index
+
+
+def test_grade_colours_are_dark_enough_for_white_text(tmp_site: TmpSite) -> None:
+    def luminance(colour: str) -> float:
+        rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    ombudsman = load_config(REPO / "examples" / "ombudsman").scheme
+    for band in (*load_config(tmp_site.root).scheme.grades, *ombudsman.grades):
+        assert 1.05 / (luminance(band.color) + 0.05) >= 4.5, band
+
+
+# --- the settings table --------------------------------------------------------------------------------------
+
+
+def test_every_setting_is_declared_once_with_a_one_line_doc() -> None:
+    keys = [s.key for s in SETTINGS]
+    assert len(keys) == len(set(keys))
+    for setting in SETTINGS:
+        assert setting.doc and "\n" not in setting.doc and setting.doc.endswith("."), setting.key
+        assert setting.kind in ("str", "int", "float", "bool", "list[str]", "table", "list[table]"), setting.key
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    """The README's configuration table names every key, in backticks."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([^`\n]+)`", readme))
+    missing = [s.key for s in SETTINGS if s.key not in documented]
+    assert not missing, "README.md does not document: " + ", ".join(missing)
+
+
+# --- config problems -------------------------------------------------------------------------------------------
+
+
+def test_toml_syntax_error_gives_its_line(tmp_site: TmpSite) -> None:
+    tmp_site.config('[program]\nkey = "x\n')
+    problem(tmp_site.validate(), f"rapor.toml:{line(2)}:9: TOML syntax error: Illegal character '\\n'",
+            "check quotes, brackets and '=' on this line (see https://toml.io)")
+
+
+def test_unknown_key_is_a_warning(tmp_site: TmpSite) -> None:
+    tmp_site.config("[scheme]\nprecison = 3\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 0, result.output
+    assert (f"rapor.toml:{line(2)}:1: warning: unknown key 'precison' in [scheme]\n"
+            "  hint: did you mean 'precision'?\n") in result.output
+
+
+def test_unknown_key_is_an_error_with_strict(tmp_site: TmpSite) -> None:
+    tmp_site.config("[scheme]\nprecison = 3\n")
+    problem(tmp_site.validate("--strict"), f"rapor.toml:{line(2)}:1: unknown key 'precison' in [scheme]",
+            "did you mean 'precision'?")
+
+
+def test_unknown_table(tmp_site: TmpSite) -> None:
+    tmp_site.config("[sheme]\nprecision = 3\n")
+    result = tmp_site.validate("--strict")
+    problem(result, f"rapor.toml:{line(1)}:1: unknown key 'sheme'", "did you mean 'scheme'?")
+
+
+def test_value_of_the_wrong_kind(tmp_site: TmpSite) -> None:
+    tmp_site.config('[scheme]\nprecision = "2"\n')
+    problem(tmp_site.validate(), f"rapor.toml:{line(2)}:1: 'precision' must be a whole number, not '2'",
+            "Published decimals; ranks and grades compare values rounded to this.")
+
+
+WEIGHTS_2021 = "[scheme.weights.2021]\nkebijakan = 25\nsdm = 25\nsarpras = 20\nsipp = 10\nkonsultasi = 10\n"
+
+
+def test_year_weights_that_do_not_sum_to_100(tmp_site: TmpSite) -> None:
+    tmp_site.config(WEIGHTS_2021 + "inovasi = 5\n")
+    problem(tmp_site.validate(), f"rapor.toml:{line(1)}:1: weights for 2021 sum to 95, not 100",
+            "adjust the weights so they add up to 100")
+
+
+def test_year_weights_missing_an_aspect(tmp_site: TmpSite) -> None:
+    tmp_site.config(WEIGHTS_2021 + "inovatif = 10\n")
+    result = tmp_site.validate()
+    problem(result, f"rapor.toml:{line(1)}:1: [scheme.weights.2021] gives no weight for inovasi",
+            "give every aspect a weight for that year")
+    problem(result, f"rapor.toml:{line(7)}:1: [scheme.weights.2021] names unknown aspect 'inovatif'",
+            "aspects: kebijakan, sdm, sarpras, sipp, konsultasi, inovasi")
+
+
+ASPECTS_55_45 = ('[[scheme.aspects]]\nkey = "a"\nlabel_id = "A"\nlabel_en = "A"\nweight = 55\n'
+                 '[[scheme.aspects]]\nkey = "b"\nlabel_id = "B"\nlabel_en = "B"\nweight = 40\n')
+
+
+def test_aspect_weights_that_do_not_sum_to_100(tmp_site: TmpSite) -> None:
+    tmp_site.config(ASPECTS_55_45)
+    problem(tmp_site.validate(), f"rapor.toml:{line(5)}:1: aspect weights sum to 95, not 100",
+            "adjust the weights so they add up to 100")
+
+
+def band(letter: str, low: float, high: float) -> str:
+    return (f'[[scheme.grades]]\nletter = "{letter}"\nmin = {low}\nmax = {high}\npredikat_id = "{letter}"\n'
+            f'predikat_en = "{letter}"\ncolor = "#14632e"\n')
+
+
+def test_grade_bands_that_overlap(tmp_site: TmpSite) -> None:
+    tmp_site.config(band("A", 3.5, 5) + band("B", 2.01, 3.6) + band("C", 0, 2))
+    # Located at the upper band's min (A's, line 3 of the text).
+    problem(tmp_site.validate(), f"rapor.toml:{line(3)}:1: grades B (2.01–3.6) and A (3.5–5) overlap",
+            "start A at 3.61, just above 3.6")
+
+
+def test_grade_bands_that_leave_a_gap(tmp_site: TmpSite) -> None:
+    tmp_site.config(band("A", 3.6, 5) + band("B", 2.01, 3.5) + band("C", 0.5, 2))
+    result = tmp_site.validate()
+    problem(result, f"rapor.toml:{line(3)}:1: gap between grade B (up to 3.5) and A (from 3.6)",
+            "start A at 3.51")
+    problem(result, f"rapor.toml:{line(17)}:1: no grade covers 0 to 0.5", "let grade C start at 0")
+
+
+def test_incomplete_grade_entry_is_reported_once(tmp_site: TmpSite) -> None:
+    tmp_site.config(band("A", 2.01, 5) + band("B", 0, 2).replace("min = 0\n", "minimum = 0\n"))
+    result = tmp_site.validate()
+    problem(result, f"rapor.toml:{line(8)}:1: [[scheme.grades]] entry 2 has no 'min'",
+            "Lowest index in the band (inclusive).")
+    assert (f"rapor.toml:{line(10)}:1: warning: unknown key 'minimum' in [scheme.grades[]]\n"
+            "  hint: did you mean 'min'?\n") in result.output
+    assert "gap" not in result.output and "covers" not in result.output
+
+
+def test_unknown_column_field(tmp_site: TmpSite) -> None:
+    tmp_site.config('[columns]\nindeks = "Indeks"\n')
+    problem(tmp_site.validate(), f"rapor.toml:{line(2)}:1: unknown field 'indeks' in [columns]",
+            "did you mean 'index'?")
+
+
+def test_level_key_that_cannot_be_a_folder(tmp_site: TmpSite) -> None:
+    tmp_site.config('[[levels]]\nkey = "../kota"\nlabel_id = "Kota"\nlabel_en = "Cities"\n')
+    problem(tmp_site.validate(), f"rapor.toml:{line(2)}:1: levels key '../kota' is not a plain name",
+            "use lower-case letters, digits and '-', e.g. kabupaten-kota; it becomes part of URLs")
+
+
+def test_unknown_layout(tmp_site: TmpSite) -> None:
+    tmp_site.config('[data]\nlayout = "wide"\n')
+    problem(tmp_site.validate(), f"rapor.toml:{line(2)}:1: unknown data layout 'wide'", "use 'per-year' or 'long'")
+
+
+def test_no_config(tmp_path: Path, tmp_site: TmpSite) -> None:
+    (tmp_site.root / "rapor.toml").unlink()
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.startswith(f"rapor.toml:1:1: no rapor.toml in {tmp_site.root.resolve()}\n")
+
+
+@pytest.mark.parametrize("example", ["examples/ombudsman", "."])
+def test_bundled_projects_load_without_warnings(example: str) -> None:
+    assert load_config(REPO / example, strict=True).warnings == ()
