@@ -48,7 +48,7 @@ def test_every_page_kind_is_written(built: Path) -> None:
 
 def test_national_ranking_shares_ranks_for_ties_and_shows_movement(built: Path) -> None:
     assert ranking_rows(built / "2023/ranking/index.html") == [
-        ("1", "＝ peringkat tetap", "DPMPTSP Kota Surabaya"),
+        ("1", "= peringkat tetap", "DPMPTSP Kota Surabaya"),
         ("2", "▲ 2 naik 2 peringkat", "DPMPTSP Kabupaten Malang"),
         ("3", "baru", "Mal Pelayanan Publik Kota Tangerang Selatan"),
         ("4", "▲ 1 naik 1 peringkat", "DPMPTSP Kota Tangerang Selatan"),
@@ -61,7 +61,7 @@ def test_national_ranking_shares_ranks_for_ties_and_shows_movement(built: Path) 
 
 def test_scoped_rankings_rank_within_their_group(built: Path) -> None:
     assert ranking_rows(built / "2023/ranking/province/35/index.html") == [
-        ("1", "＝ peringkat tetap", "DPMPTSP Kota Surabaya"),
+        ("1", "= peringkat tetap", "DPMPTSP Kota Surabaya"),
         ("2", "▲ 1 naik 1 peringkat", "DPMPTSP Kabupaten Malang"),
         ("3", "▼ 1 turun 1 peringkat", "DPMPTSP Provinsi Jawa Timur"),
         ("–", "–", "SAMSAT Provinsi Jawa Timur"),
