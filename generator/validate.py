@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import ProblemList
-from .load import LINE, Table, find_column, parse_numbers, read_table
+from .load import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 ID_HINT = "use letters, digits, '.', '-' and '_' only (e.g. 35.07-dpmptsp); no '/', '\\' or '..'"
@@ -155,31 +156,51 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
 
 
 class _Registry:
-    """Finds registry ids by id (current or former) or by name (current or former, ignoring case and spacing)."""
+    """Finds registry ids by id (current or former) or by name (current or former, ignoring case and spacing).
+
+    The name tables are built on first use: most files give ids, and 20,000 names take a while to fold.
+    """
 
     def __init__(self, units: pd.DataFrame, registry_path: str, match: bool = True) -> None:
         self.match = match
         self.units = units
         self.registry_path = registry_path
-        self.by_id: dict[str, str] = {unit_id: unit_id for unit_id in units.index}
-        by_name: dict[str, str] = {}
-        claimed: dict[str, set[str]] = {}
-        for unit_id, name, former_ids, former_names in zip(
-            units.index, units["name"], units["former_ids"], units["former_names"], strict=True
-        ):
+        self.by_id: dict[str, str] = {}
+        for unit_id, former_ids in units["former_ids"].items():
             for former in former_ids:
-                self.by_id.setdefault(former, unit_id)
-            for label in (name, *former_names):
-                key = name_key(label)
-                by_name.setdefault(key, unit_id)
-                claimed.setdefault(key, set()).add(unit_id)
-        self.ambiguous = {key: sorted(owners) for key, owners in claimed.items() if len(owners) > 1}
-        self.by_name = {key: unit_id for key, unit_id in by_name.items() if key not in self.ambiguous}
-        self._ids = [str(unit_id) for unit_id in units.index]
-        self._names = dict(zip(self._ids, (str(n) for n in units["name"]), strict=True))
-        self._names_lower = [str(n).lower() for n in units["name"]]
-        self._name_owner = dict(zip(self._names_lower, self._ids, strict=True))
+                self.by_id.setdefault(former, str(unit_id))
+        self.by_id.update({str(unit_id): str(unit_id) for unit_id in units.index})
         self.suggestions_left = SUGGESTION_LIMIT
+
+    @cached_property
+    def _claims(self) -> tuple[dict[str, str], dict[str, list[str]]]:
+        claimed: dict[str, list[str]] = {}
+        for unit_id, name, former_names in zip(self.units.index, self.units["name"], self.units["former_names"],
+                                               strict=True):
+            for key in dict.fromkeys(name_key(label) for label in (name, *former_names)):
+                claimed.setdefault(key, []).append(str(unit_id))
+        unique = {key: owners[0] for key, owners in claimed.items() if len(owners) == 1}
+        return unique, {key: sorted(owners) for key, owners in claimed.items() if len(owners) > 1}
+
+    @property
+    def by_name(self) -> dict[str, str]:
+        return self._claims[0]
+
+    @property
+    def ambiguous(self) -> dict[str, list[str]]:
+        return self._claims[1]
+
+    @cached_property
+    def _ids(self) -> list[str]:
+        return [str(unit_id) for unit_id in self.units.index]
+
+    @cached_property
+    def _names(self) -> dict[str, str]:
+        return dict(zip(self._ids, (str(n) for n in self.units["name"]), strict=True))
+
+    @cached_property
+    def _name_owner(self) -> dict[str, str]:
+        return {name.lower(): unit_id for unit_id, name in reversed(self._names.items())}
 
     def suggest(self, raw_id: str, name: str) -> str:
         """'closest known' hint: registry ids near the written id and names near the written name."""
@@ -191,7 +212,7 @@ class _Registry:
             hits += difflib.get_close_matches(raw_id, self._ids, n=3, cutoff=0.6)
         if name:
             hits += [self._name_owner[h] for h in
-                     difflib.get_close_matches(name.lower(), self._names_lower, n=3, cutoff=0.6)]
+                     difflib.get_close_matches(name.lower(), list(self._name_owner), n=3, cutoff=0.6)]
         unique = list(dict.fromkeys(hits))[:3]
         if not unique:
             return f"add the unit to {self.registry_path} or correct it"
@@ -243,7 +264,7 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
     year_column = headers["year"]
     if year_column is not None:
         year_text = frame[year_column]
-        good_year = np.array(year_text.str.fullmatch(r"(19|20)\d\d").fillna(False), dtype=bool)
+        good_year = per_unique(year_text, lambda y: re.fullmatch(r"(19|20)\d\d", y) is not None).astype(bool)
         if file_year is not None:
             good_year = ~((year_text != str(file_year)) & (year_text != "")).to_numpy(dtype=bool)
             hint = f"this file holds {file_year} (its name says so); move the row or correct the year"
@@ -260,7 +281,7 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
     index_column = headers["index"]
     assert index_column is not None
     index = parse_numbers(table, index_column, missing, problems, number_hint)
-    index_left_out = frame[index_column].str.casefold().isin(missing).to_numpy(dtype=bool)
+    index_left_out = is_marker(frame[index_column], missing)
     grade_column = headers["grade"]
     grade = (frame[grade_column].astype(object) if grade_column is not None
              else pd.Series("", index=frame.index, dtype=object))
@@ -268,7 +289,7 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
         zero = (index == 0).to_numpy()
         index = index.mask(zero)
         grade = grade.mask(zero | (grade == "0").to_numpy(), "")
-    grade = grade.mask(grade.str.casefold().isin(missing), "")
+    grade = grade.mask(is_marker(grade, missing), "")
     out["index"] = index.to_numpy()
     for key in scheme.aspect_keys:
         aspect_column = headers[key]
@@ -300,7 +321,9 @@ def _resolve_units(table: Table, headers: dict[str, str | None], registry: _Regi
     raw_ids = frame[id_header].astype(object) if id_header else empty
     names = frame[name_header].astype(object) if name_header else empty
     has_id = (raw_ids != "").to_numpy()
-    name_keys = _name_keys(names)
+    name_keys = pd.Series("", index=frame.index, dtype=object)
+    if name_header and not has_id.all():  # names are only looked up where the id is left out
+        name_keys[~has_id] = _name_keys(names[~has_id])
     by_name = name_keys.map(registry.by_name).astype(object)
     resolved = raw_ids.map(registry.by_id).astype(object).where(has_id, by_name)
     id_column, name_column = table.column(id_header), table.column(name_header)
@@ -315,7 +338,7 @@ def _resolve_units(table: Table, headers: dict[str, str | None], registry: _Regi
             else:
                 problems.error(table.path, int(line), id_column, f"unit '{raw_id}' is not in the registry",
                                registry.suggest(raw_id, name))
-        elif key in registry.ambiguous:
+        elif key and key in registry.ambiguous:
             problems.error(table.path, int(line), name_column,
                            f"the name '{name}' belongs to several units: " + ", ".join(registry.ambiguous[key]),
                            "give this row's unit id" + (" in the id column" if id_header else
@@ -337,7 +360,7 @@ def _check_grades(config: Config, table: Table, out: pd.DataFrame, grade_column:
     column = table.column(grade_column)
     letters = {band.letter.casefold(): band.letter for band in scheme.grades}
     given = out["grade"].astype(object)
-    canonical = given.str.casefold().map(letters)
+    canonical = pd.Series(per_unique(given, lambda g: letters.get(g.casefold())), index=given.index)
     written = (given != "").to_numpy()
     unknown = written & canonical.isna().to_numpy()
     for value, line in zip(given[unknown], out.loc[unknown, "line"], strict=True):

@@ -546,3 +546,17 @@ def test_long_and_per_year_layouts_read_the_same(tmp_site: TmpSite, tmp_path: Pa
     long = read(tmp_site)
     located = ["path", "line", "column"]  # where each row was read differs, nothing else
     pd.testing.assert_frame_equal(per_year.drop(columns=located), long.drop(columns=located))
+
+
+def test_no_break_spaces_around_cells_are_stripped(tmp_site: TmpSite) -> None:
+    results_file(tmp_site, 2023, "11-dpmptsp,," + ",".join(["3.80\xa0"] * 7) + ",\xa0B")
+    results = read(tmp_site)
+    assert results.loc[(2023, "11-dpmptsp"), "index"] == 3.80
+    assert results.loc[(2023, "11-dpmptsp"), "grade"] == "B"
+
+
+def test_many_unknown_units_get_suggestions_for_the_first_few_only(tmp_site: TmpSite) -> None:
+    results_file(tmp_site, 2023, *[row(f"x-{i}", "3.80", "B") for i in range(12)])
+    result = tmp_site.validate()
+    assert result.output.count("is not in the registry") == 12
+    assert result.output.count("(suggestions are given for the first few only)") == 2
