@@ -174,6 +174,10 @@ def read_table(path: Path, display: str, problems: ProblemList) -> Table | None:
         reason = exc.strerror or str(exc)
         problems.error(display, 1, 1, f"cannot read the file: {reason}", "check that it exists and is readable")
         return None
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        problems.error(display, 1, 1, "this is a spreadsheet workbook, not a CSV file",
+                       "open it and save (or export) the sheet as 'CSV UTF-8'")
+        return None
     decoded = _decode(data, display, problems)
     if decoded is None:
         return None
@@ -184,13 +188,17 @@ def read_table(path: Path, display: str, problems: ProblemList) -> Table | None:
     sep = _separator(text.split("\n", 1)[0])
     parsed = None if '"' in text else _parse_plain(text, sep)
     if parsed is None:
-        if text.count('"') % 2:
-            starts = _parse_quoted(text, sep).lines
-            line = int(starts[-1]) if len(starts) else 1
+        try:
+            parsed = _parse_quoted(text, sep)
+        except csv.Error as exc:
+            problems.error(display, 1, 1, f"the file cannot be read as CSV ({exc})",
+                           "export the sheet again as 'CSV UTF-8'")
+            return None
+        if text.count('"') % 2:  # the unclosed quote swallowed the rest of the file into the last row
+            line = int(parsed.lines[-1]) if len(parsed.lines) else 1
             problems.error(display, line, 1, "a quote (\") opened on this line is never closed",
                            "close the quote or remove it; a quote inside a quoted cell is written twice (\"\")")
             return None
-        parsed = _parse_quoted(text, sep)
 
     header = [name.strip() for name in parsed.header]
     named = max((i + 1 for i, name in enumerate(header) if name), default=0)

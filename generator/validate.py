@@ -272,7 +272,8 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
         else:
             hint, message = "write the year as four digits, e.g. 2023", "'{}' is not a year"
         for value, row_line in zip(year_text[~good_year], line[~good_year], strict=True):
-            problems.error(table.path, int(row_line), table.column(year_column), message.format(value), hint)
+            problems.error(table.path, int(row_line), table.column(year_column),
+                           message.format(value) if value else "the year is missing", hint)
     if file_year is None and year_column is not None:
         out["year"] = pd.to_numeric(frame[year_column].where(good_year), errors="coerce").fillna(0).astype("int64")
     else:
@@ -288,7 +289,8 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
     if config.data.zero_is_missing:
         zero = (index == 0).to_numpy()
         index = index.mask(zero)
-        grade = grade.mask(zero | (grade == "0").to_numpy(), "")
+        # Exports often write grade 0 for a unit not evaluated; with a real index, '0' stays a wrong grade.
+        grade = grade.mask(zero | ((grade == "0") & index.isna()).to_numpy(), "")
     grade = grade.mask(is_marker(grade, missing), "")
     out["index"] = index.to_numpy()
     for key in scheme.aspect_keys:

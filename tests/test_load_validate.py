@@ -98,6 +98,12 @@ def test_bad_utf8_after_a_bom(tmp_site: TmpSite) -> None:
             "save the file again as 'CSV UTF-8'")
 
 
+def test_a_workbook_saved_under_a_csv_name(tmp_site: TmpSite) -> None:
+    tmp_site.write("data/results/2023.csv", b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)))
+    problem(tmp_site.validate(), "data/results/2023.csv:1:1: this is a spreadsheet workbook, not a CSV file",
+            "open it and save (or export) the sheet as 'CSV UTF-8'")
+
+
 def test_first_line_without_names(tmp_site: TmpSite) -> None:
     tmp_site.write("data/results/2023.csv", ",,\n" + row("11-dpmptsp", "3.80", "B") + "\n")
     problem(tmp_site.validate(), "data/results/2023.csv:1:1: the first line holds no column names",
@@ -397,7 +403,10 @@ def test_long_layout_year_not_a_year(tmp_site: TmpSite) -> None:
     tmp_site.write("data/all.csv", "\n".join(["tahun," + RESULT_HEADER, "2023," + row("11-dpmptsp", "3.80", "B"),
                                               "23," + row("35-dpmptsp", "3.70", "B")]) + "\n")
     tmp_site.config(LONG + '[columns]\nyear = "tahun"\n')
-    problem(tmp_site.validate(), "data/all.csv:3:1: '23' is not a year", "write the year as four digits, e.g. 2023")
+    tmp_site.write("data/all.csv", (tmp_site.root / "data/all.csv").read_text() + "," + row("36.74-mpp", "4.05") + "\n")
+    result = tmp_site.validate()
+    problem(result, "data/all.csv:3:1: '23' is not a year", "write the year as four digits, e.g. 2023")
+    problem(result, "data/all.csv:4:1: the year is missing", "write the year as four digits, e.g. 2023")
 
 
 def test_long_layout_missing_file(tmp_site: TmpSite) -> None:
@@ -524,6 +533,12 @@ def test_zero_is_missing_by_default(tmp_site: TmpSite) -> None:
     assert not_evaluated(results, 2023, "11-dpmptsp")
     assert results.loc[(2023, "11-dpmptsp"), "grade"] == ""
     assert not_evaluated(results, 2023, "35-dpmptsp")
+
+
+def test_grade_zero_with_a_real_index_is_wrong(tmp_site: TmpSite) -> None:
+    results_file(tmp_site, 2023, row("11-dpmptsp", "3.80", "0"))
+    problem(tmp_site.validate(), "data/results/2023.csv:2:10: unknown grade '0'",
+            "use one of: A, A-, B, B-, C, C-, D, E, F")
 
 
 def test_zero_is_a_score_when_configured(tmp_site: TmpSite) -> None:
