@@ -257,6 +257,10 @@ def load_config(root: Path, strict: bool = False) -> Config:
                 reader.error(key, f"[scheme.weights.{year}] must be named by a year and hold aspect = percent",
                              "e.g. [scheme.weights.2021] then kebijakan = 25")
                 continue
+            for name, value in table.items():
+                if not isinstance(value, int | float) or isinstance(value, bool):
+                    reader.error(f"{key}.{name}", f"weight '{name}' for {year} must be a number, not {value!r}",
+                                 "write the percent without quotes, e.g. kebijakan = 25")
             weights.append((int(year), tuple((str(k), _num(v)) for k, v in table.items())))
     scheme = Scheme(
         scale_min=_num(_value(raw, "scheme.scale_min")),

@@ -139,6 +139,12 @@ def test_year_weights_missing_an_aspect(tmp_site: TmpSite) -> None:
             "aspects: kebijakan, sdm, sarpras, sipp, konsultasi, inovasi")
 
 
+def test_year_weight_that_is_not_a_number(tmp_site: TmpSite) -> None:
+    tmp_site.config(WEIGHTS_2021 + 'inovasi = "10"\n')
+    problem(tmp_site.validate(), f"rapor.toml:{line(7)}:1: weight 'inovasi' for 2021 must be a number, not '10'",
+            "write the percent without quotes, e.g. kebijakan = 25")
+
+
 ASPECTS_55_45 = ('[[scheme.aspects]]\nkey = "a"\nlabel_id = "A"\nlabel_en = "A"\nweight = 55\n'
                  '[[scheme.aspects]]\nkey = "b"\nlabel_id = "B"\nlabel_en = "B"\nweight = 40\n')
 
