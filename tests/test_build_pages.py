@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import TmpSite
+from scratch_site import TmpSite
 
 
 def soup(path: Path) -> BeautifulSoup:

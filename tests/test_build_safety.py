@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import UNITS, TmpSite
+from scratch_site import UNITS, TmpSite
 
 EVIL = "<script>alert(1)</script>"
 

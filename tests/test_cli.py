@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import TmpSite
 
 from generator import __version__
 from generator.cli import main
+
+from scratch_site import TmpSite
 
 REPO = Path(__file__).resolve().parents[1]
 

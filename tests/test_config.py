@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from conftest import TmpSite
 
 from generator.config import load_config
 from generator.settings import SETTINGS
+
+from scratch_site import TmpSite
 
 REPO = Path(__file__).resolve().parents[1]
 SITE_HEADER_LINES = 5  # TmpSite.config() writes a [site] table of five lines before the extra text

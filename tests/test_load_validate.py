@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import Result
-from conftest import ASPECTS, RESULT_HEADER, UNITS, TmpSite, csv_row
 
 from generator.pipeline import read_inputs
+
+from scratch_site import ASPECTS, RESULT_HEADER, UNITS, TmpSite, csv_row
 
 NUMBER_HINT = "use a number between 0 and 5, e.g. 3.68 or 3,68"
 

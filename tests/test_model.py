@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TmpSite
 
 from generator.config import load_config
 from generator.model import Model, build_model
 from generator.pipeline import read_inputs
+
+from scratch_site import TmpSite
 
 REPO = Path(__file__).resolve().parents[1]
 OMBUDSMAN = REPO / "examples" / "ombudsman"

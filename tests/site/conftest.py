@@ -1,0 +1,294 @@
+"""Shared fixtures for the whole-site quality tests.
+
+The sample project at the repository root (``rapor.toml``, ``data/``, ``content/``) is built
+once per test session into a temporary directory; every test in this folder checks that
+built output, never the sources.
+
+Everything a test needs from outside Python (Debian's chromium, nginx, a Java runtime) is
+installed by ``.ci/run``; when something is missing the tests FAIL with a message saying so,
+they never skip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    # Robustness on CI machines; neither changes what a page does.
+    "--disable-dev-shm-usage",
+    "--no-proxy-server",
+]
+VIEWPORT = {"width": 360, "height": 740}
+
+LANGS = ("id", "en")
+PAGE_KINDS = (
+    "home",
+    "year",
+    "ranking",
+    "ranking-level",
+    "ranking-type",
+    "ranking-province",
+    "unit",
+    "province",
+    "content",
+    "404",
+)
+
+_YEAR_RE = re.compile(r"^\d{4}$")
+# Top-level folders that are not content pages.
+_NOT_CONTENT = {"en", "unit", "province", "static"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """A test asking for ``page_case`` runs once per page kind and language: ``(kind, lang)``;
+    ``sample_pages[page_case]`` is then the concrete page."""
+    if "page_case" in metafunc.fixturenames:
+        cases = [(kind, lang) for kind in PAGE_KINDS for lang in LANGS]
+        metafunc.parametrize("page_case", cases, ids=[f"{k}-{lang}" for k, lang in cases])
+
+
+def build_site(out: Path, env: dict[str, str] | None = None) -> Path:
+    """Build the sample project (the repository root) into ``out``."""
+    subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(REPO_ROOT), "--output", str(out)],
+        check=True,
+        cwd=REPO_ROOT,
+        env=env,
+    )
+    return out
+
+
+@pytest.fixture(scope="session")
+def build_sample() -> Callable[..., Path]:
+    """``build_sample(out, env=None)`` builds the sample project into ``out``."""
+    return build_site
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site, built once per session. Tests must treat it as read-only."""
+    out = tmp_path_factory.mktemp("site") / "out"
+    build_site(out)
+    assert (out / "index.html").is_file(), f"the build wrote no index.html into {out}"
+    return out
+
+
+def _pick(site: Path, pattern: str, what: str) -> str:
+    matches = sorted(p for p in site.glob(pattern) if p.is_file())
+    assert matches, f"the built site has no {what} (nothing matches {pattern!r})"
+    return matches[0].relative_to(site).as_posix()
+
+
+@pytest.fixture(scope="session")
+def sample_pages(site: Path) -> dict[tuple[str, str], str]:
+    """One concrete page of every kind, for both languages: ``{(kind, lang): relative path}``.
+
+    The Indonesian pages are found by globbing; the English page is the ``en/`` mirror of the
+    same path, which must exist.
+    """
+    years = sorted(
+        p.name for p in site.iterdir() if p.is_dir() and _YEAR_RE.match(p.name) and (p / "index.html").is_file()
+    )
+    assert years, "the built site has no <year>/index.html"
+    ranked = [y for y in years if (site / y / "ranking" / "index.html").is_file()]
+    assert ranked, "the built site has no <year>/ranking/index.html"
+    year = ranked[-1]  # the latest year: the one visitors land on
+    content = sorted(
+        p.name
+        for p in site.iterdir()
+        if p.is_dir() and p.name not in _NOT_CONTENT and not _YEAR_RE.match(p.name) and (p / "index.html").is_file()
+    )
+    assert content, "the built site has no content page (<slug>/index.html)"
+    ids = {
+        "home": "index.html",
+        "year": f"{year}/index.html",
+        "ranking": f"{year}/ranking/index.html",
+        "ranking-level": _pick(site, f"{year}/ranking/level/*/index.html", "level ranking"),
+        "ranking-type": _pick(site, f"{year}/ranking/type/*/index.html", "type ranking"),
+        "ranking-province": _pick(site, f"{year}/ranking/province/*/index.html", "province ranking"),
+        "unit": _pick(site, "unit/*/index.html", "unit page"),
+        "province": _pick(site, "province/*/index.html", "province page"),
+        "content": f"{content[0]}/index.html",
+        "404": "404.html",
+    }
+    pages: dict[tuple[str, str], str] = {}
+    for kind, rel in ids.items():
+        assert (site / rel).is_file(), f"the built site has no {kind} page {rel}"
+        assert (site / "en" / rel).is_file(), f"the {kind} page {rel} has no English mirror en/{rel}"
+        pages[(kind, "id")] = rel
+        pages[(kind, "en")] = f"en/{rel}"
+    return pages
+
+
+# --------------------------------------------------------------------------------------------
+# Local static HTTP server (for the browser tests)
+# --------------------------------------------------------------------------------------------
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {  # noqa: RUF012 - same shape as the base class attribute
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".mjs": "text/javascript; charset=utf-8",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".webp": "image/webp",
+        ".ico": "image/x-icon",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+        ".xml": "application/xml",
+        ".txt": "text/plain; charset=utf-8",
+        ".csv": "text/csv; charset=utf-8",
+        ".webmanifest": "application/manifest+json",
+    }
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser closing a connection early is not a test failure.
+        pass
+
+
+@pytest.fixture(scope="session")
+def http_base(site: Path) -> Iterator[str]:
+    """``http://127.0.0.1:<port>/`` serving the built site, on a random free port."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = _QuietServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+# --------------------------------------------------------------------------------------------
+# Browser (Playwright driving Debian's chromium; never `playwright install`)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _is_local(url: str, hosts: tuple[str, ...]) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    if parts.scheme == "file":
+        return "file" in hosts
+    return parts.scheme in ("http", "https") and parts.hostname in hosts
+
+
+@dataclass
+class Visit:
+    """A page opened in a fresh browser context, with everything that went wrong while loading."""
+
+    page: Any
+    url: str
+    problems: list[str] = field(default_factory=list)
+
+    def report(self) -> str:
+        return f"{self.url}:\n  " + "\n  ".join(self.problems)
+
+
+@pytest.fixture(scope="session")
+def visit(browser: Any) -> Callable[..., contextlib.AbstractContextManager[Visit]]:
+    """``with visit(url) as v:`` opens ``url`` at 360x740 and records console errors and
+    warnings, page errors, failed requests, HTTP errors and requests to any other host
+    (which are blocked, so nothing leaves the machine) in ``v.problems``."""
+
+    @contextlib.contextmanager
+    def _visit(url: str, *, javascript: bool = True, settle: bool = True) -> Iterator[Visit]:
+        scheme = urlsplit(url).scheme
+        hosts = ("file",) if scheme == "file" else ("127.0.0.1",)
+        context = browser.new_context(viewport=VIEWPORT, java_script_enabled=javascript)
+        try:
+            context.set_default_timeout(30_000)
+            v = Visit(page=None, url=url)
+
+            def _foreign(u: str) -> bool:
+                return not _is_local(u, hosts)
+
+            context.route(_foreign, lambda route: route.abort("blockedbyclient"))
+            page = context.new_page()
+            v.page = page
+
+            def on_console(msg: Any) -> None:
+                if msg.type in ("error", "warning"):
+                    loc = msg.location or {}
+                    where = f" ({loc.get('url', '')}:{loc.get('lineNumber', '')})" if loc.get("url") else ""
+                    v.problems.append(f"console.{msg.type}: {msg.text}{where}")
+
+            def on_request(request: Any) -> None:
+                if not _is_local(request.url, hosts):
+                    v.problems.append(f"request to another host: {request.url}")
+
+            def on_request_failed(request: Any) -> None:
+                if _is_local(request.url, hosts):
+                    v.problems.append(f"request failed: {request.url} ({request.failure})")
+
+            def on_response(response: Any) -> None:
+                # Chromium asks for /favicon.ico on its own when a page declares no icon;
+                # that request is not made by the page.
+                if response.status >= 400 and urlsplit(response.url).path != "/favicon.ico":
+                    v.problems.append(f"HTTP {response.status}: {response.url}")
+
+            page.on("console", on_console)
+            page.on("pageerror", lambda err: v.problems.append(f"page error: {err}"))
+            page.on("request", on_request)
+            page.on("requestfailed", on_request_failed)
+            page.on("response", on_response)
+            page.goto(url, wait_until="load")
+            if settle and javascript:
+                page.wait_for_load_state("networkidle")
+                page.evaluate("() => document.fonts.ready.then(() => true)")
+            yield v
+        finally:
+            context.close()
+
+    return _visit

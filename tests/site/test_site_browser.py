@@ -1,0 +1,142 @@
+"""The built site in a real browser (Debian's chromium driven by Playwright) on a phone-sized
+360x740 screen: clean console, no failed or foreign requests, no sideways scrolling, content
+without JavaScript, and working links when opened straight from disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+VIEWPORT_WIDTH = 360
+
+_OVERFLOW_JS = """() => {
+  const root = document.documentElement;
+  const width = root.clientWidth;
+  const offenders = [];
+  if (root.scrollWidth > width) {
+    const sticksOut = (el) => el.getBoundingClientRect().right > width + 0.5;
+    // Is el inside a scroller that clips it? An absolutely positioned element escapes every
+    // scroller between itself and its containing block (its offsetParent).
+    const clipped = (el) => {
+      const position = getComputedStyle(el).position;
+      if (position === 'fixed') return false;
+      const start = position === 'absolute' ? el.offsetParent : el.parentElement;
+      for (let a = start; a && a !== document.body && a !== root; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') return true;
+      }
+      return false;
+    };
+    const culprit = (el) => el.getBoundingClientRect().width > 0 && sticksOut(el) && !clipped(el);
+    // Report only the outermost such elements.
+    for (const el of document.querySelectorAll('body *')) {
+      if (!culprit(el)) continue;
+      const parent = el.parentElement;
+      if (parent && parent !== document.body && culprit(parent)) continue;
+      let name = el.tagName.toLowerCase();
+      if (el.id) name += '#' + el.id;
+      if (typeof el.className === 'string' && el.className.trim())
+        name += '.' + el.className.trim().split(/\\s+/).join('.');
+      offenders.push(name + ' (right edge at ' + Math.round(el.getBoundingClientRect().right) + 'px)');
+      if (offenders.length >= 10) break;
+    }
+  }
+  return {scrollWidth: root.scrollWidth, offenders: offenders};
+}"""
+
+# The first visible link inside <main> that leads to another page of the site.
+_PICK_LINK_JS = """() => {
+  for (const a of document.querySelectorAll('main a[href]')) {
+    const href = a.getAttribute('href');
+    if (!href || href.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(href)) continue;
+    const r = a.getBoundingClientRect();
+    const style = getComputedStyle(a);
+    if (r.width > 0 && r.height > 0 && style.visibility !== 'hidden') {
+      a.setAttribute('data-test-follow', '1');
+      return href;
+    }
+  }
+  return null;
+}"""
+
+
+def test_page_in_browser(
+    page_case: tuple[str, str],
+    sample_pages: dict[tuple[str, str], str],
+    http_base: str,
+    visit: Callable[..., Any],
+) -> None:
+    """No console error/warning, page error, failed request or request to another host, and
+    nothing wider than the 360px screen."""
+    url = urljoin(http_base, sample_pages[page_case])
+    with visit(url) as v:
+        result = v.page.evaluate(_OVERFLOW_JS)
+        failures = list(v.problems)
+        if result["scrollWidth"] > VIEWPORT_WIDTH:
+            failures.append(
+                f"horizontal overflow: document is {result['scrollWidth']}px wide on a "
+                f"{VIEWPORT_WIDTH}px screen; sticking out: " + ", ".join(result["offenders"])
+            )
+    if failures:
+        pytest.fail(f"{url}:\n  " + "\n  ".join(failures), pytrace=False)
+
+
+def test_main_content_without_javascript(
+    page_case: tuple[str, str],
+    sample_pages: dict[tuple[str, str], str],
+    http_base: str,
+    visit: Callable[..., Any],
+) -> None:
+    """With JavaScript off the page still has its content in <main>."""
+    url = urljoin(http_base, sample_pages[page_case])
+    with visit(url, javascript=False) as v:
+        mains = v.page.locator("main")
+        assert mains.count() == 1, f"{url}: expected exactly one <main>, found {mains.count()}"
+        text = mains.inner_text().strip()
+        assert text, f"{url}: <main> is empty with JavaScript disabled"
+        if v.problems:
+            pytest.fail(v.report(), pytrace=False)
+
+
+def _open_from_disk(visit: Callable[..., Any], path: Path) -> tuple[str, list[str], str, str]:
+    """Open ``path`` as file://, click the first visible internal link in <main>, and return
+    (expected target URL, problems on both pages, target's title, target's <main> text)."""
+    with visit(path.resolve().as_uri()) as v:
+        href = v.page.evaluate(_PICK_LINK_JS)
+        assert href, f"{v.url}: no visible link inside <main> to follow"
+        expected = urljoin(v.page.url, href).split("#")[0]
+        v.page.click("main a[data-test-follow]")
+        v.page.wait_for_url(lambda u: u.split("#")[0] == expected)
+        v.page.wait_for_load_state("load")
+        title = v.page.title()
+        main = v.page.locator("main")
+        text = main.first.inner_text().strip() if main.count() else ""
+        return expected, list(v.problems), title, text
+
+
+def test_follow_link_from_disk(site: Path, visit: Callable[..., Any]) -> None:
+    """index.html opened via file:// works, and clicking a link loads the linked page."""
+    expected, problems, title, text = _open_from_disk(visit, site / "index.html")
+    target = Path(urlsplit(expected).path)
+    assert target.is_file(), f"the followed link leads to {expected}, which is not a file"
+    assert title.strip(), f"{expected}: the page opened by the click has no <title>"
+    assert text, f"{expected}: the page opened by the click has no content in <main>"
+    if problems:
+        pytest.fail("errors while browsing from disk:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+@pytest.mark.parametrize("kind", ["unit", "ranking"])
+def test_page_works_from_disk(
+    kind: str, site: Path, sample_pages: dict[tuple[str, str], str], visit: Callable[..., Any]
+) -> None:
+    """Pages with charts and tables opened via file:// load everything they need."""
+    path = site / sample_pages[(kind, "id")]
+    with visit(path.resolve().as_uri()) as v:
+        assert v.page.locator("main").count() == 1, f"{v.url}: no <main>"
+        if v.problems:
+            pytest.fail(v.report(), pytrace=False)
