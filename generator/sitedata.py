@@ -43,7 +43,7 @@ class SiteData:
         """The unit's most recent evaluated year, or its most recent row if it was never scored."""
         rows = self.history.get(unit_id, [])
         scored = [r for r in rows if r["evaluated"]]
-        return (scored or rows or [None])[-1]
+        return next(reversed(scored or rows), None)
 
 
 def build_site_data(model: Model, scheme: Scheme, province_names: dict[str, str]) -> SiteData:
