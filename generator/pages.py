@@ -25,6 +25,7 @@ class PagePlan:
     template: str
     lang: str
     context: dict[str, Any] = field(default_factory=dict)
+    absolute: bool = False  # served at any address (a 404 page): links start from site.base_url's path
 
 
 @dataclass(frozen=True)
@@ -123,30 +124,42 @@ def plan_unit_pages(config: Config, data: SiteData, narratives: Narratives, lang
         })
 
 
-def plan_province_pages(data: SiteData, lang: str) -> Iterator[PagePlan]:
-    by_province: dict[str, list[Row]] = defaultdict(list)
+def plan_province_pages(config: Config, data: SiteData, lang: str) -> Iterator[PagePlan]:
     latest_year = data.years[-1]
+    evaluated_now: dict[str, list[Row]] = defaultdict(list)
     for row in data.rows_by_year[latest_year]:
-        if row["province"]:
-            by_province[row["province"]].append(row)
+        if row["province"] and row["evaluated"]:
+            evaluated_now[row["province"]].append(row)
+    # Units listed under a province but not evaluated in the latest year still belong on its page.
+    absent: dict[str, list[Row]] = defaultdict(list)
+    scored_now = {row["unit_id"] for rows in evaluated_now.values() for row in rows}
+    for unit_id, unit in sorted(data.units.items()):
+        if unit["province"] and unit_id not in scored_now:
+            last = data.latest_row(unit_id)
+            absent[unit["province"]].append({"unit_id": unit_id, "name": unit["name"], "type": unit["type"],
+                                             "last": last if last is not None and last["evaluated"] else None})
     ranks: dict[str, list[Row]] = defaultdict(list)
     counts = {year: len(rows) for year, rows in data.provinces.items()}
     for year in data.years:
         for row in data.provinces.get(year, []):
             ranks[row["province"]].append(row | {"of": counts[year]})
     codes = sorted({u["province"] for u in data.units.values() if u["province"]})
+    fields = ("index", *config.scheme.aspect_keys)
     for code in codes:
-        units = sorted(by_province.get(code, []),
+        units = sorted(evaluated_now.get(code, []),
                        key=lambda r: (r["rank_province"] is None, r["rank_province"] or 0, r["unit_id"]))
         history = ranks.get(code, [])
+        averages = [{"key": key, "province": data.average(latest_year, "province", code, key),
+                     "national": data.average(latest_year, "all", "", key)} for key in fields]
         yield PagePlan(urls.province(lang, code), "province.html", lang, {
             "code": code,
             "name": data.province_names.get(code, code),
             "year": latest_year,
             "rows": units,
+            "absent": absent.get(code, []),
+            "averages": averages if any(a["province"] for a in averages) else [],
             "history": history,
             "latest": history[-1] if history and history[-1]["year"] == latest_year else None,
-            "unit_ids": sorted(u["id"] for u in data.units.values() if u["province"] == code),
         })
 
 
@@ -187,6 +200,6 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
         })
         yield from plan_year_pages(config, data, narratives, lang)
         yield from plan_unit_pages(config, data, narratives, lang)
-        yield from plan_province_pages(data, lang)
+        yield from plan_province_pages(config, data, lang)
         yield from plan_content_pages(narratives, lang)
-        yield PagePlan(urls.not_found(lang), "404.html", lang, {})
+        yield PagePlan(urls.not_found(lang), "404.html", lang, {}, absolute=True)

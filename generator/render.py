@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -25,7 +26,6 @@ from .pages import PagePlan
 from .sitedata import SiteData
 
 DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
-LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
 def theme_dirs(config: Config) -> list[Path]:
@@ -71,13 +71,14 @@ class Renderer:
     env: jinja2.Environment
     locales: dict[str, Locale]
     common: dict[str, dict[str, Any]]  # lang -> values every page shows
+    absolute_root: str  # the path part of site.base_url, for pages served at any address (404)
 
     def render(self, plan: PagePlan) -> tuple[str, bytes]:
         lang = plan.lang
         neutral = plan.path[len(urls.prefix(lang)):]
-        root = "../" * plan.path.count("/")
+        root = self.absolute_root if plan.absolute and self.absolute_root else "../" * plan.path.count("/")
         alternates = [
-            {"lang": other, "name": LANGUAGE_NAMES.get(other, other), "path": urls.prefix(other) + neutral}
+            {"lang": other, "name": self.locales[other].t("language.name"), "path": urls.prefix(other) + neutral}
             for other in self.config.site.languages
         ]
         context = self.common[lang] | plan.context | {"here": plan.path, "root": root, "alternates": alternates,
@@ -124,7 +125,8 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Re
             "scope_label": {"level": locale.t("scope.level"), "type": locale.t("scope.type"),
                             "province": locale.t("scope.province")},
         }
-    return Renderer(config, env, locales, common)
+    base_path = urlsplit(config.site.base_url).path if config.site.base_url else ""
+    return Renderer(config, env, locales, common, base_path.rstrip("/") + "/" if base_path else "")
 
 
 def static_files(themes: list[Path]) -> Iterator[tuple[str, bytes]]:
@@ -166,6 +168,8 @@ def download_csv(config: Config, data: SiteData, year: int) -> bytes:
     columns = ["rank_national", "unit_id", "name", "level", "type", "province", "index", "grade", *aspects,
                "rank_level", "rank_type", "rank_province", "delta", "move_national", "is_new"]
     frame = pd.DataFrame([{c: row[c] for c in columns} for row in data.rows_by_year[year]], columns=columns)
+    for whole in ("rank_national", "rank_level", "rank_type", "rank_province", "move_national"):
+        frame[whole] = frame[whole].astype("Int64")
     frame.insert(0, "year", year)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n", float_format=f"%.{config.scheme.precision}f")

@@ -117,6 +117,10 @@ http {{
             alias {site.resolve()}/;
         }}
         error_page 404 {PREFIX}404.html;
+        location {PREFIX}en/ {{
+            alias {site.resolve()}/en/;
+            error_page 404 {PREFIX}en/404.html;
+        }}
     }}
 }}
 """,
@@ -195,11 +199,18 @@ def test_static_css(nginx_base: str, site: Path) -> None:
     assert r.body == css[0].read_bytes()
 
 
-def test_missing_page_gets_site_404(nginx_base: str, site: Path) -> None:
-    url = urljoin(nginx_base, "does-not-exist")
+@pytest.mark.parametrize("missing", ["does-not-exist", "unit/no-such-unit/index.html", "en/2099/ranking/x/"])
+def test_missing_page_gets_a_working_site_404(nginx_base: str, site: Path, missing: str) -> None:
+    """However deep the missing address, the 404 page's stylesheet and links work (base path links)."""
+    url = urljoin(nginx_base, missing)
     r = fetch(url)
+    expected = site / ("en/404.html" if missing.startswith("en/") else "404.html")
     assert r.status == 404, f"GET {url} -> {r.status}, expected 404"
-    assert r.body == (site / "404.html").read_bytes(), f"{url} did not answer with the site's 404.html"
+    assert r.body == expected.read_bytes(), f"{url} did not answer with the site's {expected.name}"
+    targets = sorted(set(_links(url, r.body)))
+    assert any(t.endswith("static/rapor.css") for t in targets), targets
+    bad = [f"{t}: HTTP {fetch(t).status}" for t in targets if fetch(t).status != 200]
+    assert not bad, "links on the 404 page do not resolve:\n" + "\n".join(bad)
 
 
 def _links(page_url: str, body: bytes) -> Iterator[str]:
