@@ -14,6 +14,39 @@ The output is deterministic: a fixed ``random.Random(SEED)``, sorted output,
 byte-identical files.  The narrative Markdown under ``content/`` is written by
 hand and is not generated here.
 
+What the sample holds (rows per results file; ``check()`` asserts this table):
+
+==========================  ====  ====  ====  ====  ====
+unit type                   2020  2021  2022  2023  2024
+==========================  ====  ====  ====  ====  ====
+ministries and agencies       79    76    77    78    80
+province DPMPTSP              34    34    32    38    38
+province SAMSAT               34    33    34    38    38
+regency/city DPMPTSP         514   514   513   513   514
+regency/city Disdukcapil     514   514   513   514   512
+Mal Pelayanan Publik (MPP)    52    84   121   165   210
+==========================  ====  ====  ====  ====  ====
+
+* Mal Pelayanan Publik: 212 of the 514 regencies and cities get an MPP, not
+  all of them (``MPP_OPENED_BY_YEAR``: 52, 85, 121, 166, 212 opened by
+  2020 ... 2024).  New MPPs enter every year, so the number evaluated grows
+  every year (``MPP_ROWS``) and new MPPs show up as "new" in the regional
+  rankings; two early MPPs leave the evaluation again and one misses 2021.
+* Units that enter: the MPPs, the province units of the four new Papua
+  provinces (from 2023) and a few ministries and agencies (e.g. BRIN from 2022).
+* Units that leave for good: two MPPs and two Disdukcapil evaluated in the
+  early years but not in the later ones (``REGIONAL_EXITS``), and a few
+  ministries and agencies (BATAN, LAPAN, LIPI).
+* Units missing from one middle year and back the year after: one province
+  SAMSAT (``SAMSAT_GAPS``), six other regional units and three ministries or
+  agencies (``drop_middle_years``).
+* Renamed units: three ministries/agencies (new id and name), Kabupaten Toba
+  Samosir (new name) and Kabupaten Merauke (new code after the Papua split).
+* Not evaluated: 2-5 rows a year listed without scores, written in the forms
+  of ``NOT_EVALUATED_FORMS`` (empty cells, ``-``, or both; all of them Rapor's
+  default ``data.not_evaluated`` markers).
+* Ties: indices have two decimals, so many units share an index and a rank.
+
 Usage::
 
     python scripts/make_sample.py
@@ -95,8 +128,22 @@ TYPE_EFFECT = {
     ("kabupaten-kota", "mpp"): 0.25,
 }
 
-# Number of regencies/cities with a Mal Pelayanan Publik (MPP) by each year (cumulative).
-MPP_BY_YEAR = {2020: 52, 2021: 85, 2022: 121, 2023: 166, 2024: 212}
+# Number of regencies/cities whose Mal Pelayanan Publik (MPP) has entered the evaluation by
+# each year (cumulative; 212 of 514 by 2024).  The MPPs of REGIONAL_EXITS leave again, so the
+# rows per year are these counts minus the MPPs that have left (see MPP_ROWS).
+MPP_OPENED_BY_YEAR = {2020: 52, 2021: 85, 2022: 121, 2023: 166, 2024: 212}
+# Evaluated MPPs per year in the results files; check() asserts them and that they grow.
+MPP_ROWS = {2020: 52, 2021: 84, 2022: 121, 2023: 165, 2024: 210}
+
+# Rows of the table in this module's docstring -> "level/type".
+DOC_TABLE_ROWS = {
+    "ministries and agencies": "kementerian-lembaga/upp-kl",
+    "province DPMPTSP": "provinsi/dpmptsp",
+    "province SAMSAT": "provinsi/samsat",
+    "regency/city DPMPTSP": "kabupaten-kota/dpmptsp",
+    "regency/city Disdukcapil": "kabupaten-kota/disdukcapil",
+    "Mal Pelayanan Publik (MPP)": "kabupaten-kota/mpp",
+}
 # These always have an MPP from 2020 on (used by the narrative).
 MPP_FORCED = ("35.78", "31.71", "51.71", "32.73")
 
@@ -104,6 +151,24 @@ MPP_FORCED = ("35.78", "31.71", "51.71", "32.73")
 # evaluated from 2023 on.
 NEW_PROVINCES = ("93", "94", "95", "96")
 NEW_PROVINCE_FIRST_YEAR = 2023
+
+# Regional units that leave the evaluation for good: (type, how many, possible last years).
+# Only units evaluated from 2020 (MPPs: from 2020 or 2021) outside the new Papua provinces.
+REGIONAL_EXITS: tuple[tuple[str, int, tuple[int, ...]], ...] = (
+    ("mpp", 2, (2022, 2023)),
+    ("disdukcapil", 2, (2022, 2023)),
+)
+# Province SAMSAT units missing from the file of one middle year and back the year after.
+SAMSAT_GAPS = 1
+
+# How a row "listed but not evaluated" is written: (each aspect, index, grade).  Real exports
+# use several forms; every cell here is one of Rapor's default ``data.not_evaluated`` markers
+# ("" and "-"; rapor.toml does not override the list).  Rows cycle through the forms.
+NOT_EVALUATED_FORMS: tuple[tuple[str, str, str], ...] = (
+    ("", "-", ""),  # aspects empty, index "-", grade empty
+    ("", "", ""),  # every cell empty
+    ("-", "-", "-"),  # a dash in every cell
+)
 
 # Units referenced by the hand-written narrative: never dropped, never "not scored".
 PROTECTED = {
@@ -356,7 +421,7 @@ def read_reference() -> tuple[list[Row], list[Row]]:
 
 
 def choose_mpp_years(kab: list[Row], rng: random.Random) -> dict[str, int]:
-    """Regency code -> first year with an evaluated MPP (cumulative counts from MPP_BY_YEAR)."""
+    """Regency code -> first year with an evaluated MPP (cumulative counts from MPP_OPENED_BY_YEAR)."""
     keyed: list[tuple[float, str]] = []
     for row in kab:
         population = float(row["penduduk"] or 0)
@@ -373,7 +438,7 @@ def choose_mpp_years(kab: list[Row], rng: random.Random) -> dict[str, int]:
     first_year: dict[str, int] = {}
     start = 0
     for year in YEARS:
-        end = MPP_BY_YEAR[year]
+        end = MPP_OPENED_BY_YEAR[year]
         for code in order[start:end]:
             first_year[code] = year
         start = end
@@ -442,6 +507,36 @@ def build_units(prov: list[Row], kab: list[Row], rng: random.Random) -> list[Uni
 
 def is_special(unit: Unit) -> bool:
     return unit.id in PROTECTED or len(unit.stages) > 1 or unit.years != YEARS
+
+
+def choose_regional_exits(units: list[Unit], rng: random.Random) -> list[tuple[str, str]]:
+    """Regional units that leave the evaluation for good, and province SAMSATs missing one year."""
+    changed: list[tuple[str, str]] = []
+
+    def may_change(unit: Unit) -> bool:
+        return unit.id not in PROTECTED and len(unit.stages) == 1 and unit.province not in NEW_PROVINCES
+
+    for unit_type, count, last_years in REGIONAL_EXITS:
+        if unit_type == "mpp":
+            pool = [
+                u
+                for u in units
+                if u.type == "mpp" and u.years[0] <= 2021 and u.regency not in MPP_FORCED and may_change(u)
+            ]
+        else:
+            pool = [u for u in units if u.type == unit_type and u.level == "kabupaten-kota" and u.years == YEARS]
+            pool = [u for u in pool if may_change(u)]
+        for unit in rng.sample(pool, count):
+            last = rng.choice(last_years)
+            unit.years = tuple(y for y in unit.years if y <= last)
+            changed.append((unit.id, f"{unit.years[0]}-{last}"))
+
+    samsat = [u for u in units if u.level == "provinsi" and u.type == "samsat" and u.years == YEARS]
+    for unit in rng.sample([u for u in samsat if may_change(u)], SAMSAT_GAPS):
+        year = rng.choice(YEARS[1:-1])
+        unit.years = tuple(y for y in unit.years if y != year)
+        changed.append((unit.id, f"not {year}"))
+    return sorted(changed)
 
 
 def drop_middle_years(units: list[Unit], rng: random.Random) -> list[tuple[str, int]]:
@@ -598,7 +693,9 @@ def write_results(
             name = stage.name.upper() if spreadsheet else stage.name
             cents, index = score(unit, year, rng)
             if unit.id in not_scored[year]:
-                rows.append([stage.id, name, *([""] * len(ASPECTS)), "-", ""])
+                form = (year + len(rows) - len(indices)) % len(NOT_EVALUATED_FORMS)
+                aspect, index_text, grade_text = NOT_EVALUATED_FORMS[form]
+                rows.append([stage.id, name, *([aspect] * len(ASPECTS)), index_text, grade_text])
                 continue
             indices.append(index)
             rows.append(
@@ -629,6 +726,18 @@ def write_results(
 # ---------------------------------------------------------------------------
 
 
+def rows_per_type(units: list[Unit]) -> dict[int, dict[str, int]]:
+    """Rows per year in the results files, per "level/type"."""
+    counts: dict[int, dict[str, int]] = {}
+    for year in YEARS:
+        counts[year] = {}
+        for unit in units:
+            if year in unit.years:
+                key = f"{unit.level}/{unit.type}"
+                counts[year][key] = counts[year].get(key, 0) + 1
+    return counts
+
+
 def check(units: list[Unit]) -> None:
     ids = [u.id for u in units]
     assert len(ids) == len(set(ids)), "duplicate unit ids"
@@ -654,11 +763,24 @@ def check(units: list[Unit]) -> None:
         unknown = set(frame["ID UPP"]) - known
         assert not unknown, (year, sorted(unknown))
 
+    per_type = rows_per_type(units)
+    mpp_rows = {year: counts.get("kabupaten-kota/mpp", 0) for year, counts in per_type.items()}
+    assert mpp_rows == MPP_ROWS, f"MPP rows per year {mpp_rows}: update MPP_ROWS and the docstring"
+    assert all(a < b for a, b in pairwise(mpp_rows.values())), "the number of MPPs must grow every year"
+    documented: dict[str, list[int]] = {}
+    for line in (__doc__ or "").splitlines():
+        label = re.split(r"\s{2,}", line.strip())[0]
+        if label in DOC_TABLE_ROWS:
+            documented[DOC_TABLE_ROWS[label]] = [int(n) for n in line.split()[-len(YEARS) :]]
+    actual = {key: [per_type[year].get(key, 0) for year in YEARS] for key in DOC_TABLE_ROWS.values()}
+    assert documented == actual, f"update the table in the docstring: {actual}"
+
 
 def main() -> int:
     rng = random.Random(SEED)
     prov, kab = read_reference()
     units = build_units(prov, kab, rng)
+    exits = choose_regional_exits(units, rng)
     dropped = drop_middle_years(units, rng)
     not_scored = choose_not_scored(units, rng)
     model_levels(units, rng)
@@ -676,7 +798,12 @@ def main() -> int:
     for unit in units:
         for before, after in pairwise(unit.stages):
             print(f"  {before.id} ({before.name}) -> {after.id} ({after.name}), from {after.first_year}")
+    print("regional units leaving or missing a year: " + ", ".join(f"{i} ({y})" for i, y in exits))
     print("units left out of one middle year: " + ", ".join(f"{i} ({y})" for i, y in dropped))
+    print("rows per unit type and year:")
+    per_type = rows_per_type(units)
+    for key in sorted({k for counts in per_type.values() for k in counts}):
+        print(f"  {key:30}" + "".join(f"{per_type[year].get(key, 0):6}" for year in YEARS))
     print("rows per year:")
     for year in YEARS:
         s = stats[year]
