@@ -9,8 +9,8 @@ and a no-change rebuild against the first build.
 
 from __future__ import annotations
 
+import argparse
 import shutil
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -32,7 +32,7 @@ def stage_times(project: Path) -> None:
     modelled = time.perf_counter()
     names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
     data = build_site_data(model, inputs.config.scheme, names)
-    renderer = make_renderer(inputs.config, data, inputs.pages)
+    renderer = make_renderer(inputs.config, data, inputs.pages, inputs.theme)
     plans = list(plan_site(inputs.config, data, inputs.pages))
     planned = time.perf_counter()
     spent: dict[str, float] = defaultdict(float)
@@ -53,7 +53,9 @@ def stage_times(project: Path) -> None:
 
 
 def main() -> None:
-    project = Path(sys.argv[1] if len(sys.argv) > 1 else ".").resolve()
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("project", nargs="?", default=".", type=Path, help="project folder (default: .)")
+    project = parser.parse_args().project.resolve()
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / "site"
         first = build_site(project, output=output)

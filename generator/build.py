@@ -47,7 +47,7 @@ def check_project(root: Path, strict: bool = False) -> CheckReport:
 def build_site(root: Path, output: Path | None = None, strict: bool = False, progress: bool = False) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
     from .pages import plan_site
-    from .render import download_csv, make_renderer, robots, sitemap, static_files, theme_dirs
+    from .render import download_csv, make_renderer, robots, sitemap, static_files
     from .sitedata import build_site_data
     from .write import check_output_folder, write_site
 
@@ -62,7 +62,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False, pro
                                 "add at least one year of results")
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
     data = build_site_data(model, config.scheme, province_names)
-    renderer = make_renderer(config, data, inputs.pages)
+    renderer = make_renderer(config, data, inputs.pages, inputs.theme)
     plans = list(plan_site(config, data, inputs.pages))
     html_paths = [plan.path for plan in plans]
 
@@ -76,7 +76,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False, pro
         else:
             for plan in plans:
                 yield renderer.render(plan)
-        yield from static_files(theme_dirs(config))
+        yield from static_files(inputs.theme.folders)
         for year in data.years:
             yield urls.download(year), download_csv(config, data, year)
         if config.site.base_url:

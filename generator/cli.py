@@ -46,6 +46,11 @@ def _guarded(run: Callable[[], int]) -> None:
     sys.exit(code)
 
 
+def stderr_is_terminal() -> bool:
+    """Whether a person is watching: the progress bar is drawn only then, never into logs or pipes."""
+    return sys.stderr.isatty()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rapor")
 def main() -> None:
@@ -83,7 +88,7 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool) -> 
     def run() -> int:
         from .build import build_site
 
-        show_progress = not quiet and sys.stderr.isatty()
+        show_progress = not quiet and stderr_is_terminal()
         report = build_site(project_dir, output=output, strict=strict, progress=show_progress)
         if not quiet:
             for warning in report.warnings:

@@ -10,8 +10,10 @@ Narrative links to units with the `unit:` scheme: [DPMPTSP Kota Surabaya](unit:3
 
 from __future__ import annotations
 
+import datetime
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -26,9 +28,18 @@ from . import urls
 from .config import Config
 from .errors import ProblemList
 
-FRONT_MATTER_KEYS = {"title": str, "description": str, "template": str, "order": int}
-TEMPLATES = ("page.html",)
+FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "template": str, "order": int,
+                                      "date": datetime.date}
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+YEAR_LIKE = re.compile(r"\d{4}")
+# Interface strings the Markdown conversion itself writes (from the theme's i18n/<lang>.toml).
+LABEL_KEYS = ("narrative.footnote_back", "narrative.permalink")
+# Narrative may link anywhere, but must not load anything from elsewhere or run code: the site makes no
+# external request and works the same with JavaScript off.
+_FORBIDDEN_TAG = re.compile(r"<\s*(script|iframe|object|embed|link|style|base|form|meta)\b", re.IGNORECASE)
+_LOADED_URL = re.compile(
+    r"""\b(?:src|srcset|poster|data|background)\s*=\s*["']?\s*((?:[a-z][a-z0-9+.-]*:|//|/)[^"'\s>]*)""",
+    re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -38,8 +49,9 @@ class Page:
     lang: str
     title: str
     description: str
-    template: str
+    template: str  # "" for the page kind's own template
     order: int
+    date: datetime.date | None
     html: str
     toc: str
     headings: int
@@ -118,9 +130,11 @@ def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[
         if expected is None:
             problems.error(source, line, 1, f"unknown front matter key '{key}'",
                            "use " + ", ".join(FRONT_MATTER_KEYS))
-        elif not isinstance(value, expected) or isinstance(value, bool):
-            kind = "a whole number" if expected is int else "text"
-            problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' must be {kind}", "")
+        elif (not isinstance(value, expected) or isinstance(value, bool)
+              or (expected is datetime.date and isinstance(value, datetime.datetime))):
+            kind = {int: "a whole number", datetime.date: "a date"}.get(expected, "text")
+            hint = "write it as YYYY-MM-DD, e.g. date: 2024-12-12" if expected is datetime.date else ""
+            problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' must be {kind}", hint)
     return meta, text[end + 5:], body_line
 
 
@@ -152,8 +166,13 @@ def _output_path(kind: str, key: str, lang: str) -> str:
     }[kind]()
 
 
-def load_content(config: Config, unit_ids: set[str], years: set[int], problems: ProblemList) -> tuple[Page, ...]:
-    """Every narrative file under content/, converted; problems are collected, not raised."""
+def load_content(config: Config, unit_ids: set[str], years: set[int], templates: set[str],
+                 labels: Mapping[str, Mapping[str, str]], problems: ProblemList) -> tuple[Page, ...]:
+    """Every narrative file under content/, converted; problems are collected, not raised.
+
+    `templates` are the theme's page templates a front matter `template` may name; `labels` holds, per
+    language, the interface strings the conversion writes (LABEL_KEYS).
+    """
     folder = config.root / "content"
     if not folder.is_dir():
         return ()
@@ -176,17 +195,19 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], problems: 
             problems.error(source, 1, 1, f"narrative for unit '{key}', which is not in the registry",
                            "name the file after a unit id from data/units.csv")
             continue
-        if kind == "page" and (not SLUG.fullmatch(key) or key in urls.RESERVED_SLUGS):
+        if kind == "page" and (not SLUG.fullmatch(key) or key in urls.RESERVED_SLUGS or YEAR_LIKE.fullmatch(key)
+                               or key in config.site.languages):
             problems.error(source, 1, 1, f"page name '{key}' cannot be used",
-                           "use lower-case letters, digits and '-', not a reserved name like 'unit' or 'en'")
+                           "use lower-case letters, digits and '-'; not a year, a language code or a reserved "
+                           "name like 'unit', 'province' or 'static'")
             continue
-        page = _read_page(path, source, kind, key, lang, unit_ids, problems)
+        page = _read_page(path, source, kind, key, lang, templates, problems)
         if page is not None:
-            pages.append(page)
-    return add_fallbacks(tuple(pages), config.site.languages, unit_ids)
+            pages.append(convert(page, lang, unit_ids, labels[lang], problems))
+    return add_fallbacks(tuple(pages), config.site.languages, unit_ids, labels)
 
 
-def _read_page(path: Path, source: str, kind: str, key: str, lang: str, unit_ids: set[str],
+def _read_page(path: Path, source: str, kind: str, key: str, lang: str, templates: set[str],
                problems: ProblemList) -> Page | None:
     try:
         text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
@@ -194,26 +215,33 @@ def _read_page(path: Path, source: str, kind: str, key: str, lang: str, unit_ids
         problems.error(source, 1, 1, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
         return None
     meta, body, body_line = _split_front_matter(text, source, problems)
-    template = str(meta.get("template", "page.html"))
-    if template not in TEMPLATES:
-        problems.error(source, 2, 1, f"unknown template '{template}'", "use one of: " + ", ".join(TEMPLATES))
+    template = meta.get("template", "")
+    if not isinstance(template, str) or (template and template not in templates):
+        line, column = _locate(text, "template:")
+        problems.error(source, line, column, f"unknown template '{template}'",
+                       "use one of the theme's templates: " + ", ".join(sorted(templates)))
+        template = ""
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         title = _first_heading(body) or (key if kind == "page" else "")
     order = meta.get("order", 100)
-    page = Page(kind, key, lang, str(title), str(meta.get("description", "")), template,
-                order if isinstance(order, int) else 100, "", "", 0, source, body, body_line)
-    return convert(page, lang, unit_ids, problems)
+    date = meta.get("date")
+    description = meta.get("description", "")
+    return Page(kind, key, lang, str(title), description if isinstance(description, str) else "", template,
+                order if isinstance(order, int) and not isinstance(order, bool) else 100,
+                date if isinstance(date, datetime.date) and not isinstance(date, datetime.datetime) else None,
+                "", "", 0, source, body, body_line)
 
 
-def convert(page: Page, lang: str, unit_ids: set[str], problems: ProblemList | None = None) -> Page:
+def convert(page: Page, lang: str, unit_ids: set[str], labels: Mapping[str, str],
+            problems: ProblemList | None = None) -> Page:
     """The page's Markdown as HTML for the page of `lang`, whose links it must be relative to."""
     links = _UnitLinkExtension((unit_ids, _output_path(page.kind, page.key, lang), lang))
     converter = markdown.Markdown(
         extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists", links],
-        extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3"},
-                           "footnotes": {"BACKLINK_TITLE": "kembali ke catatan %d" if lang == "id"
-                                         else "back to note %d"}},
+        extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3", "permalink": "#",
+                                   "permalink_class": "anchor", "permalink_title": labels["narrative.permalink"]},
+                           "footnotes": {"BACKLINK_TITLE": labels["narrative.footnote_back"]}},
         output_format="html",
     )
     html = converter.convert(page.body)
@@ -223,21 +251,42 @@ def convert(page: Page, lang: str, unit_ids: set[str], problems: ProblemList | N
             line, column = _locate(page.body, f"unit:{unit_id}")
             problems.error(page.source, page.body_line + line - 1, column, f"link to unknown unit '{unit_id}'",
                            "use an id from data/units.csv, e.g. [name](unit:35.07-dpmptsp)")
+        check_loaded_content(page, html, problems)
     toc_tokens = getattr(converter, "toc_tokens", [])
     return replace(page, lang=lang, html=html, toc=str(getattr(converter, "toc", "")),
                    headings=_count_headings(toc_tokens),
                    fallback_from=page.lang if lang != page.lang else "")
 
 
-def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], unit_ids: set[str]) -> tuple[Page, ...]:
+def check_loaded_content(page: Page, html: str, problems: ProblemList) -> None:
+    """Report raw HTML that would run code or load something from another address."""
+    for match in _FORBIDDEN_TAG.finditer(html):
+        tag = match.group(1).lower()
+        line, column = _locate_pattern(page.body, rf"<\s*{tag}\b")
+        problems.error(page.source, page.body_line + line - 1, column, f"<{tag}> is not allowed in narrative",
+                       "narrative is text, tables and links: the site runs no script and loads nothing from "
+                       "elsewhere; put files in the theme's static/ folder")
+    for match in _LOADED_URL.finditer(html):
+        address = match.group(1)
+        if address.lower().startswith("data:"):
+            continue
+        line, column = _locate(page.body, address)
+        problems.error(page.source, page.body_line + line - 1, column,
+                       f"narrative loads '{address}' from outside the site",
+                       "readers' browsers must load nothing from other sites; copy the file into the theme's "
+                       "static/ folder and link to it relatively, or link to it with [text](address) instead")
+
+
+def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], unit_ids: set[str],
+                  labels: Mapping[str, Mapping[str, str]]) -> tuple[Page, ...]:
     """For each language lacking a text, another language's text (the default's first) converted for it."""
     by_key: dict[tuple[str, str], dict[str, Page]] = {}
     for page in pages:
         by_key.setdefault((page.kind, page.key), {})[page.lang] = page
-    extra = []
+    extra: list[Page] = []
     for versions in by_key.values():
         source = next(versions[lang] for lang in languages if lang in versions)
-        extra.extend(convert(source, lang, unit_ids) for lang in languages if lang not in versions)
+        extra.extend(convert(source, lang, unit_ids, labels[lang]) for lang in languages if lang not in versions)
     return pages + tuple(extra)
 
 
@@ -250,10 +299,17 @@ def _first_heading(body: str) -> str:
     return found.group(1).strip() if found else ""
 
 
+def _locate_pattern(text: str, pattern: str) -> tuple[int, int]:
+    found = re.search(pattern, text, flags=re.IGNORECASE)
+    return _position(text, found.start()) if found else (1, 1)
+
+
 def _locate(text: str, needle: str) -> tuple[int, int]:
     position = text.find(needle)
-    if position < 0:
-        return 1, 1
+    return _position(text, position) if position >= 0 else (1, 1)
+
+
+def _position(text: str, position: int) -> tuple[int, int]:
     line = text.count("\n", 0, position) + 1
     column = position - (text.rfind("\n", 0, position) + 1) + 1
     return line, column

@@ -8,14 +8,18 @@ twenty thousand pages would dominate the build.
 
 from __future__ import annotations
 
+import datetime
 import math
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
-from .errors import RaporError
+from .errors import ProblemList
 
 MINUS = "\u2212"
 
@@ -27,6 +31,7 @@ class Locale:
     decimal: str
     group: str
     minus: str
+    babel_locale: str
 
     def t(self, key: str, **values: object) -> str:
         """The message `key` in this language, with `{name}` placeholders filled in."""
@@ -55,13 +60,21 @@ class Locale:
     def integer(self, value: int | None) -> str:
         return "–" if value is None else self.number(value, 0)
 
+    def date(self, value: datetime.date) -> str:
+        """A date as readers of this language write it: 12 Desember 2024 / December 12, 2024."""
+        return format_date(value, format="long", locale=self.babel_locale)
 
-def _read_messages(path: Path) -> dict[str, str]:
+
+def _read_messages(path: Path, shown: str, problems: ProblemList) -> dict[str, str]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise RaporError.single(str(path), 1, 1, f"message file is not valid TOML: {exc}",
-                                "check quotes and '=' in the theme's i18n file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
+        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+        problems.error(shown, line, column, f"message file is not valid TOML: {reason}",
+                       "check quotes and '=' in the theme's i18n file")
+        return {}
     flat: dict[str, str] = {}
 
     def walk(prefix: str, node: dict[str, object]) -> None:
@@ -76,14 +89,14 @@ def _read_messages(path: Path) -> dict[str, str]:
     return flat
 
 
-def load_locale(lang: str, theme_dirs: list[Path]) -> Locale:
+def load_locale(lang: str, theme_dirs: list[Path], problems: ProblemList, shown: Callable[[Path], str] = str) -> Locale:
     """Messages for `lang` from every theme folder, the site theme's keys winning over the default's."""
     messages: dict[str, str] = {}
     for folder in reversed(theme_dirs):
         path = folder / "i18n" / f"{lang}.toml"
         if path.is_file():
-            messages.update(_read_messages(path))
+            messages.update(_read_messages(path, shown(path), problems))
     babel_locale = {"id": "id_ID", "en": "en_US"}.get(lang, lang)
     minus = get_minus_sign_symbol(babel_locale)
     return Locale(lang, messages, get_decimal_symbol(babel_locale), get_group_symbol(babel_locale),
-                  MINUS if minus == "-" else minus)
+                  MINUS if minus == "-" else minus, babel_locale)

@@ -75,7 +75,8 @@ def plan_year_pages(config: Config, data: SiteData, narratives: Narratives, lang
             aspect_rows.append({"key": key, "national": data.average(year, "all", "", key), "levels": per_level})
         index_levels = {level.key: data.average(year, "level", level.key, "index") for level in config.levels}
         grouped = _scope_rows(rows)
-        yield PagePlan(urls.year(lang, year), "year.html", lang, {
+        yield PagePlan(urls.year(lang, year), narrative.template if narrative and narrative.template else "year.html",
+                       lang, {
             "year": year,
             "listed": len(rows),
             "evaluated": len(scored),
@@ -84,8 +85,8 @@ def plan_year_pages(config: Config, data: SiteData, narratives: Narratives, lang
             "groups": groups,
             "aspect_rows": aspect_rows,
             "top": [r for r in scored if r["rank_national"] <= TOP],
-            "risers": sorted(moved, key=lambda r: (-r["delta"], r["unit_id"]))[:TOP],
-            "fallers": sorted(moved, key=lambda r: (r["delta"], r["unit_id"]))[:TOP],
+            "risers": sorted((r for r in moved if r["delta"] > 0), key=lambda r: (-r["delta"], r["unit_id"]))[:TOP],
+            "fallers": sorted((r for r in moved if r["delta"] < 0), key=lambda r: (r["delta"], r["unit_id"]))[:TOP],
             "narrative": narrative,
             "fallback": fallback,
             "scopes": {scope: sorted(keys) for scope, keys in grouped.items()},
@@ -114,7 +115,8 @@ def plan_unit_pages(config: Config, data: SiteData, narratives: Narratives, lang
                     "level": data.average(year, "level", unit["level"], key),
                 })
         narrative, fallback = narratives.find("unit", unit_id, lang)
-        yield PagePlan(urls.unit(lang, unit_id), "unit.html", lang, {
+        template = narrative.template if narrative and narrative.template else "unit.html"
+        yield PagePlan(urls.unit(lang, unit_id), template, lang, {
             "unit": unit,
             "latest": latest,
             "history": data.history.get(unit_id, []),
@@ -168,7 +170,8 @@ def plan_content_pages(narratives: Narratives, lang: str) -> Iterator[PagePlan]:
     for slug in slugs:
         page, fallback = narratives.find("page", slug, lang)
         assert page is not None, "every slug comes from a page that exists"
-        yield PagePlan(urls.page(lang, slug), "page.html", lang, {"narrative": page, "fallback": fallback})
+        yield PagePlan(urls.page(lang, slug), page.template or "page.html", lang,
+                       {"narrative": page, "fallback": fallback})
 
 
 def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterator[PagePlan]:
@@ -184,7 +187,7 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
                 for grade, n in by_grade.items():
                     counts[grade] += n
         scored = [r for r in data.rows_by_year[latest] if r["evaluated"]]
-        yield PagePlan(urls.home(lang), "home.html", lang, {
+        yield PagePlan(urls.home(lang), home.template if home and home.template else "home.html", lang, {
             "year": latest,
             "national": national,
             "evaluated": len(scored),

@@ -20,28 +20,10 @@ import pandas as pd
 from . import urls
 from .config import Config
 from .content import Page
-from .errors import RaporError
-from .i18n import Locale, load_locale
+from .i18n import Locale
 from .pages import PagePlan
 from .sitedata import SiteData
-
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
-
-
-def theme_dirs(config: Config) -> list[Path]:
-    """The theme chain, most specific first: the site's theme, then the default theme."""
-    chain = []
-    chosen = config.root / "themes" / config.site.theme
-    if config.site.theme != "default" and not chosen.is_dir():
-        raise RaporError.single("rapor.toml", 1, 1, f"theme folder themes/{config.site.theme} does not exist",
-                                "create it, or set site.theme = \"default\"")
-    if chosen.is_dir():
-        chain.append(chosen)
-    project_default = config.root / "themes" / "default"
-    for folder in (project_default, DEFAULT_THEME):
-        if folder.is_dir() and folder.resolve() not in [c.resolve() for c in chain]:
-            chain.append(folder)
-    return chain
+from .theme import Theme
 
 
 @jinja2.pass_context
@@ -87,10 +69,9 @@ class Renderer:
         return plan.path, html.encode("utf-8")
 
 
-def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Renderer:
-    themes = theme_dirs(config)
-    env = make_environment(themes)
-    locales = {lang: load_locale(lang, themes) for lang in config.site.languages}
+def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme: Theme) -> Renderer:
+    env = make_environment(list(theme.folders))
+    locales = theme.locales
     scheme = config.scheme
     common = {}
     for lang, locale in locales.items():
@@ -129,7 +110,7 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Re
     return Renderer(config, env, locales, common, base_path.rstrip("/") + "/" if base_path else "")
 
 
-def static_files(themes: list[Path]) -> Iterator[tuple[str, bytes]]:
+def static_files(themes: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
     """The themes' static files under static/, the site theme's copy winning over the default's."""
     chosen: dict[str, Path] = {}
     for folder in reversed(themes):

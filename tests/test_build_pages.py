@@ -155,3 +155,73 @@ def test_markdown_tables_footnotes_and_heading_anchors(tmp_site: TmpSite) -> Non
     assert [text(td) for td in narrative.select("table td")] == ["Inovasi", "12"]
     assert narrative.select_one(".footnote") is not None
     assert [a["href"] for a in narrative.select("nav.toc a")] == ["#h-bobot", "#h-predikat", "#h-a"]
+
+
+def test_year_page_lists_aspect_averages_top_units_risers_and_fallers(built: Path) -> None:
+    page = soup(built / "2023/index.html")
+    aspects = [[text(c) for c in tr.find_all(["th", "td"])] for tr in page.select("#aspects ~ div tbody tr")]
+    # Every aspect equals the index in the fixture: national 4.01 (+0.44); kabupaten/kota (4.20 + 4.55 + 3.95
+    # + 4.05) / 4 = 4.19; provinsi (3.80 + 3.70) / 2 = 3.75; the one ministry 3.80.
+    assert aspects[0] == ["Indeks", "4,01", "+0,44", "3,80", "3,75", "4,19"]
+    assert len(aspects) == 7 and aspects[6][0] == "Inovasi" and aspects[6][1:3] == ["4,01", "+0,44"]
+    top = [text(li) for li in page.select("#top ~ ol li")]
+    assert len(top) == 7 and top[0].startswith("DPMPTSP Kota Surabaya — A Pelayanan Prima · 4,55")
+    risers = [text(li) for li in page.select("#risers ~ ol li")]
+    assert risers == ["DPMPTSP Kabupaten Malang +0,80 ▲ 2 naik 2 peringkat",
+                      "DPMPTSP Provinsi Aceh +0,70 ▲ 2 naik 2 peringkat",
+                      "DPMPTSP Kota Tangerang Selatan +0,65 ▲ 1 naik 1 peringkat",
+                      "Direktorat Jenderal Imigrasi +0,30 ▼ 2 turun 2 peringkat"]
+    fallers = [text(li) for li in page.select("#fallers ~ ol li")]
+    assert fallers == ["DPMPTSP Provinsi Jawa Timur −0,20 ▼ 5 turun 5 peringkat",
+                       "DPMPTSP Kota Surabaya −0,05 = peringkat tetap"]
+
+
+def test_unit_page_ranks_in_every_scope_and_compares_aspects(built: Path) -> None:
+    page = soup(built / "unit/35.07-dpmptsp/index.html")
+    figures = {text(div.dt): text(div.dd) for div in page.select("dl.figures > div")}
+    assert figures["Peringkat nasional"] == "2 dari 7 ▲ 2 naik 2 peringkat"
+    assert figures["Peringkat Kabupaten/Kota"] == "2 dari 4"
+    assert figures["Peringkat DPMPTSP"] == "2 dari 5"
+    assert figures["Peringkat di Jawa Timur"] == "2 dari 3"
+    province = page.select_one("p.meta a")
+    assert province is not None and province["href"] == "../../province/35/index.html"
+    comparison = [[text(c) for c in tr.find_all(["th", "td"])] for tr in page.select("#aspects ~ div tbody tr")]
+    assert comparison[0] == ["Kebijakan Pelayanan", "4,20", "4,01", "4,19"]
+
+
+def test_province_page_lists_every_unit_its_averages_and_rank_movement(built: Path) -> None:
+    page = soup(built / "province/35/index.html")
+    assert [r[2] for r in ranking_rows(built / "province/35/index.html")] == [
+        "DPMPTSP Kota Surabaya", "DPMPTSP Kabupaten Malang", "DPMPTSP Provinsi Jawa Timur"]
+    # SAMSAT was not evaluated in 2023 but is one of the province's units, with its last result.
+    assert [text(li) for li in page.select("#absent ~ ul li")] == [
+        "SAMSAT Provinsi Jawa Timur (SAMSAT) · hasil terakhir 2022: B- Baik (Dengan Catatan) 3,20"]
+    averages = [[text(c) for c in tr.find_all(["th", "td"])] for tr in page.select("#averages ~ div tbody tr")]
+    assert averages[0][:2] == ["Indeks", "4,15"] and averages[0][3] == "4,01"
+    history = [[text(c) for c in tr.find_all(["th", "td"])] for tr in page.select("#history ~ div tbody tr")]
+    # Jawa Timur led in 2022 too ((3.90 + 3.20 + 3.40 + 4.60) / 4 = 3.78): no movement.
+    assert [row[:3] for row in history] == [["2023", "1 dari 3", "= peringkat tetap"], ["2022", "1 dari 3", "–"]]
+
+
+def test_every_page_says_the_figures_are_illustrative(built: Path) -> None:
+    pages = sorted(built.rglob("*.html"))
+    assert len(pages) > 40
+    for page in pages:
+        note = soup(page).select_one("p.notice")
+        english = page.relative_to(built).parts[0] == "en"
+        expected = "Note: Illustrative data." if english else "Catatan: Data ilustratif."
+        assert note is not None and text(note) == expected, page
+
+
+def test_build_shows_progress_on_a_terminal_and_ends_with_a_summary(tmp_site: TmpSite,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+
+    monkeypatch.setattr("generator.cli.stderr_is_terminal", lambda: True)
+    result = tmp_site.build()
+    assert result.exit_code == 0
+    assert "rendering" in result.stderr
+    summary = result.stdout.strip().splitlines()[-1]
+    assert re.fullmatch(r"built 74 pages \(\d+ files, \d+ changed\) into .+output in \d+\.\d s", summary), summary
+    quiet = tmp_site.build("--quiet")
+    assert quiet.exit_code == 0 and quiet.output == ""

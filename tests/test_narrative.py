@@ -1,0 +1,134 @@
+"""Narrative Markdown: front matter (date, template, description), heading links, footnotes in the page's
+language, page names that would collide with other pages, and narrative that would load or run something."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+
+from scratch_site import TmpSite
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def text(node: Tag | None) -> str:
+    assert node is not None
+    return " ".join(node.get_text(" ").split())
+
+
+def test_publication_date_is_shown_in_the_readers_locale(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/2023/index.md", "---\ntitle: Tahun 2023\ndate: 2023-12-05\n---\n\nTeks.\n")
+    tmp_site.write("content/2023/index.en.md", "---\ntitle: Year 2023\ndate: 2023-12-05\n---\n\nText.\n")
+    assert tmp_site.build().exit_code == 0
+    out = tmp_site.root / "output"
+    indonesian = soup(out / "2023/index.html").select_one(".narrative .meta")
+    english = soup(out / "en/2023/index.html").select_one(".narrative .meta")
+    assert text(indonesian) == "Diterbitkan 5 Desember 2023"
+    assert text(english) == "Published December 5, 2023"
+    assert indonesian is not None and indonesian.time is not None and indonesian.time["datetime"] == "2023-12-05"
+
+
+def test_a_date_that_is_not_a_date_is_located(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/2023/index.md", "---\ntitle: Tahun 2023\ndate: kemarin\n---\n\nTeks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "content/2023/index.md:3:7: front matter 'date' must be a date",
+        "  hint: write it as YYYY-MM-DD, e.g. date: 2024-12-12",
+    ]
+
+
+def test_description_from_front_matter_becomes_the_meta_description(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/2023/index.md", "---\ndescription: Ringkasan <2023> & catatan\n---\n\nTeks.\n")
+    assert tmp_site.build().exit_code == 0
+    meta = soup(tmp_site.root / "output/2023/index.html").select_one('meta[name="description"]')
+    assert meta is not None and meta["content"] == "Ringkasan <2023> & catatan"
+
+
+def test_front_matter_template_names_a_theme_template(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/landing.html",
+                   "{% extends 'page.html' %}{% block main %}<h1 class=\"landing\">{{ narrative.title }}</h1>"
+                   "{{ narrative.html | safe }}{% endblock %}\n")
+    tmp_site.write("content/pages/tentang.md", "---\ntitle: Tentang\ntemplate: landing.html\n---\n\nTeks.\n")
+    assert tmp_site.build().exit_code == 0
+    page = soup(tmp_site.root / "output/tentang/index.html")
+    assert text(page.select_one("h1.landing")) == "Tentang"
+
+
+def test_unknown_template_is_located(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/pages/tentang.md", "---\ntitle: Tentang\ntemplate: lebar.html\n---\n\nTeks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "content/pages/tentang.md:3:1: unknown template 'lebar.html'",
+        "  hint: use one of the theme's templates: home.html, page.html, province.html, ranking.html, unit.html, "
+        "year.html",
+    ]
+
+
+def test_headings_link_to_themselves_and_footnotes_speak_the_pages_language(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/pages/metodologi.md", "---\ntitle: Metodologi\n---\n\n## Bobot\n\nTeks[^1].\n\n"
+                   "[^1]: Catatan.\n")
+    assert tmp_site.build().exit_code == 0
+    out = tmp_site.root / "output"
+    indonesian = soup(out / "metodologi/index.html")
+    anchor = indonesian.select_one(".narrative h2#h-bobot a.anchor")
+    assert anchor is not None and anchor["href"] == "#h-bobot" and anchor["title"] == "Tautan ke bagian ini"
+    backlink = indonesian.select_one(".footnote-backref")
+    assert backlink is not None and backlink["title"] == "kembali ke catatan 1"
+    english = soup(out / "en/metodologi/index.html")
+    assert english.select_one("a.anchor")["title"] == "Link to this section"  # type: ignore[index]
+    assert english.select_one(".footnote-backref")["title"] == "back to note 1"  # type: ignore[index]
+
+
+def test_page_names_that_collide_with_other_pages_are_refused(tmp_site: TmpSite) -> None:
+    for slug in ("2023", "en", "unit", "province"):
+        tmp_site.write(f"content/pages/{slug}.md", "Teks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    hint = ("  hint: use lower-case letters, digits and '-'; not a year, a language code or a reserved name like "
+            "'unit', 'province' or 'static'")
+    assert result.output.splitlines()[:8] == [
+        "content/pages/2023.md:1:1: page name '2023' cannot be used", hint,
+        "content/pages/en.md:1:1: page name 'en' cannot be used", hint,
+        "content/pages/province.md:1:1: page name 'province' cannot be used", hint,
+        "content/pages/unit.md:1:1: page name 'unit' cannot be used", hint,
+    ]
+
+
+def test_narrative_may_not_run_scripts_or_load_from_elsewhere(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/pages/tentang.md",
+                   "---\ntitle: Tentang\n---\n\nLihat [situs resmi](https://menpan.go.id/).\n\n"
+                   "![Logo](https://cdn.example.com/logo.png)\n\n<script>alert(1)</script>\n\n"
+                   '<iframe src="//video.example.com/x"></iframe>\n')
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    loads = ("  hint: readers' browsers must load nothing from other sites; copy the file into the theme's "
+             "static/ folder and link to it relatively, or link to it with [text](address) instead")
+    tags = ("  hint: narrative is text, tables and links: the site runs no script and loads nothing from "
+            "elsewhere; put files in the theme's static/ folder")
+    assert lines[:8] == [
+        "content/pages/tentang.md:7:9: narrative loads 'https://cdn.example.com/logo.png' from outside the site",
+        loads,
+        "content/pages/tentang.md:9:1: <script> is not allowed in narrative", tags,
+        "content/pages/tentang.md:11:1: <iframe> is not allowed in narrative", tags,
+        "content/pages/tentang.md:11:14: narrative loads '//video.example.com/x' from outside the site", loads,
+    ]
+    # A link to another site is fine: it loads nothing until the reader follows it.
+    assert "menpan.go.id" not in result.output
+
+
+def test_a_broken_message_file_in_a_theme_is_located(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/i18n/en.toml", '[nav]\nhome = "Home\n')
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "themes/kota/i18n/en.toml:2:13: message file is not valid TOML: Illegal character '\\n'",
+        "  hint: check quotes and '=' in the theme's i18n file",
+    ]
