@@ -11,6 +11,7 @@ from .config import Config, load_config
 from .content import Page, load_content
 from .errors import Problem, ProblemList
 from .load import load_provinces, load_registry, result_files
+from .theme import Theme, load_theme
 from .validate import check_registry, check_results
 
 
@@ -21,6 +22,7 @@ class Inputs:
     results: pd.DataFrame
     provinces: pd.DataFrame
     pages: tuple[Page, ...]
+    theme: Theme
     warnings: tuple[Problem, ...]
 
 
@@ -44,6 +46,7 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
         problems.raise_if_errors()
         raise AssertionError("a registry that failed to load always reports an error")
     years = {int(y) for y in results["year"].unique()}
-    pages = load_content(config, set(units.index), years, problems)
+    theme = load_theme(config, problems)
+    pages = load_content(config, set(units.index), years, set(theme.templates), theme.labels(), problems)
     problems.raise_if_errors()
-    return Inputs(config, units, results, provinces, pages, tuple(problems.warnings))
+    return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings))
