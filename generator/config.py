@@ -1,4 +1,9 @@
-"""Read `rapor.toml` against the settings table into frozen dataclasses, collecting every problem."""
+"""Read `rapor.toml` against the settings table into frozen dataclasses, collecting every problem.
+
+A config with errors is still used to check the data when it can be (a bad weight, overlapping grade
+bands, an unknown key under --strict): the user then sees config and data problems in one run. Only a
+config that cannot be read, or whose scheme, columns or data settings cannot be used, stops at once.
+"""
 
 from __future__ import annotations
 
@@ -57,6 +62,9 @@ class Config:
     columns: dict[str, str]  # Rapor field -> the file's header
     output: Path
     warnings: tuple[Problem, ...]
+    # Config errors that spoil some data checks, which are then skipped rather than reported row by row:
+    grades_in_error: bool = False  # the grade bands: whether a grade agrees with its index
+    weights_in_error: frozenset[int | None] = frozenset()  # weights of these years (None: the aspects' own)
 
     def rel(self, path: Path) -> str:
         """A path as the user sees it in messages: relative to the project where possible."""
@@ -102,6 +110,19 @@ def _generic(key: str) -> str:
     return re.sub(r"\[\d+\]", "[]", key)
 
 
+# Settings the data checks depend on: a value of the wrong kind there makes the config unusable.
+_STRUCTURAL = frozenset({
+    "scheme.scale_min", "scheme.scale_max", "scheme.precision", "scheme.tolerance", "scheme.aspects",
+    "scheme.aspects[].key", "scheme.weights", "scheme.grades", "scheme.grades[].letter", "levels", "levels[].key",
+    "levels[].needs_province", "unit_types", "unit_types[].key", "columns",
+})
+
+
+def _structural(key: str) -> bool:
+    generic = _generic(key)
+    return generic in _STRUCTURAL or generic.startswith("data.")
+
+
 class _Reader:
     """Walks the parsed TOML, checking kinds and unknown keys, remembering every problem."""
 
@@ -110,6 +131,9 @@ class _Reader:
         self.positions = positions
         self.problems = problems
         self.strict = strict
+        self.fatal = False  # an error that leaves the config unusable for checking the data
+        self.grades_in_error = False
+        self.weights_in_error: set[int | None] = set()
 
     def where(self, key: str) -> tuple[int, int]:
         while key:
@@ -118,18 +142,23 @@ class _Reader:
             key = key.rpartition(".")[0]
         return (1, 1)
 
-    def error(self, key: str, message: str, hint: str = "") -> None:
+    def error(self, key: str, message: str, hint: str = "", fatal: bool = False) -> None:
         line, column = self.where(key)
         self.problems.error(self.path, line, column, message, hint)
+        self.fatal = self.fatal or fatal
 
     def unknown(self, key: str, known: list[str]) -> None:
-        line, column = self.where(key)
         leaf = key.rpartition(".")[2]
         parent = key.rpartition(".")[0]
         where = f" in [{_generic(parent)}]" if parent else ""
-        hint = did_you_mean(leaf, known) or "see the configuration table in README.md"
+        self.unused(key, f"unknown key '{leaf}'{where}",
+                    did_you_mean(leaf, known) or "see the configuration table in README.md")
+
+    def unused(self, key: str, message: str, hint: str) -> None:
+        """Something rapor.toml says that nothing reads: a warning, or an error with --strict."""
+        line, column = self.where(key)
         report = self.problems.error if self.strict else self.problems.warning
-        report(self.path, line, column, f"unknown key '{leaf}'{where}", hint)
+        report(self.path, line, column, message, hint)
 
     def check_table(self, prefix: str, table: dict[str, Any]) -> None:
         generic = _generic(prefix)
@@ -151,13 +180,14 @@ class _Reader:
                 continue
             if setting.kind == "list[table]":
                 if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-                    self.error(key, f"'{name}' must be a list of tables", f"write it as [[{_generic(key)}]] blocks")
+                    self.error(key, f"'{name}' must be a list of tables", f"write it as [[{_generic(key)}]] blocks",
+                               fatal=_structural(key))
                     continue
                 for i, item in enumerate(value):
                     self.check_table(f"{key}[{i}]", item)
             elif setting.kind == "table":
                 if not isinstance(value, dict):
-                    self.error(key, f"'{name}' must be a table", f"write it as [{key}]")
+                    self.error(key, f"'{name}' must be a table", f"write it as [{key}]", fatal=_structural(key))
             else:
                 self.check_kind(key, setting.kind, value)
 
@@ -173,8 +203,13 @@ class _Reader:
             words = {"str": "text in quotes", "int": "a whole number", "float": "a number",
                      "bool": "true or false", "list[str]": "a list of texts"}
             leaf = key.rpartition(".")[2]
-            self.error(key, f"'{leaf}' must be {words[kind]}, not {value!r}",
-                       SETTINGS_BY_KEY[_generic(key)].doc)
+            generic = _generic(key)
+            self.error(key, f"'{leaf}' must be {words[kind]}, not {value!r}", SETTINGS_BY_KEY[generic].doc,
+                       fatal=_structural(key))
+            if generic in ("scheme.grades[].min", "scheme.grades[].max"):
+                self.grades_in_error = True
+            elif generic == "scheme.aspects[].weight":
+                self.weights_in_error.add(None)
 
 
 def _value(raw: dict[str, Any], key: str) -> Any:
@@ -201,7 +236,7 @@ def _items(raw: dict[str, Any], key: str, reader: _Reader) -> list[dict[str, Any
             name = s.key.rpartition(".")[2]
             if name not in item:
                 if s.default is None:
-                    reader.error(f"{key}[{i}]", f"[[{key}]] entry {i + 1} has no '{name}'", s.doc)
+                    reader.error(f"{key}[{i}]", f"[[{key}]] entry {i + 1} has no '{name}'", s.doc, fatal=True)
                     complete = {}
                     break
                 complete[name] = s.default
@@ -216,16 +251,33 @@ def _num(value: Any) -> float:
 
 def load_config(root: Path, strict: bool = False) -> Config:
     """Read `rapor.toml` from the project folder. Raises RaporError listing every problem found."""
+    problems = ProblemList()
+    config = read_config(root, problems, strict)
+    problems.raise_if_errors()
+    return config
+
+
+def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Config:
+    """Read `rapor.toml`, adding every problem to `problems`, so the data can be checked in the same run.
+
+    Raises RaporError (with every config problem) only when the config cannot be used to check the data:
+    unreadable, not TOML, or a scheme, column mapping or data setting that cannot be read.
+    """
     root = root.resolve()
     path = root / CONFIG_NAME
-    problems = ProblemList()
     text = ""
     if not path.exists():
         raise RaporError.single(CONFIG_NAME, 1, 1, f"no {CONFIG_NAME} in {root}",
                                 "run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR")
+    if path.is_dir():
+        raise RaporError.single(CONFIG_NAME, 1, 1, f"{CONFIG_NAME} is a folder, not a file",
+                                f"replace the folder with the {CONFIG_NAME} text file")
     try:
         text = path.read_text(encoding="utf-8-sig")
         raw = tomllib.loads(text)
+    except OSError as exc:
+        raise RaporError.single(CONFIG_NAME, 1, 1, f"cannot read {CONFIG_NAME}: {exc.strerror or exc}",
+                                "check that the file is readable") from None
     except UnicodeDecodeError as exc:
         raise RaporError.single(CONFIG_NAME, 1, 1, f"{CONFIG_NAME} is not UTF-8 text ({exc.reason})",
                                 "save the file as UTF-8") from None
@@ -261,6 +313,7 @@ def load_config(root: Path, strict: bool = False) -> Config:
                 if not isinstance(value, int | float) or isinstance(value, bool):
                     reader.error(f"{key}.{name}", f"weight '{name}' for {year} must be a number, not {value!r}",
                                  "write the percent without quotes, e.g. kebijakan = 25")
+                    reader.weights_in_error.add(int(year))
             weights.append((int(year), tuple((str(k), _num(v)) for k, v in table.items())))
     scheme = Scheme(
         scale_min=_num(_value(raw, "scheme.scale_min")),
@@ -276,10 +329,15 @@ def load_config(root: Path, strict: bool = False) -> Config:
     # An incomplete entry was reported and left out; checking what is left would only report its absence.
     incomplete = {name for name, found in (("scheme.aspects", aspects), ("scheme.grades", grades))
                   if isinstance(_value(raw, name), list) and len(_value(raw, name)) != len(found)}
-    for key, line_key, message, hint in check_scheme(scheme):
-        if key in incomplete or (key.startswith("scheme.weights") and "scheme.aspects" in incomplete):
+    for issue in check_scheme(scheme):
+        if issue.key in incomplete or (issue.key.startswith("scheme.weights") and "scheme.aspects" in incomplete):
             continue
-        reader.error(line_key if line_key in reader.positions else key, message, hint)
+        reader.error(issue.line_key if issue.line_key in reader.positions else issue.key, issue.message,
+                     issue.hint, fatal=issue.spoils == "scheme")
+        if issue.spoils == "grades":
+            reader.grades_in_error = True
+        elif issue.spoils == "weights":
+            reader.weights_in_error.add(issue.year)
 
     def choices(key: str) -> tuple[Choice, ...]:
         found = tuple(Choice(str(c["key"]), str(c["label_id"]), str(c["label_en"]),
@@ -299,10 +357,11 @@ def load_config(root: Path, strict: bool = False) -> Config:
     levels = choices("levels")
     unit_types = choices("unit_types")
     if not levels:
-        reader.error("levels", "no levels are declared", "add [[levels]] blocks with key, label_id and label_en")
+        reader.error("levels", "no levels are declared", "add [[levels]] blocks with key, label_id and label_en",
+                     fatal=True)
     if not unit_types:
         reader.error("unit_types", "no unit types are declared",
-                     "add [[unit_types]] blocks with key, label_id and label_en")
+                     "add [[unit_types]] blocks with key, label_id and label_en", fatal=True)
 
     languages_raw = _value(raw, "site.languages")
     languages = tuple(languages_raw) if isinstance(languages_raw, list) else ("id", "en")
@@ -311,23 +370,26 @@ def load_config(root: Path, strict: bool = False) -> Config:
             reader.error("site.languages", f"language '{lang}' is not supported", "use 'id' and/or 'en'")
     if not languages:
         reader.error("site.languages", "site.languages is empty", "use [\"id\", \"en\"]")
+    # What is left is used to check the narrative; with an error reported, nothing is built from it.
+    languages = tuple(dict.fromkeys(lang for lang in languages if lang in ("id", "en"))) or ("id", "en")
 
     not_evaluated_raw = _value(raw, "data.not_evaluated")
     _not_evaluated = not_evaluated_raw if isinstance(not_evaluated_raw, list) else []
 
     layout = str(_value(raw, "data.layout"))
     if layout not in ("per-year", "long"):
-        reader.error("data.layout", f"unknown data layout '{layout}'", "use 'per-year' or 'long'")
+        reader.error("data.layout", f"unknown data layout '{layout}'", "use 'per-year' or 'long'", fatal=True)
 
     columns_raw = _value(raw, "columns")
     columns = {f: f for f in RESULT_FIELDS} | {a.key: a.key for a in aspects}
     if isinstance(columns_raw, dict):
         for field, header in columns_raw.items():
             if field not in columns:
-                reader.error(f"columns.{field}", f"unknown field '{field}' in [columns]",
-                             did_you_mean(field, columns) or "fields: " + ", ".join(columns))
+                reader.unused(f"columns.{field}", f"unknown field '{field}' in [columns]",
+                              did_you_mean(field, columns) or "fields: " + ", ".join(columns))
             elif not isinstance(header, str):
-                reader.error(f"columns.{field}", f"the header for '{field}' must be text in quotes")
+                reader.error(f"columns.{field}", f"the header for '{field}' must be text in quotes",
+                             f"write the header as it appears in your file, e.g. {field} = \"{field}\"", fatal=True)
             else:
                 columns[field] = header
 
@@ -336,7 +398,8 @@ def load_config(root: Path, strict: bool = False) -> Config:
         reader.error("site.theme", f"theme name '{theme}' is not a plain folder name",
                      "use letters, digits, '-' or '_'; the theme lives in themes/<name>/")
 
-    problems.raise_if_errors()
+    if reader.fatal:
+        raise RaporError(problems.items)
 
     def lang_pair(prefix: str) -> dict[str, str]:
         return {"id": str(_value(raw, f"{prefix}_id")), "en": str(_value(raw, f"{prefix}_en"))}
@@ -368,4 +431,6 @@ def load_config(root: Path, strict: bool = False) -> Config:
         columns=columns,
         output=root / str(_value(raw, "build.output")),
         warnings=tuple(problems.warnings),
+        grades_in_error=reader.grades_in_error,
+        weights_in_error=frozenset(reader.weights_in_error),
     )

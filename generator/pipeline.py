@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .config import Config, load_config
+from .config import Config, read_config
 from .content import Page, load_content
 from .errors import Problem, ProblemList
 from .load import load_provinces, load_registry, result_files
@@ -31,10 +31,12 @@ _NO_UNITS = pd.DataFrame({c: pd.Series(dtype=object) for c in
 
 
 def read_inputs(root: Path, strict: bool = False) -> Inputs:
-    """Config, registry, results and narrative, checked. Raises RaporError with every problem found."""
-    config = load_config(root, strict=strict)
+    """Config, registry, results and narrative, checked. Raises RaporError with every problem found.
+
+    Config errors are collected with the rest: only a config that cannot be used stops before the data.
+    """
     problems = ProblemList()
-    problems.extend(config.warnings)
+    config = read_config(root, problems, strict=strict)
     provinces = load_provinces(config, problems)
     table = load_registry(config, problems)
     units = check_registry(config, table, provinces, problems) if table is not None else None

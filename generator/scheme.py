@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -71,6 +72,14 @@ class Scheme:
                 chosen = dict(weights)
         return chosen
 
+    def weights_source(self, year: int) -> int | None:
+        """The year of the [scheme.weights.<year>] table in force in `year`, or None for the aspects' own."""
+        source = None
+        for override_year, _ in self.weights_by_year:
+            if override_year <= year:
+                source = override_year
+        return source
+
     def round(self, values: pd.Series) -> pd.Series:
         """Round half away from zero at the published precision (Python's round() is half-even)."""
         factor = 10.0**self.precision
@@ -99,77 +108,101 @@ class Scheme:
         return None if pd.isna(letter) else self.band(str(letter))
 
 
-def check_scheme(scheme: Scheme) -> Iterator[tuple[str, str, str, str]]:
-    """Problems in a scheme as (config key, more precise key, message, hint)."""
+@dataclass(frozen=True)
+class SchemeProblem:
+    """A problem in the scheme and what it spoils.
+
+    `spoils` says what can no longer be checked in the data: "scheme" (the scheme cannot be used at all),
+    "grades" (whether a grade agrees with its index) or "weights" (whether an index is the weighted sum of
+    its aspects, for the weights of `year`; None means the aspects' own weights).
+    """
+
+    key: str  # the config key the problem belongs to
+    line_key: str  # a more precise key, for the line it is reported at
+    message: str
+    hint: str
+    spoils: Literal["scheme", "grades", "weights"]
+    year: int | None = None
+
+
+def check_scheme(scheme: Scheme) -> Iterator[SchemeProblem]:
+    """Every problem in a scheme, located by config key."""
+    problem = SchemeProblem
     if not 0 <= scheme.precision <= 6:
-        yield ("scheme.precision", "scheme.precision",
-               f"precision {scheme.precision} is not between 0 and 6", "give the published decimals, e.g. 2")
+        yield problem("scheme.precision", "scheme.precision", f"precision {scheme.precision} is not between 0 and 6",
+                      "give the published decimals, e.g. 2", "scheme")
         return
     if scheme.tolerance < 0:
-        yield ("scheme.tolerance", "scheme.tolerance", f"tolerance {scheme.tolerance:g} is negative",
-               "e.g. tolerance = 0.01")
+        yield problem("scheme.tolerance", "scheme.tolerance", f"tolerance {scheme.tolerance:g} is negative",
+                      "e.g. tolerance = 0.01", "scheme")
     step = 10.0**-scheme.precision
     if scheme.scale_max <= scheme.scale_min:
-        yield ("scheme.scale_max", "scheme.scale_max",
-               f"scale_max {scheme.scale_max:g} is not above scale_min {scheme.scale_min:g}",
-               "e.g. scale_min = 0 and scale_max = 5")
+        yield problem("scheme.scale_max", "scheme.scale_max",
+                      f"scale_max {scheme.scale_max:g} is not above scale_min {scheme.scale_min:g}",
+                      "e.g. scale_min = 0 and scale_max = 5", "scheme")
     keys = [a.key for a in scheme.aspects]
     for i, key in enumerate(keys):
         if key in keys[:i]:
-            yield ("scheme.aspects", f"scheme.aspects[{i}].key", f"aspect '{key}' is declared twice",
-                   "give each aspect its own key")
+            yield problem("scheme.aspects", f"scheme.aspects[{i}].key", f"aspect '{key}' is declared twice",
+                          "give each aspect its own key", "scheme")
     if scheme.aspects:
         total = sum(a.weight for a in scheme.aspects)
         if abs(total - 100) > 1e-6:
-            yield ("scheme.aspects", "scheme.aspects[0].weight",
-                   f"aspect weights sum to {total:g}, not 100", "adjust the weights so they add up to 100")
+            yield problem("scheme.aspects", "scheme.aspects[0].weight", f"aspect weights sum to {total:g}, not 100",
+                          "adjust the weights so they add up to 100", "weights")
     for year, weights in scheme.weights_by_year:
         key = f"scheme.weights.{year}"
         given = [k for k, _ in weights]
         for name in given:
             if name not in keys:
-                yield (key, f"{key}.{name}", f"[{key}] names unknown aspect '{name}'",
-                       "aspects: " + ", ".join(keys) if keys else "the scheme declares no aspects")
+                yield problem(key, f"{key}.{name}", f"[{key}] names unknown aspect '{name}'",
+                              "aspects: " + ", ".join(keys) if keys else "the scheme declares no aspects",
+                              "weights", year)
         missing = [k for k in keys if k not in given]
         if missing:
-            yield (key, key, f"[{key}] gives no weight for " + ", ".join(missing),
-                   "give every aspect a weight for that year")
+            yield problem(key, key, f"[{key}] gives no weight for " + ", ".join(missing),
+                          "give every aspect a weight for that year", "weights", year)
         total = sum(w for _, w in weights)
         if abs(total - 100) > 1e-6:
-            yield (key, key, f"weights for {year} sum to {total:g}, not 100",
-                   "adjust the weights so they add up to 100")
+            yield problem(key, key, f"weights for {year} sum to {total:g}, not 100",
+                          "adjust the weights so they add up to 100", "weights", year)
     if not scheme.grades:
-        yield ("scheme.grades", "scheme.grades", "the scheme has no grade bands", "add [[scheme.grades]] blocks")
+        yield problem("scheme.grades", "scheme.grades", "the scheme has no grade bands",
+                      "add [[scheme.grades]] blocks", "scheme")
         return
     letters = [g.letter for g in scheme.grades]
     for i, letter in enumerate(letters):
         if letter in letters[:i]:
-            yield ("scheme.grades", f"scheme.grades[{i}].letter", f"grade '{letter}' is declared twice",
-                   "give each band its own letter")
+            yield problem("scheme.grades", f"scheme.grades[{i}].letter", f"grade '{letter}' is declared twice",
+                          "give each band its own letter", "grades")
     order = sorted(range(len(scheme.grades)), key=lambda i: scheme.grades[i].min)
     for i in order:
         band = scheme.grades[i]
         if band.min > band.max:
-            yield ("scheme.grades", f"scheme.grades[{i}].min",
-                   f"grade {band.letter}: min {band.min:g} is above max {band.max:g}", "swap min and max")
+            yield problem("scheme.grades", f"scheme.grades[{i}].min",
+                          f"grade {band.letter}: min {band.min:g} is above max {band.max:g}", "swap min and max",
+                          "grades")
     lowest = scheme.grades[order[0]]
     if lowest.min > scheme.scale_min + 1e-9:
-        yield ("scheme.grades", f"scheme.grades[{order[0]}].min",
-               f"no grade covers {scheme.scale_min:g} to {lowest.min:g}",
-               f"let grade {lowest.letter} start at {scheme.scale_min:g}")
+        yield problem("scheme.grades", f"scheme.grades[{order[0]}].min",
+                      f"no grade covers {scheme.scale_min:g} to {lowest.min:g}",
+                      f"let grade {lowest.letter} start at {scheme.scale_min:g}", "grades")
     highest = scheme.grades[order[-1]]
     if highest.max < scheme.scale_max - 1e-9:
-        yield ("scheme.grades", f"scheme.grades[{order[-1]}].max",
-               f"no grade covers {highest.max:g} to {scheme.scale_max:g}",
-               f"let grade {highest.letter} end at {scheme.scale_max:g}")
+        yield problem("scheme.grades", f"scheme.grades[{order[-1]}].max",
+                      f"no grade covers {highest.max:g} to {scheme.scale_max:g}",
+                      f"let grade {highest.letter} end at {scheme.scale_max:g}", "grades")
     for below, above in pairwise(order):
         low, high = scheme.grades[below], scheme.grades[above]
         gap = high.min - low.max
         if gap <= 1e-9:
-            yield ("scheme.grades", f"scheme.grades[{above}].min",
-                   f"grades {low.letter} ({low.min:g}–{low.max:g}) and {high.letter} ({high.min:g}–{high.max:g})"
-                   " overlap", f"start {high.letter} at {low.max + step:.{scheme.precision}f}, just above {low.max:g}")
+            yield problem("scheme.grades", f"scheme.grades[{above}].min",
+                          f"grades {low.letter} ({low.min:g}–{low.max:g}) and {high.letter} "
+                          f"({high.min:g}–{high.max:g}) overlap",
+                          f"start {high.letter} at {low.max + step:.{scheme.precision}f}, just above {low.max:g}",
+                          "grades")
         elif gap > step + 1e-9:
-            yield ("scheme.grades", f"scheme.grades[{above}].min",
-                   f"gap between grade {low.letter} (up to {low.max:g}) and {high.letter} (from {high.min:g})",
-                   f"start {high.letter} at {low.max + step:.{scheme.precision}f}")
+            yield problem("scheme.grades", f"scheme.grades[{above}].min",
+                          f"gap between grade {low.letter} (up to {low.max:g}) and {high.letter} "
+                          f"(from {high.min:g})", f"start {high.letter} at {low.max + step:.{scheme.precision}f}",
+                          "grades")

@@ -372,6 +372,8 @@ def _check_grades(config: Config, table: Table, out: pd.DataFrame, grade_column:
     for value, line in zip(given[no_index], out.loc[no_index, "line"], strict=True):
         problems.error(table.path, int(line), column, f"grade '{value}' is given but the index is missing",
                        "fill in the index, or leave the grade empty if the unit was not evaluated")
+    if config.grades_in_error:
+        return  # the grade bands have errors of their own (reported in rapor.toml): no index can be graded
     expected = scheme.grade_letters(out["index"])
     wrong = written & ~unknown & ~no_index & (canonical != expected).fillna(False).to_numpy(dtype=bool)
     published = scheme.round(out["index"])
@@ -400,6 +402,8 @@ def _check_weights(config: Config, table: Table, out: pd.DataFrame, index_column
     p = scheme.precision
     year_of_row = out["year"].to_numpy(dtype=np.int64)
     for year in (int(y) for y in np.unique(year_of_row[year_of_row > 0])):
+        if scheme.weights_source(year) in config.weights_in_error:
+            continue  # the weights in force have errors of their own (reported in rapor.toml)
         rows = out[year_of_row == year]
         weights = {k: w for k, w in scheme.weights_for(year).items() if w and k in scheme.aspect_keys}
         if not weights:

@@ -186,10 +186,24 @@ def test_incomplete_grade_entry_is_reported_once(tmp_site: TmpSite) -> None:
     assert "gap" not in result.output and "covers" not in result.output
 
 
-def test_unknown_column_field(tmp_site: TmpSite) -> None:
+def test_unknown_column_field_is_a_warning(tmp_site: TmpSite) -> None:
     tmp_site.config('[columns]\nindeks = "Indeks"\n')
-    problem(tmp_site.validate(), f"rapor.toml:{line(2)}:1: unknown field 'indeks' in [columns]",
+    result = tmp_site.validate()
+    assert result.exit_code == 0, result.output
+    assert (f"rapor.toml:{line(2)}:1: warning: unknown field 'indeks' in [columns]\n"
+            "  hint: did you mean 'index'?\n") in result.output
+
+
+def test_unknown_column_field_is_an_error_with_strict(tmp_site: TmpSite) -> None:
+    tmp_site.config('[columns]\nindeks = "Indeks"\n')
+    problem(tmp_site.validate("--strict"), f"rapor.toml:{line(2)}:1: unknown field 'indeks' in [columns]",
             "did you mean 'index'?")
+
+
+def test_column_header_that_is_not_text(tmp_site: TmpSite) -> None:
+    tmp_site.config("[columns]\nindex = 9\n")
+    problem(tmp_site.validate(), f"rapor.toml:{line(2)}:1: the header for 'index' must be text in quotes",
+            'write the header as it appears in your file, e.g. index = "index"')
 
 
 def test_level_key_that_cannot_be_a_folder(tmp_site: TmpSite) -> None:
@@ -208,6 +222,85 @@ def test_no_config(tmp_path: Path, tmp_site: TmpSite) -> None:
     result = tmp_site.validate()
     assert result.exit_code == 2
     assert result.output.startswith(f"rapor.toml:1:1: no rapor.toml in {tmp_site.root.resolve()}\n")
+
+
+def test_config_that_is_a_folder(tmp_site: TmpSite) -> None:
+    (tmp_site.root / "rapor.toml").unlink()
+    (tmp_site.root / "rapor.toml").mkdir()
+    result = tmp_site.validate()
+    problem(result, "rapor.toml:1:1: rapor.toml is a folder, not a file",
+            "replace the folder with the rapor.toml text file")
+    assert "Traceback" not in result.output
+
+
+# --- config errors do not hide data errors ---------------------------------------------------------------------
+
+
+def problem_lines(result: Result) -> list[str]:
+    return [text for text in result.output.splitlines() if not text.startswith(" ")][:-1]
+
+
+def bad_cell(site: TmpSite) -> None:
+    """A text cell where the 2023 index of kl-imigrasi belongs (line 2, column 9)."""
+    path = site.root / "data/results/2023.csv"
+    path.write_text(path.read_text().replace("3.80,B\n", "x,B\n", 1))
+
+
+BAD_CELL = "data/results/2023.csv:2:9: 'x' is not a number (column 'index')"
+
+
+def test_bad_weights_and_a_bad_cell_in_one_run(tmp_site: TmpSite) -> None:
+    tmp_site.config(WEIGHTS_2021 + "inovasi = 5\n")
+    bad_cell(tmp_site)
+    result = tmp_site.validate()
+    assert problem_lines(result) == [BAD_CELL, f"rapor.toml:{line(1)}:1: weights for 2021 sum to 95, not 100"]
+    assert result.output.endswith("\n2 errors found; nothing was written.\n")
+    # The weights in force for 2022 and 2023 are wrong, so no row is checked against them.
+    assert "weighted aspects" not in result.output
+
+
+def test_overlapping_grades_and_a_bad_cell_in_one_run(tmp_site: TmpSite) -> None:
+    tmp_site.config(band("A", 3.5, 5) + band("B", 2.01, 3.6) + band("C", 0, 2))
+    bad_cell(tmp_site)
+    result = tmp_site.validate()
+    lines = problem_lines(result)
+    assert BAD_CELL in lines
+    assert lines[-1] == f"rapor.toml:{line(3)}:1: grades B (2.01–3.6) and A (3.5–5) overlap"
+    # The fixture's other letters (A-, B-) are unknown to this scheme and reported, but whether a grade fits
+    # its index is not judged with bands that overlap.
+    assert "data/results/2022.csv:2:10: unknown grade 'B-'" in lines
+    assert "contradicts" not in result.output
+
+
+def test_unknown_key_under_strict_and_a_bad_cell_in_one_run(tmp_site: TmpSite) -> None:
+    tmp_site.config("[scheme]\nprecison = 3\n")
+    bad_cell(tmp_site)
+    assert problem_lines(tmp_site.validate("--strict")) == [
+        BAD_CELL, f"rapor.toml:{line(2)}:1: unknown key 'precison' in [scheme]"]
+
+
+def test_wrong_kind_of_text_setting_and_a_bad_cell_in_one_run(tmp_site: TmpSite) -> None:
+    tmp_site.config('[program]\npublisher = 7\n')
+    bad_cell(tmp_site)
+    assert problem_lines(tmp_site.validate()) == [
+        BAD_CELL, f"rapor.toml:{line(2)}:1: 'publisher' must be text in quotes, not 7"]
+
+
+@pytest.mark.parametrize(("extra", "expected", "hint"), [
+    ('[scheme]\nprecision = "2"\n', f"rapor.toml:{line(2)}:1: 'precision' must be a whole number, not '2'",
+     "Published decimals; ranks and grades compare values rounded to this."),
+    ("[scheme]\nscale_min = 5\nscale_max = 0\n", f"rapor.toml:{line(3)}:1: scale_max 0 is not above scale_min 5",
+     "e.g. scale_min = 0 and scale_max = 5"),
+    ('[data]\nlayout = "wide"\n', f"rapor.toml:{line(2)}:1: unknown data layout 'wide'", "use 'per-year' or 'long'"),
+    ('[program]\nkey = "x\n', f"rapor.toml:{line(2)}:9: TOML syntax error: Illegal character '\\n'",
+     "check quotes, brackets and '=' on this line (see https://toml.io)"),
+])
+def test_an_unusable_config_stops_before_the_data(tmp_site: TmpSite, extra: str, expected: str, hint: str) -> None:
+    tmp_site.config(extra)
+    bad_cell(tmp_site)
+    result = tmp_site.validate()
+    problem(result, expected, hint)
+    assert problem_lines(result) == [expected]
 
 
 @pytest.mark.parametrize("example", ["examples/ombudsman", "."])
