@@ -172,7 +172,9 @@ def read_table(path: Path, display: str, problems: ProblemList) -> Table | None:
         data = path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        problems.error(display, 1, 1, f"cannot read the file: {reason}", "check that it exists and is readable")
+        hint = ("this is a folder; put the CSV file in its place" if path.is_dir()
+                else "check that it exists and is readable")
+        problems.error(display, 1, 1, f"cannot read the file: {reason}", hint)
         return None
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         problems.error(display, 1, 1, "this is a spreadsheet workbook, not a CSV file",
@@ -334,11 +336,21 @@ def result_files(config: Config, problems: ProblemList) -> list[tuple[int | None
     source = config.data.results
     display = config.rel(source)
     if config.data.layout == "long":
-        if not source.is_file():
+        if source.is_dir():
+            problems.error(display, 1, 1, "data.results names a folder, but data.layout = \"long\" reads one file",
+                           "set data.results to your CSV file, or use data.layout = \"per-year\" for a folder of "
+                           "<year>.csv files")
+            return []
+        if not source.exists():
             problems.error(display, 1, 1, "the results file does not exist",
                            "set data.results in rapor.toml to your CSV file")
             return []
         return [(None, source)]
+    if source.exists() and not source.is_dir():
+        problems.error(display, 1, 1, "data.results names a file, but data.layout = \"per-year\" reads a folder",
+                       "set data.results to the folder holding one <year>.csv per year, or use "
+                       "data.layout = \"long\" for one file with a year column")
+        return []
     if not source.is_dir():
         problems.error(display, 1, 1, "the results folder does not exist",
                        "set data.results to the folder holding one <year>.csv per year")
@@ -346,8 +358,8 @@ def result_files(config: Config, problems: ProblemList) -> list[tuple[int | None
     files: list[tuple[int | None, Path]] = []
     misnamed = False
     for path in sorted(source.iterdir()):
-        if path.name.startswith(".") or path.is_dir():
-            continue
+        if path.name.startswith(".") or (path.is_dir() and path.suffix.lower() != ".csv"):
+            continue  # hidden files and plain sub-folders (e.g. an archive) are not result files
         stem_is_year = re.fullmatch(r"(19|20)\d\d", path.stem) is not None
         if path.suffix.lower() != ".csv" or not stem_is_year:
             problems.error(config.rel(path), 1, 1, f"file name '{path.name}' is not a year",

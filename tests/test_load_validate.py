@@ -66,7 +66,30 @@ def test_unreadable_registry(tmp_site: TmpSite) -> None:
     (tmp_site.root / "data/units.csv").unlink()
     (tmp_site.root / "data/units.csv").mkdir()
     problem(tmp_site.validate(), "data/units.csv:1:1: cannot read the file: Is a directory",
-            "check that it exists and is readable")
+            "this is a folder; put the CSV file in its place")
+
+
+def test_result_file_that_is_a_folder(tmp_site: TmpSite) -> None:
+    (tmp_site.root / "data/results/2021.csv").mkdir()
+    (tmp_site.root / "data/results/archive").mkdir()  # a plain sub-folder is not a result file
+    result = tmp_site.validate()
+    problem(result, "data/results/2021.csv:1:1: cannot read the file: Is a directory",
+            "this is a folder; put the CSV file in its place")
+    assert problem_lines(result) == ["data/results/2021.csv:1:1: cannot read the file: Is a directory"]
+
+
+def test_results_folder_with_the_long_layout(tmp_site: TmpSite) -> None:
+    tmp_site.config('[data]\nlayout = "long"\n')
+    problem(tmp_site.validate(), 'data/results:1:1: data.results names a folder, but data.layout = "long" reads '
+            'one file', 'set data.results to your CSV file, or use data.layout = "per-year" for a folder of '
+            '<year>.csv files')
+
+
+def test_results_file_with_the_per_year_layout(tmp_site: TmpSite) -> None:
+    tmp_site.config('[data]\nresults = "data/results/2023.csv"\n')
+    problem(tmp_site.validate(), 'data/results/2023.csv:1:1: data.results names a file, but data.layout = '
+            '"per-year" reads a folder', 'set data.results to the folder holding one <year>.csv per year, or use '
+            'data.layout = "long" for one file with a year column')
 
 
 def test_missing_registry(tmp_site: TmpSite) -> None:
