@@ -43,6 +43,8 @@ class Program:
 class DataSettings:
     registry: Path
     provinces: Path
+    regencies: Path | None  # None: no regency list (data.regencies = "")
+    regencies_optional: bool  # left at its default: a missing file means no list, not an error
     layout: str
     results: Path
     not_evaluated: frozenset[str]
@@ -401,6 +403,9 @@ def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Conf
     if reader.fatal:
         raise RaporError(problems.items)
 
+    regencies = str(_value(raw, "data.regencies"))
+    data_table = raw.get("data")
+
     def lang_pair(prefix: str) -> dict[str, str]:
         return {"id": str(_value(raw, f"{prefix}_id")), "en": str(_value(raw, f"{prefix}_en"))}
 
@@ -423,6 +428,8 @@ def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Conf
         data=DataSettings(
             registry=root / str(_value(raw, "data.registry")),
             provinces=root / str(_value(raw, "data.provinces")),
+            regencies=root / regencies if regencies else None,
+            regencies_optional=not (isinstance(data_table, dict) and "regencies" in data_table),
             layout=layout,
             results=root / str(_value(raw, "data.results")),
             not_evaluated=frozenset(str(v).strip().casefold() for v in _not_evaluated),

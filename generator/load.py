@@ -285,33 +285,60 @@ def parse_numbers(table: Table, column: str, missing: frozenset[str], problems: 
 SAFE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-def load_provinces(config: Config, problems: ProblemList) -> pd.DataFrame:
-    """Province codes and names from the reference CSV (columns kode, nama); codes become folder names."""
-    display = config.rel(config.data.provinces)
-    empty = pd.DataFrame({"code": pd.Series(dtype=object), "name": pd.Series(dtype=object)})
-    table = read_table(config.data.provinces, display, problems)
+def _reference(table: Table | None, what: str, pattern: str, example: str,
+               problems: ProblemList) -> pd.DataFrame | None:
+    """Codes and names (columns kode, nama) of a Kemendagri reference list, every code checked.
+
+    None when the file cannot be used (the problem is reported).
+    """
     if table is None:
-        return empty
+        return None
+    display = table.path
     code_column, name_column = find_column(table, "kode"), find_column(table, "nama")
     if code_column is None or name_column is None:
         for needed, found in (("kode", code_column), ("nama", name_column)):
             if found is None:
                 problems.error(display, 1, 1, f"missing column '{needed}'",
-                               "the province file needs the columns kode (Kemendagri code) and nama")
-        return empty
+                               f"the {what} file needs the columns kode (Kemendagri code) and nama")
+        return None
     frame = table.frame
     codes = frame[code_column].astype(object)
     column = table.column(code_column)
-    bad = ~(codes.str.fullmatch(SAFE_CODE.pattern).fillna(False) & ~codes.str.contains("..", regex=False))
+    bad = ~(codes.str.fullmatch(pattern).fillna(False) & ~codes.str.contains("..", regex=False))
     for code, line in zip(codes[bad], frame.loc[bad, LINE], strict=True):
         shown = code.encode("unicode_escape").decode("ascii")
-        problems.error(display, int(line), column, f"province code '{shown}' is not allowed",
-                       "use the Kemendagri code: digits, e.g. 35")
+        problems.error(display, int(line), column, f"{what} code '{shown}' is not allowed",
+                       f"use the Kemendagri code: {example}")
     twice = codes.duplicated() & ~bad
     for code, line in zip(codes[twice], frame.loc[twice, LINE], strict=True):
-        problems.error(display, int(line), column, f"province code '{code}' appears twice", "list each province once")
+        problems.error(display, int(line), column, f"{what} code '{code}' appears twice", f"list each {what} once")
     return pd.DataFrame({"code": codes.to_numpy(dtype=object),
                          "name": frame[name_column].astype(object).to_numpy(dtype=object)})
+
+
+def load_provinces(config: Config, problems: ProblemList) -> pd.DataFrame:
+    """Province codes and names from the reference CSV (columns kode, nama); codes become folder names."""
+    table = read_table(config.data.provinces, config.rel(config.data.provinces), problems)
+    found = _reference(table, "province", SAFE_CODE.pattern, "digits, e.g. 35", problems)
+    if found is None:  # reported; units are then not checked against an empty list
+        return pd.DataFrame({"code": pd.Series(dtype=object), "name": pd.Series(dtype=object)})
+    return found
+
+
+REGENCY_CODE = re.compile(r"\d\d\.\d\d")
+
+
+def load_regencies(config: Config, problems: ProblemList) -> pd.DataFrame | None:
+    """Regency and city codes (`35.07`, always text) and names from the reference CSV (columns kode, nama).
+
+    None when there is no list: `data.regencies = ""`, left at its default and the file is absent, or the file
+    cannot be used (which is reported).
+    """
+    path = config.data.regencies
+    if path is None or (config.data.regencies_optional and not path.exists()):
+        return None
+    table = read_table(path, config.rel(path), problems)
+    return _reference(table, "regency", REGENCY_CODE.pattern, "<province>.<nn>, e.g. 35.07", problems)
 
 
 REGISTRY_COLUMNS = ("id", "name", "level", "type", "province", "regency", "former_ids", "former_names")

@@ -10,7 +10,7 @@ import pandas as pd
 from .config import Config, read_config
 from .content import Page, load_content
 from .errors import Problem, ProblemList
-from .load import load_provinces, load_registry, result_files
+from .load import load_provinces, load_regencies, load_registry, result_files
 from .theme import Theme, load_theme
 from .validate import check_registry, check_results
 
@@ -21,13 +21,15 @@ class Inputs:
     units: pd.DataFrame
     results: pd.DataFrame
     provinces: pd.DataFrame
+    regencies: pd.DataFrame | None  # code, name; None when the project has no regency list
     pages: tuple[Page, ...]
     theme: Theme
     warnings: tuple[Problem, ...]
 
 
 _NO_UNITS = pd.DataFrame({c: pd.Series(dtype=object) for c in
-                          ("name", "level", "type", "province", "regency", "former_ids", "former_names")})
+                          ("name", "level", "type", "province", "regency", "regency_name", "former_ids",
+                           "former_names")})
 
 
 def read_inputs(root: Path, strict: bool = False) -> Inputs:
@@ -38,8 +40,9 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     problems = ProblemList()
     config = read_config(root, problems, strict=strict)
     provinces = load_provinces(config, problems)
+    regencies = load_regencies(config, problems)
     table = load_registry(config, problems)
-    units = check_registry(config, table, provinces, problems) if table is not None else None
+    units = check_registry(config, table, provinces, problems, regencies) if table is not None else None
     files = result_files(config, problems)
     # Without a registry the result files are still checked, only not matched to units.
     results = check_results(config, files, units if units is not None else _NO_UNITS, problems, strict,
@@ -51,4 +54,4 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     theme = load_theme(config, problems)
     pages = load_content(config, set(units.index), years, set(theme.templates), theme.labels(), problems)
     problems.raise_if_errors()
-    return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings))
+    return Inputs(config, units, results, provinces, regencies, pages, theme, tuple(problems.warnings))

@@ -55,8 +55,12 @@ def _one_of(keys: list[str], what: str) -> str:
     return "use one of: " + ", ".join(keys) + f" ({what} are declared in rapor.toml)"
 
 
-def check_registry(config: Config, table: Table, provinces: pd.DataFrame, problems: ProblemList) -> pd.DataFrame:
-    """The unit registry as a DataFrame indexed by id, after checking every row."""
+def check_registry(config: Config, table: Table, provinces: pd.DataFrame, problems: ProblemList,
+                   regencies: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The unit registry as a DataFrame indexed by id, after checking every row.
+
+    Regency codes are checked against `regencies` (code, name) when there is such a list.
+    """
     frame = table.frame
     get = {c: find_column(table, c) for c in ("id", "name", "level", "type", "province", "regency",
                                               "former_ids", "former_names")}
@@ -112,7 +116,9 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
     known_province = province.isin(set(provinces["code"])).to_numpy()
     has_province = (province != "").to_numpy()
     reference = config.rel(config.data.provinces)
-    report(has_province & ~known_province, "province", lambda r: f"unknown province code '{r['province']}'",
+    # An empty province list could not be read (that is reported): checking against it would flag every unit.
+    report(has_province & ~known_province & (len(provinces) > 0), "province",
+           lambda r: f"unknown province code '{r['province']}'",
            lambda r: f"use a Kemendagri code from {reference}, e.g. 35")
     needs = level.isin([c.key for c in config.levels if c.needs_province]).to_numpy()
     report(needs & ~has_province, "province", lambda r: f"unit '{r['id']}' has no province code",
@@ -122,6 +128,14 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
     report((regency != "").to_numpy() & ~regency_ok, "regency",
            lambda r: f"regency code '{r['regency']}' is not valid here",
            lambda r: f"write it as <province>.<nn> matching the province column, e.g. {r['province'] or '35'}.07")
+    regency_names: dict[str, str] = {}
+    if regencies is not None:
+        for code, name in zip(regencies["code"], regencies["name"], strict=True):
+            regency_names.setdefault(str(code), str(name))
+        listed = config.rel(config.data.regencies) if config.data.regencies is not None else ""
+        report(regency_ok & ~regency.isin(set(regency_names)).to_numpy(), "regency",
+               lambda r: f"unknown regency code '{r['regency']}'",
+               lambda r: _regency_hint(r["regency"], r["name"], regency_names, listed))
 
     formers = cells("former_ids")
     owners = dict(zip(ids[keep], ids[keep], strict=True))
@@ -148,11 +162,27 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
             "type": kept("type"),
             "province": kept("province"),
             "regency": kept("regency"),
+            "regency_name": [regency_names.get(code, "") for code in kept("regency")],
             "former_ids": [_split(v) for v in kept("former_ids")],
             "former_names": [_split(v) for v in kept("former_names")],
         },
         index=pd.Index(ids[keep].to_numpy(dtype=object), name="id"),
     )
+
+
+def _regency_hint(code: str, unit_name: str, names: dict[str, str], listed: str) -> str:
+    """'did you mean' for an unknown regency code: the province's regency named in the unit's name, else the
+    nearest codes in that province."""
+    in_province = {c: n for c, n in names.items() if c.startswith(code[:3])}
+    unit = name_key(unit_name)
+    named = sorted((c for c, n in in_province.items() if name_key(n) in unit), key=lambda c: -len(in_province[c]))
+    # Codes in one province share 'pp.', so only a code one digit away (ratio 0.8) is near.
+    hits = named[:1] or difflib.get_close_matches(code, list(in_province), n=3, cutoff=0.8)
+    if not hits:
+        example = min(in_province, default="35.07")
+        return f"use a Kemendagri code from {listed}, e.g. {example}"
+    shown = " or ".join(f"'{c}' ({in_province[c]})" for c in hits)
+    return f"did you mean {shown}? codes are listed in {listed}"
 
 
 class _Registry:

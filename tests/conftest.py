@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from scratch_site import PROVINCES, TmpSite
+from scratch_site import PROVINCES, REGENCIES, TmpSite
 
 
 @pytest.fixture
 def tmp_site(tmp_path: Path) -> TmpSite:
-    """A valid tiny project: three provinces, eight units, two years, a narrative page."""
+    """A valid tiny project: three provinces, three regencies, eight units, two years, a narrative page."""
     site = TmpSite(tmp_path / "site")
     site.config()
     site.write("data/reference/provinsi.csv", PROVINCES)
+    site.write("data/reference/kabupaten_kota.csv", REGENCIES)
     site.units()
     site.results(2022, [("kl-imigrasi-lama", 3.50), ("11-dpmptsp", 3.10), ("35-dpmptsp", 3.90),
                         ("35-samsat", 3.20), ("35.07-dpmptsp", 3.40), ("35.78-dpmptsp", 4.60),

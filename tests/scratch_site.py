@@ -86,3 +86,7 @@ class TmpSite:
 
     def build(self, *args: str) -> Result:
         return self.cli("build", str(self.root), *args)
+
+# The regencies and cities the UNITS above name, as in data/reference/kabupaten_kota.csv (codes are text).
+REGENCIES = ("kode,kode_provinsi,nama,jenis\n35.07,35,Kabupaten Malang,Kabupaten\n35.78,35,Kota Surabaya,Kota\n"
+             "36.74,36,Kota Tangerang Selatan,Kota\n")

@@ -92,6 +92,12 @@ def test_results_file_with_the_per_year_layout(tmp_site: TmpSite) -> None:
             'data.layout = "long" for one file with a year column')
 
 
+def test_missing_province_list_is_reported_once(tmp_site: TmpSite) -> None:
+    (tmp_site.root / "data/reference/provinsi.csv").unlink()
+    assert problem_lines(tmp_site.validate()) == [
+        "data/reference/provinsi.csv:1:1: cannot read the file: No such file or directory"]
+
+
 def test_missing_registry(tmp_site: TmpSite) -> None:
     (tmp_site.root / "data/units.csv").unlink()
     problem(tmp_site.validate(), "data/units.csv:1:1: cannot read the file: No such file or directory",
@@ -389,6 +395,74 @@ def test_unsafe_ids_in_results_are_rejected(tmp_site: TmpSite) -> None:
     problem(tmp_site.validate(), "data/results/2023.csv:2:1: unit id '../../etc/passwd' is not allowed", ID_HINT)
 
 
+# --- regencies and cities --------------------------------------------------------------------------------------
+
+REGENCY_LIST = "data/reference/kabupaten_kota.csv"
+
+
+def test_regency_not_in_the_list_suggests_the_one_the_name_gives(tmp_site: TmpSite) -> None:
+    registry_with(tmp_site, ("35.70-mpp", "MPP Kabupaten Malang", "kabupaten-kota", "mpp", "35", "35.70", "", ""))
+    problem(tmp_site.validate(), "data/units.csv:10:6: unknown regency code '35.70'",
+            f"did you mean '35.07' (Kabupaten Malang)? codes are listed in {REGENCY_LIST}")
+
+
+def test_regency_not_in_the_list_suggests_the_nearest_codes(tmp_site: TmpSite) -> None:
+    registry_with(tmp_site, ("35.79-mpp", "MPP Kota Baru", "kabupaten-kota", "mpp", "35", "35.79", "", ""),
+                  ("36.01-mpp", "MPP Lebak", "kabupaten-kota", "mpp", "36", "36.01", "", ""))
+    result = tmp_site.validate()
+    problem(result, "data/units.csv:10:6: unknown regency code '35.79'",
+            f"did you mean '35.78' (Kota Surabaya) or '35.07' (Kabupaten Malang)? codes are listed in {REGENCY_LIST}")
+    problem(result, "data/units.csv:11:6: unknown regency code '36.01'",
+            f"use a Kemendagri code from {REGENCY_LIST}, e.g. 36.74")
+
+
+def test_regency_names_come_from_the_list(tmp_site: TmpSite) -> None:
+    units = read_inputs(tmp_site.root).units
+    assert units.loc["35.07-dpmptsp", "regency_name"] == "Kabupaten Malang"
+    assert units.loc["36.74-mpp", "regency_name"] == "Kota Tangerang Selatan"
+    assert units.loc["35-dpmptsp", "regency_name"] == ""
+
+
+def test_regency_list_left_at_its_default_may_be_absent(tmp_site: TmpSite) -> None:
+    (tmp_site.root / REGENCY_LIST).unlink()
+    registry_with(tmp_site, ("35.70-mpp", "MPP Kabupaten Malang", "kabupaten-kota", "mpp", "35", "35.70", "", ""))
+    assert tmp_site.validate().exit_code == 0
+    assert set(read_inputs(tmp_site.root).units["regency_name"]) == {""}
+
+
+def test_regency_list_turned_off(tmp_site: TmpSite) -> None:
+    tmp_site.config('[data]\nregencies = ""\n')
+    registry_with(tmp_site, ("35.70-mpp", "MPP Kabupaten Malang", "kabupaten-kota", "mpp", "35", "35.70", "", ""))
+    assert tmp_site.validate().exit_code == 0
+
+
+def test_regency_list_named_in_the_config_must_exist(tmp_site: TmpSite) -> None:
+    tmp_site.config('[data]\nregencies = "data/reference/kabkota.csv"\n')
+    result = tmp_site.validate()
+    problem(result, "data/reference/kabkota.csv:1:1: cannot read the file: No such file or directory",
+            "check that it exists and is readable")
+    assert problem_lines(result) == ["data/reference/kabkota.csv:1:1: cannot read the file: No such file or directory"]
+
+
+def test_regency_list_without_names(tmp_site: TmpSite) -> None:
+    tmp_site.write(REGENCY_LIST, "kode,kode_provinsi\n35.07,35\n")
+    problem(tmp_site.validate(), f"{REGENCY_LIST}:1:1: missing column 'nama'",
+            "the regency file needs the columns kode (Kemendagri code) and nama")
+
+
+def test_bad_and_repeated_codes_in_the_regency_list(tmp_site: TmpSite) -> None:
+    from scratch_site import REGENCIES
+
+    tmp_site.write(REGENCY_LIST, REGENCIES + "11.1,11,Kabupaten Aceh Singkil,Kabupaten\n../x,35,Evil,Kota\n"
+                   "35.07,35,Kabupaten Malang,Kabupaten\n")
+    result = tmp_site.validate()
+    problem(result, f"{REGENCY_LIST}:5:1: regency code '11.1' is not allowed",
+            "use the Kemendagri code: <province>.<nn>, e.g. 35.07")
+    problem(result, f"{REGENCY_LIST}:6:1: regency code '../x' is not allowed",
+            "use the Kemendagri code: <province>.<nn>, e.g. 35.07")
+    problem(result, f"{REGENCY_LIST}:7:1: regency code '35.07' appears twice", "list each regency once")
+
+
 def test_unsafe_province_code(tmp_site: TmpSite) -> None:
     tmp_site.write("data/reference/provinsi.csv", "kode,nama\n11,Aceh\n35,Jawa Timur\n36,Banten\n../x,Evil\n")
     problem(tmp_site.validate(), "data/reference/provinsi.csv:5:1: province code '../x' is not allowed",
@@ -486,10 +560,15 @@ def read(site: TmpSite) -> pd.DataFrame:
 
 
 def test_codes_stay_text(tmp_site: TmpSite) -> None:
+    from scratch_site import REGENCIES
+
+    tmp_site.write("data/reference/kabupaten_kota.csv", REGENCIES + "11.10,11,Kabupaten Aceh Singkil,Kabupaten\n"
+                   "11.01,11,Kabupaten Aceh Selatan,Kabupaten\n")
     registry_with(tmp_site, ("0012", "Unit Nol", "kabupaten-kota", "dpmptsp", "11", "11.10", "", ""))
     results_file(tmp_site, 2023, row("0012", "3.80", "B"))
     inputs = read_inputs(tmp_site.root)
     assert inputs.units.loc["0012", "regency"] == "11.10"
+    assert inputs.units.loc["0012", "regency_name"] == "Kabupaten Aceh Singkil"
     assert inputs.units.loc["0012", "province"] == "11"
     assert list(inputs.results[inputs.results["year"] == 2023]["unit_id"]) == ["0012"]
 
