@@ -390,9 +390,21 @@ def test_unit_ids_that_could_escape_a_folder_are_rejected(tmp_site: TmpSite, uni
     problem(tmp_site.validate(), f"data/units.csv:10:1: unit id '{shown}' is not allowed", ID_HINT)
 
 
-def test_unsafe_ids_in_results_are_rejected(tmp_site: TmpSite) -> None:
-    results_file(tmp_site, 2023, row("../../etc/passwd", "3.80", "B"))
-    problem(tmp_site.validate(), "data/results/2023.csv:2:1: unit id '../../etc/passwd' is not allowed", ID_HINT)
+@pytest.mark.parametrize(("unit_id", "shown"), [
+    ("../../etc/passwd", "../../etc/passwd"), ("35/dpmptsp", "35/dpmptsp"), ("35\\dpmptsp", "35\\\\dpmptsp"),
+    ("..", ".."), ("35..dpmptsp", "35..dpmptsp"), ("35\x00dpmptsp", "35\\x00dpmptsp"),
+])
+def test_unsafe_ids_in_results_are_rejected(tmp_site: TmpSite, unit_id: str, shown: str) -> None:
+    results_file(tmp_site, 2023, row(unit_id, "3.80", "B"))
+    problem(tmp_site.validate(), f"data/results/2023.csv:2:1: unit id '{shown}' is not allowed", ID_HINT)
+
+
+@pytest.mark.parametrize(("former", "shown"), [
+    ("../evil", "../evil"), ("a/b", "a/b"), ("a\\b", "a\\\\b"), ("..", ".."), ("a\x00b", "a\\x00b"),
+])
+def test_unsafe_former_ids_are_rejected(tmp_site: TmpSite, former: str, shown: str) -> None:
+    registry_with(tmp_site, ("99-x", "Unit X", "kementerian-lembaga", "upp-kl", "", "", f"99-old|{former}", ""))
+    problem(tmp_site.validate(), f"data/units.csv:10:7: former id '{shown}' is not allowed", ID_HINT)
 
 
 # --- regencies and cities --------------------------------------------------------------------------------------
