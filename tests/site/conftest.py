@@ -18,6 +18,7 @@ import re
 import subprocess
 import sys
 import threading
+import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,21 @@ PAGE_KINDS = (
     "404",
 )
 
+
+
+def _base_path() -> str:
+    """The path part of the sample's site.base_url, where the site is served in these tests as when hosted."""
+    config = tomllib.loads((REPO_ROOT / "rapor.toml").read_text(encoding="utf-8"))
+    return urlsplit(config["site"]["base_url"]).path.rstrip("/") + "/"
+
+
+BASE_PATH = _base_path()
+
+
+@pytest.fixture(scope="session")
+def base_path() -> str:
+    """The sample's base path (``/rapor/``): where 404 pages' links start and where the tests serve the site."""
+    return BASE_PATH
 _YEAR_RE = re.compile(r"^\d{4}$")
 # Top-level folders that are not content pages.
 _NOT_CONTENT = {"en", "unit", "province", "static"}
@@ -172,6 +188,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def translate_path(self, path: str) -> str:
+        # The site is served under its base path, as it is hosted; anything else is missing.
+        route = urlsplit(path).path
+        if not route.startswith(BASE_PATH):
+            return str(Path(self.directory) / ".not-served")
+        return super().translate_path("/" + path[len(BASE_PATH):])
+
 
 class _QuietServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
@@ -183,13 +206,13 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 
 @pytest.fixture(scope="session")
 def http_base(site: Path) -> Iterator[str]:
-    """``http://127.0.0.1:<port>/`` serving the built site, on a random free port."""
+    """``http://127.0.0.1:<port>/<base path>/`` serving the built site, on a random free port."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-http", daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
     finally:
         server.shutdown()
         server.server_close()

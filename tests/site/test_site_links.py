@@ -231,26 +231,17 @@ def test_internal_links_and_resources_resolve(walk: Walk) -> None:
     _fail_list("broken internal links or resources", lines)
 
 
-def _base_path() -> str:
-    """The path part of the sample's site.base_url: the one place root-relative links may start from."""
-    import tomllib
-
-    config = tomllib.loads((Path(__file__).resolve().parents[2] / "rapor.toml").read_text(encoding="utf-8"))
-    path = urlsplit(config["site"]["base_url"]).path
-    return path.rstrip("/") + "/"
-
-
-def test_no_root_relative_urls(walk: Walk) -> None:
+def test_no_root_relative_urls(walk: Walk, base_path: str) -> None:
     """A URL starting with '/' breaks the site under a sub-path and from disk. The one exception is a 404
     page: a server shows it at any depth, so its links start from the configured base path."""
-    base = _base_path()
+    base = base_path
     bad = [f"{r.page}: {r.where} {r.value!r}" for r in walk.refs if r.value.strip().startswith("/")
            and not (r.page.endswith("404.html") and r.value.strip().startswith(base))]
     _fail_list("root-relative URLs (must be relative to the page)", bad)
 
 
-def test_404_links_resolve_from_the_base_path(walk: Walk, site: Path) -> None:
-    base = _base_path()
+def test_404_links_resolve_from_the_base_path(walk: Walk, site: Path, base_path: str) -> None:
+    base = base_path
     refs = [r for r in walk.refs if r.page.endswith("404.html") and not r.value.startswith("#")]
     assert refs, "the 404 pages link to nothing"
     bad = []
