@@ -54,6 +54,7 @@ Usage::
 
 from __future__ import annotations
 
+import argparse
 import csv
 import math
 import random
@@ -68,7 +69,6 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "data" / "reference"
 DATA = ROOT / "data"
-RESULTS = DATA / "results"
 
 SEED = 20240917
 YEARS: tuple[int, ...] = (2020, 2021, 2022, 2023, 2024)
@@ -660,7 +660,7 @@ def write_csv(
         writer.writerows(rows)
 
 
-def write_units(units: list[Unit]) -> None:
+def write_units(units: list[Unit], data: Path) -> None:
     rows = [
         [
             u.id,
@@ -674,11 +674,11 @@ def write_units(units: list[Unit]) -> None:
         ]
         for u in units
     ]
-    write_csv(DATA / "units.csv", UNIT_HEADER, rows, delimiter=",", bom=False)
+    write_csv(data / "units.csv", UNIT_HEADER, rows, delimiter=",", bom=False)
 
 
 def write_results(
-    units: list[Unit], not_scored: dict[int, set[str]], rng: random.Random
+    units: list[Unit], not_scored: dict[int, set[str]], rng: random.Random, data: Path
 ) -> dict[int, dict[str, int]]:
     stats: dict[int, dict[str, int]] = {}
     for year in YEARS:
@@ -703,7 +703,7 @@ def write_results(
             )
         rows.sort(key=lambda row: row[0])
         write_csv(
-            RESULTS / f"{year}.csv",
+            data / "results" / f"{year}.csv",
             RESULT_HEADER,
             rows,
             delimiter=";" if spreadsheet else ",",
@@ -738,7 +738,7 @@ def rows_per_type(units: list[Unit]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def check(units: list[Unit]) -> None:
+def check(units: list[Unit], data: Path) -> None:
     ids = [u.id for u in units]
     assert len(ids) == len(set(ids)), "duplicate unit ids"
     known = set(ids)
@@ -749,13 +749,13 @@ def check(units: list[Unit]) -> None:
     for unit_id in known:
         assert re.fullmatch(r"[a-z0-9.-]+", unit_id), unit_id
 
-    registry = pd.read_csv(DATA / "units.csv", dtype=str, keep_default_na=False)
+    registry = pd.read_csv(data / "units.csv", dtype=str, keep_default_na=False)
     assert list(registry.columns) == list(UNIT_HEADER)
     assert registry["id"].is_unique
     assert list(registry["id"]) == sorted(registry["id"])
 
     for year in YEARS:
-        path = RESULTS / f"{year}.csv"
+        path = data / "results" / f"{year}.csv"
         sep = ";" if year == 2021 else ","
         frame = pd.read_csv(path, dtype=str, sep=sep, encoding="utf-8-sig", keep_default_na=False)
         assert list(frame.columns) == list(RESULT_HEADER), frame.columns
@@ -777,6 +777,10 @@ def check(units: list[Unit]) -> None:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description="Write the sample project's data (illustrative, not official).")
+    parser.add_argument("--output", type=Path, default=DATA,
+                        help="folder to write units.csv and results/ into (default: the project's data/)")
+    data = parser.parse_args().output
     rng = random.Random(SEED)
     prov, kab = read_reference()
     units = build_units(prov, kab, rng)
@@ -785,9 +789,9 @@ def main() -> int:
     not_scored = choose_not_scored(units, rng)
     model_levels(units, rng)
 
-    write_units(units)
-    stats = write_results(units, not_scored, rng)
-    check(units)
+    write_units(units, data)
+    stats = write_results(units, not_scored, rng, data)
+    check(units, data)
 
     print(f"data/units.csv: {len(units)} units")
     for level in ("kementerian-lembaga", "provinsi", "kabupaten-kota"):
