@@ -64,7 +64,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False, pro
     data = build_site_data(model, config.scheme, province_names)
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
     plans = list(plan_site(config, data, inputs.pages))
-    html_paths = [plan.path for plan in plans]
+    sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
 
     def files() -> Iterator[tuple[str, bytes]]:
         if progress:
@@ -80,7 +80,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False, pro
         for year in data.years:
             yield urls.download(year), download_csv(config, data, year)
         if config.site.base_url:
-            yield "sitemap.xml", sitemap(config, html_paths)
+            yield "sitemap.xml", sitemap(config, sitemap_paths)
         yield "robots.txt", robots(config)
 
     report = write_site(files(), target)

@@ -26,6 +26,7 @@ class PagePlan:
     lang: str
     context: dict[str, Any] = field(default_factory=dict)
     absolute: bool = False  # served at any address (a 404 page): links start from site.base_url's path
+    in_sitemap: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,10 @@ def plan_unit_pages(config: Config, data: SiteData, narratives: Narratives, lang
             "narrative": narrative,
             "fallback": fallback,
         })
+        # A unit's former ids keep their old addresses working: each points readers to the unit's page.
+        for former in unit["former_ids"]:
+            yield PagePlan(urls.unit(lang, former), "redirect.html", lang,
+                           {"unit": unit, "former_id": former, "target": urls.unit(lang, unit_id)}, in_sitemap=False)
 
 
 def plan_province_pages(config: Config, data: SiteData, lang: str) -> Iterator[PagePlan]:
@@ -205,4 +210,4 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
         yield from plan_unit_pages(config, data, narratives, lang)
         yield from plan_province_pages(config, data, lang)
         yield from plan_content_pages(narratives, lang)
-        yield PagePlan(urls.not_found(lang), "404.html", lang, {}, absolute=True)
+        yield PagePlan(urls.not_found(lang), "404.html", lang, {}, absolute=True, in_sitemap=False)

@@ -128,8 +128,6 @@ def sitemap(config: Config, html_paths: list[str]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path in sorted(html_paths):
-        if path.endswith("404.html"):
-            continue
         location = path[: -len("index.html")] if path.endswith("index.html") else path
         lines.append(f"  <url><loc>{xml_escape(base + location)}</loc></url>")
     lines.append("</urlset>")

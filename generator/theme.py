@@ -45,7 +45,7 @@ def load_theme(config: Config, problems: ProblemList) -> Theme:
     folders = theme_folders(config, problems)
     templates = frozenset(
         path.name for folder in folders for path in (folder / "templates").glob("*.html")
-        if not path.name.startswith("_") and path.name not in ("base.html", "404.html")
+        if not path.name.startswith("_") and path.name not in ("base.html", "404.html", "redirect.html")
     )
     locales = {lang: load_locale(lang, list(folders), problems, config.rel) for lang in config.site.languages}
     # Every language needs every message the default language has, or a page would fail half-way.

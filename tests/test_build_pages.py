@@ -222,6 +222,17 @@ def test_build_shows_progress_on_a_terminal_and_ends_with_a_summary(tmp_site: Tm
     assert result.exit_code == 0
     assert "rendering" in result.stderr
     summary = result.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"built 74 pages \(\d+ files, \d+ changed\) into .+output in \d+\.\d s", summary), summary
+    assert re.fullmatch(r"built 76 pages \(\d+ files, \d+ changed\) into .+output in \d+\.\d s", summary), summary
     quiet = tmp_site.build("--quiet")
     assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_a_former_unit_id_keeps_its_address_and_points_to_the_unit(built: Path) -> None:
+    for prefix, root in (("", "../../"), ("en/", "../../../")):
+        page = soup(built / f"{prefix}unit/kl-imigrasi-lama/index.html")
+        refresh = page.select_one('meta[http-equiv="refresh"]')
+        assert refresh is not None and refresh["content"] == f"0; url={root}{prefix}unit/kl-imigrasi/index.html"
+        link = page.select_one("main p a")
+        assert link is not None and link["href"] == f"{root}{prefix}unit/kl-imigrasi/index.html"
+    assert text(soup(built / "unit/kl-imigrasi-lama/index.html").select_one("main p")) == (
+        "Unit dengan kode lama kl-imigrasi-lama kini bernama Direktorat Jenderal Imigrasi dan punya halaman baru.")

@@ -126,6 +126,7 @@ def test_sitemap_lists_pages_when_base_url_is_set(tmp_site: TmpSite) -> None:
     assert "<loc>https://rapor.example.id/unit/35.07-dpmptsp/</loc>" in sitemap
     assert "<loc>https://rapor.example.id/en/</loc>" in sitemap
     assert "404" not in sitemap
+    assert "kl-imigrasi-lama" not in sitemap  # a former id's page only points to the unit's page
     assert "Sitemap: https://rapor.example.id/sitemap.xml" in (tmp_site.root / "output/robots.txt").read_text()
 
 

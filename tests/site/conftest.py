@@ -56,6 +56,7 @@ PAGE_KINDS = (
     "province",
     "content",
     "404",
+    "redirect",
 )
 
 
@@ -118,6 +119,14 @@ def _pick(site: Path, pattern: str, what: str) -> str:
     return matches[0].relative_to(site).as_posix()
 
 
+def _pick_redirect(site: Path) -> str:
+    """A former unit id's page, which points readers to the unit's current page."""
+    for path in sorted(site.glob("unit/*/index.html")):
+        if 'http-equiv="refresh"' in path.read_text(encoding="utf-8"):
+            return path.relative_to(site).as_posix()
+    raise AssertionError("the built site has no page for a former unit id")
+
+
 @pytest.fixture(scope="session")
 def sample_pages(site: Path) -> dict[tuple[str, str], str]:
     """One concrete page of every kind, for both languages: ``{(kind, lang): relative path}``.
@@ -149,6 +158,7 @@ def sample_pages(site: Path) -> dict[tuple[str, str], str]:
         "province": _pick(site, "province/*/index.html", "province page"),
         "content": f"{content[0]}/index.html",
         "404": "404.html",
+        "redirect": _pick_redirect(site),
     }
     pages: dict[tuple[str, str], str] = {}
     for kind, rel in ids.items():

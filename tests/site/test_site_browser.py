@@ -4,6 +4,7 @@ without JavaScript, and working links when opened straight from disk."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -87,14 +88,22 @@ def test_page_in_browser(
 
 
 def test_main_content_without_javascript(
+    site: Path,
     page_case: tuple[str, str],
     sample_pages: dict[tuple[str, str], str],
     http_base: str,
     visit: Callable[..., Any],
 ) -> None:
-    """With JavaScript off the page still has its content in <main>."""
+    """With JavaScript off the page still has its content in <main>; a former id's page still takes the
+    reader to the unit's page."""
     url = urljoin(http_base, sample_pages[page_case])
     with visit(url, javascript=False) as v:
+        if page_case[0] == "redirect":
+            built = (site / sample_pages[page_case]).read_text(encoding="utf-8")
+            target = re.search(r'<link rel="canonical" href="([^"]+)">', built)
+            assert target, f"{url}: no canonical link to the unit's page"
+            v.page.wait_for_url(urljoin(url, target.group(1)))
+            v.page.wait_for_load_state("load")
         mains = v.page.locator("main")
         assert mains.count() == 1, f"{url}: expected exactly one <main>, found {mains.count()}"
         text = mains.inner_text().strip()
