@@ -11,8 +11,9 @@ from .config import Config, read_config
 from .content import Page, load_content
 from .errors import Problem, ProblemList
 from .load import load_provinces, load_regencies, load_registry, result_files
+from .registry_checks import check_registry
+from .result_checks import check_results
 from .theme import Theme, load_theme
-from .validate import check_registry, check_results
 
 
 @dataclass(frozen=True)
