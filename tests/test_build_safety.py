@@ -109,7 +109,7 @@ def test_site_theme_overrides_default_template_by_template(tmp_site: TmpSite) ->
     out = tmp_site.root / "output"
     assert "<h1>Hilang</h1>" in (out / "404.html").read_text(encoding="utf-8")
     assert (out / "static/logo.svg").is_file() and (out / "static/rapor.css").is_file()
-    assert "table class=\"ranking\"" in (out / "2023/ranking/index.html").read_text(encoding="utf-8")
+    assert "table class=\"ranking with-type\"" in (out / "2023/ranking/index.html").read_text(encoding="utf-8")
 
 
 def test_missing_theme_is_a_located_error(tmp_site: TmpSite) -> None:

@@ -149,3 +149,24 @@ def test_page_works_from_disk(
         assert v.page.locator("main").count() == 1, f"{v.url}: no <main>"
         if v.problems:
             pytest.fail(v.report(), pytrace=False)
+
+
+@pytest.mark.parametrize("kind", ["ranking", "ranking-type", "ranking-province"])
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_ranking_shows_rank_to_index_on_a_phone_without_sideways_scrolling(
+    kind: str, lang: str, sample_pages: dict[tuple[str, str], str], http_base: str, visit: Callable[..., Any]
+) -> None:
+    """At 360 px the ranking table shows rank, movement, unit, grade and index, and nothing scrolls sideways."""
+    url = urljoin(http_base, sample_pages[(kind, lang)])
+    with visit(url) as v:
+        shown = v.page.evaluate("""() => {
+            const scroller = document.querySelector('table.ranking').closest('.table-scroll');
+            const heads = [...document.querySelectorAll('table.ranking thead th')]
+                .filter(th => getComputedStyle(th).display !== 'none');
+            return {overflow: scroller.scrollWidth - scroller.clientWidth,
+                    heads: heads.map(th => th.textContent.trim()),
+                    right: Math.max(...heads.map(th => th.getBoundingClientRect().right))};
+        }""")
+    assert shown["overflow"] <= 0, f"{url}: the ranking table scrolls sideways by {shown['overflow']} px"
+    assert len(shown["heads"]) == 5, f"{url}: columns shown on a phone: {shown['heads']}"
+    assert shown["right"] <= VIEWPORT_WIDTH, f"{url}: the last column ends at {shown['right']} px"
