@@ -346,7 +346,7 @@ REQUIRED_REGISTRY = ("id", "name", "level", "type")
 
 
 def load_registry(config: Config, problems: ProblemList) -> Table | None:
-    """The unit registry as text cells; `validate.check_registry` turns it into the unit table."""
+    """The unit registry as text cells; `registry_checks.check_registry` turns it into the unit table."""
     display = config.rel(config.data.registry)
     table = read_table(config.data.registry, display, problems)
     if table is None:

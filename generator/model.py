@@ -19,7 +19,7 @@ SCOPES = {"national": [], "level": ["level"], "type": ["type"], "province": ["pr
 @dataclass(frozen=True)
 class Model:
     years: tuple[int, ...]
-    units: pd.DataFrame  # index id: name, level, type, province, regency, former_ids, former_names, province_name
+    units: pd.DataFrame  # index id: name, level, type, province, regency, regency_name, former_*, province_name
     results: pd.DataFrame  # one row per (year, unit_id), see rank_results
     grade_counts: pd.DataFrame  # year, level, type, grade, count
     group_totals: pd.DataFrame  # year, level, type, evaluated, listed
