@@ -23,6 +23,9 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
 
 def test_names_from_data_and_front_matter_are_escaped_everywhere(tmp_site: TmpSite) -> None:
     units = [(u[0], EVIL if u[0] == "35.78-dpmptsp" else u[1], *u[2:]) for u in UNITS]
+    # The renamed unit: its name shows on its former id's page too, and its earlier name on its own page.
+    units = [(*u[:1], "Imigrasi <img src=x onerror=alert(2)>", *u[2:7], "<script>alert(3)</script>")
+             if u[0] == "kl-imigrasi" else u for u in units]
     tmp_site.units(units)
     tmp_site.write("content/pages/metodologi.md", f'---\ntitle: "{EVIL}"\ndescription: "\\"><b>x</b>"\n---\n\nTeks.\n')
     result = tmp_site.build()
@@ -34,11 +37,16 @@ def test_names_from_data_and_front_matter_are_escaped_everywhere(tmp_site: TmpSi
         html = page.read_text(encoding="utf-8")
         assert "<script" not in html, page
         assert "<b>x</b>" not in html, page
+        assert "<img" not in html, page
         shown += html.count("&lt;script&gt;alert(1)&lt;/script&gt;")
     assert shown > 20  # rankings, year page, unit page, province page, both languages
     unit = BeautifulSoup((out / "unit/35.78-dpmptsp/index.html").read_text(encoding="utf-8"), "lxml")
     assert unit.h1 is not None and unit.h1.get_text() == EVIL
     assert unit.title is not None and unit.title.get_text().startswith(EVIL)
+    moved = BeautifulSoup((out / "unit/kl-imigrasi-lama/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "Imigrasi <img src=x onerror=alert(2)>" in moved.get_text()
+    renamed = BeautifulSoup((out / "unit/kl-imigrasi/index.html").read_text(encoding="utf-8"), "lxml")
+    assert "<script>alert(3)</script>" in renamed.get_text()
 
 
 def test_two_builds_are_byte_identical(tmp_site: TmpSite, tmp_path: Path) -> None:
