@@ -12,14 +12,23 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from .config_reader import ConfigReader, as_number, key_positions, setting_entries, setting_value
+from .config_reader import ConfigReader, as_number, as_whole, finite, key_positions, setting_entries, setting_value
 from .errors import Problem, ProblemList, RaporError, did_you_mean
 from .scheme import Aspect, Choice, GradeBand, Scheme, check_scheme
+from .settings import SETTINGS_BY_KEY
 
 CONFIG_NAME = "rapor.toml"
 RESULT_FIELDS = ("year", "unit_id", "unit_name", "index", "grade")
 SAFE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+# Grade colours are written into a style attribute: only a CSS hex colour can go there safely.
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+COLOUR_HINT = "use a hex colour such as #1f5f8b"
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+# The languages the default theme has messages for. Another language gets past the theme's message check
+# only to fail loading the narrative (content.py), so it is refused here until that check stops the run.
+SUPPORTED_LANGUAGES = ("id", "en")
 
 
 @dataclass(frozen=True)
@@ -146,11 +155,15 @@ def _read_toml(root: Path, path: Path) -> tuple[str, dict[str, Any]]:
 
 
 def _read_scheme(raw: dict[str, Any], reader: ConfigReader) -> Scheme:
+    def number(key: str) -> float:
+        """The setting, or its default when it is not a finite number (reported by the reader)."""
+        return as_number(setting_value(raw, key), SETTINGS_BY_KEY[key].default)
+
     scheme = Scheme(
-        scale_min=as_number(setting_value(raw, "scheme.scale_min")),
-        scale_max=as_number(setting_value(raw, "scheme.scale_max")),
-        precision=int(as_number(setting_value(raw, "scheme.precision"))),
-        tolerance=as_number(setting_value(raw, "scheme.tolerance")),
+        scale_min=number("scheme.scale_min"),
+        scale_max=number("scheme.scale_max"),
+        precision=as_whole(setting_value(raw, "scheme.precision"), SETTINGS_BY_KEY["scheme.precision"].default),
+        tolerance=number("scheme.tolerance"),
         index_label=_lang_pair(raw, "scheme.index_label"),
         aspects=_read_aspects(raw, reader),
         grades=_read_grades(raw, reader),
@@ -168,11 +181,28 @@ def _read_aspects(raw: dict[str, Any], reader: ConfigReader) -> tuple[Aspect, ..
 
 
 def _read_grades(raw: dict[str, Any], reader: ConfigReader) -> tuple[GradeBand, ...]:
+    _check_colours(raw, reader)
     return tuple(
         GradeBand(str(g["letter"]), as_number(g["min"]), as_number(g["max"]), str(g["predikat_id"]),
-                  str(g["predikat_en"]), str(g["color"]), str(g["zone"]))
+                  str(g["predikat_en"]), _colour(g["color"]), str(g["zone"]))
         for g in setting_entries(raw, "scheme.grades", reader)
     )
+
+
+def _colour(value: Any) -> str:
+    """A grade's colour as written into pages: a hex colour, or a neutral grey in place of anything else."""
+    return value if isinstance(value, str) and HEX_COLOUR.fullmatch(value) else "#555555"
+
+
+def _check_colours(raw: dict[str, Any], reader: ConfigReader) -> None:
+    """Each band's colour is a CSS hex colour (text that is not, the reader has reported)."""
+    grades = setting_value(raw, "scheme.grades")
+    if not isinstance(grades, list):
+        return
+    for i, grade in enumerate(grades):
+        colour = grade.get("color") if isinstance(grade, dict) else None
+        if isinstance(colour, str) and not HEX_COLOUR.fullmatch(colour):
+            reader.error(f"scheme.grades[{i}].color", f"grade colour '{colour}' is not a hex colour", COLOUR_HINT)
 
 
 def _read_weights(raw: dict[str, Any], reader: ConfigReader) -> tuple[tuple[int, tuple[tuple[str, float], ...]], ...]:
@@ -191,7 +221,13 @@ def _read_weights(raw: dict[str, Any], reader: ConfigReader) -> tuple[tuple[int,
             if not isinstance(value, int | float) or isinstance(value, bool):
                 reader.error(f"{key}.{name}", f"weight '{name}' for {year} must be a number, not {value!r}",
                              "write the percent without quotes, e.g. kebijakan = 25")
-                reader.weights_in_error.add(int(year))
+            elif not finite(value):
+                reader.error(f"{key}.{name}", f"weight '{name}' for {year} must be a finite number, not {value!r}",
+                             "write the percent as a number, e.g. kebijakan = 25")
+            else:
+                continue
+            reader.weights_in_error.add(int(year))
+            reader.bad_numbers.add(key)
         weights.append((int(year), tuple((str(k), as_number(v)) for k, v in table.items())))
     return tuple(sorted(weights))
 
@@ -204,6 +240,8 @@ def _check_scheme(raw: dict[str, Any], scheme: Scheme, reader: ConfigReader) -> 
     for issue in check_scheme(scheme):
         if issue.key in incomplete or (issue.key.startswith("scheme.weights") and "scheme.aspects" in incomplete):
             continue
+        if issue.key in reader.bad_numbers and issue.spoils != "scheme":
+            continue  # a sum or band that holds a value already reported as not a number
         reader.error(issue.line_key if issue.line_key in reader.positions else issue.key, issue.message,
                      issue.hint, fatal=issue.spoils == "scheme")
         if issue.spoils == "grades":
@@ -236,7 +274,7 @@ def _read_site(raw: dict[str, Any], reader: ConfigReader) -> SiteSettings:
         title=_lang_pair(raw, "site.title"),
         description=_lang_pair(raw, "site.description"),
         notice=_lang_pair(raw, "site.notice"),
-        base_url=str(setting_value(raw, "site.base_url")),
+        base_url=_read_base_url(raw, reader),
         theme=_read_theme(raw, reader),
         languages=_read_languages(raw, reader),
     )
@@ -250,16 +288,55 @@ def _read_theme(raw: dict[str, Any], reader: ConfigReader) -> str:
     return theme
 
 
+def _read_base_url(raw: dict[str, Any], reader: ConfigReader) -> str:
+    """Empty, or an absolute http(s) address with a host and no query or fragment: sitemap.xml and robots.txt
+    append page paths to it, and the 404 page's links start at its path."""
+    url = setting_value(raw, "site.base_url")
+    if not isinstance(url, str) or url == "":
+        return ""  # text of the wrong kind is reported by the reader
+    example = "e.g. https://rapor.example.id/ or https://example.org/rapor/"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not host or re.search(r"[\s\x00-\x1f\x7f]", url):
+        reader.error("site.base_url", f"base_url '{_shown(url)}' is not an absolute http(s) address",
+                     f"give the site's public address with its host, {example}; or leave it empty")
+    elif "?" in url or "#" in url:
+        reader.error("site.base_url", f"base_url '{_shown(url)}' has a query or fragment",
+                     f"give the address without '?' or '#' and what follows, {example}")
+    else:
+        return url if parts.path else url + "/"  # https://example.org: the 404 page's links start at /
+    return ""
+
+
+def _shown(text: str) -> str:
+    return text.encode("unicode_escape").decode("ascii")
+
+
 def _read_languages(raw: dict[str, Any], reader: ConfigReader) -> tuple[str, ...]:
+    """Language codes, the first served at the root: each a lower-case code, listed once."""
     languages_raw = setting_value(raw, "site.languages")
-    languages = tuple(languages_raw) if isinstance(languages_raw, list) else ("id", "en")
-    for lang in languages:
-        if lang not in ("id", "en"):
+    if not isinstance(languages_raw, list):
+        return ("id", "en")  # reported by the reader
+    good: list[str] = []
+    for lang in languages_raw:
+        if not isinstance(lang, str):
+            continue  # reported by the reader
+        if not LANGUAGE_CODE.fullmatch(lang):
+            reader.error("site.languages", f"language '{_shown(lang)}' is not a language code",
+                         "use lower-case two- or three-letter codes, e.g. [\"id\", \"en\"]")
+        elif lang in good:
+            reader.error("site.languages", f"language '{lang}' is listed twice", "list each language once")
+        elif lang not in SUPPORTED_LANGUAGES:
             reader.error("site.languages", f"language '{lang}' is not supported", "use 'id' and/or 'en'")
-    if not languages:
+        else:
+            good.append(lang)
+    if not languages_raw:
         reader.error("site.languages", "site.languages is empty", "use [\"id\", \"en\"]")
     # What is left is used to check the narrative; with an error reported, nothing is built from it.
-    return tuple(dict.fromkeys(lang for lang in languages if lang in ("id", "en"))) or ("id", "en")
+    return tuple(good) or ("id", "en")
 
 
 def _read_program(raw: dict[str, Any]) -> Program:

@@ -5,6 +5,7 @@ Every problem is located at the line and column where its key is written.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -71,6 +72,8 @@ class ConfigReader:
         self.fatal = False  # an error that leaves the config unusable for checking the data
         self.grades_in_error = False
         self.weights_in_error: set[int | None] = set()
+        # Scheme parts holding a value that is not a usable number: checks on their numbers would only echo it.
+        self.bad_numbers: set[str] = set()
 
     def where(self, key: str) -> tuple[int, int]:
         while key:
@@ -136,8 +139,8 @@ class ConfigReader:
             "bool": isinstance(value, bool),
             "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
         }.get(kind, True)
-        if not ok:
-            words = {"str": "text in quotes", "int": "a whole number", "float": "a number",
+        if not ok or (kind == "float" and not finite(value)):
+            words = {"str": "text in quotes", "int": "a whole number", "float": "a finite number" if ok else "a number",
                      "bool": "true or false", "list[str]": "a list of texts"}
             leaf = key.rpartition(".")[2]
             generic = _generic(key)
@@ -145,8 +148,10 @@ class ConfigReader:
                        fatal=_structural(key))
             if generic in ("scheme.grades[].min", "scheme.grades[].max"):
                 self.grades_in_error = True
+                self.bad_numbers.add("scheme.grades")
             elif generic == "scheme.aspects[].weight":
                 self.weights_in_error.add(None)
+                self.bad_numbers.add("scheme.aspects")
 
 
 def setting_value(raw: dict[str, Any], key: str) -> Any:
@@ -182,5 +187,16 @@ def setting_entries(raw: dict[str, Any], key: str, reader: ConfigReader) -> list
     return good
 
 
-def as_number(value: Any) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
+def finite(value: Any) -> bool:
+    """A number that can be computed with: TOML also allows inf and nan, which no setting can use."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def as_number(value: Any, default: float = 0.0) -> float:
+    """`value` as a float; anything else (text, a boolean, inf, nan) as `default`, already reported."""
+    return float(value) if finite(value) else default
+
+
+def as_whole(value: Any, default: int) -> int:
+    """`value` as an int when it is a whole number (not a boolean); anything else as `default`."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default

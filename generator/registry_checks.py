@@ -132,19 +132,24 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
                lambda r: _regency_hint(r["regency"], r["name"], regency_names, listed))
 
     formers = cells("former_ids")
-    owners = dict(zip(ids[keep], ids[keep], strict=True))
+    # Keyed ignoring case, as current ids are: a former id's page would share a folder with the other's
+    # on Windows and macOS.
+    owners = {key: (unit_id, unit_id) for key, unit_id in zip(folded[keep], ids[keep], strict=True)}  # spelling, unit
     for unit_id, cell, line in zip(ids[formers != ""], formers[formers != ""], lines[(formers != "").to_numpy()],
                                    strict=True):
         for former in _split(cell):
             if unsafe_id(former):
                 problems.error(table.path, int(line), col["former_ids"],
                                f"former id '{describe_id(former)}' is not allowed", ID_HINT)
-            elif former in owners:
+            elif former.casefold() in owners:
+                spelling, owner = owners[former.casefold()]
                 problems.error(table.path, int(line), col["former_ids"],
-                               f"former id '{former}' already belongs to unit '{owners[former]}'",
-                               "an id can name only one unit")
+                               f"former id '{former}' already belongs to unit '{owner}'",
+                               "an id can name only one unit" if spelling == former else
+                               f"it differs from '{spelling}' only in case, and ids name folders, which Windows "
+                               "and macOS would treat as one; an id can name only one unit")
             else:
-                owners[former] = unit_id
+                owners[former.casefold()] = (former, unit_id)
 
     def kept(name: str) -> np.ndarray:
         return cells(name)[keep].to_numpy(dtype=object)

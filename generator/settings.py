@@ -83,7 +83,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site.description_en", "", "str", "One-sentence site description in English."),
     Setting("site.notice_id", "", "str", "Notice shown on every Indonesian page, e.g. that figures are illustrative."),
     Setting("site.notice_en", "", "str", "Notice shown on every English page."),
-    Setting("site.base_url", "", "str", "Public address of the site, used only for absolute URLs in sitemap.xml."),
+    Setting("site.base_url", "", "str",
+            "Public address of the site (http or https, no query or fragment), e.g. https://example.org/rapor/: "
+            "absolute URLs in sitemap.xml and robots.txt's Sitemap line; the 404 page's links start at its path."),
     Setting("site.theme", "default", "str", "Theme folder under themes/ whose templates override the default theme."),
     Setting("site.languages", ["id", "en"], "list[str]", "Languages to build; the first is served at the root."),
     Setting("program.key", "pekppp", "str", "Short identifier of the evaluation program."),

@@ -306,3 +306,134 @@ def test_an_unusable_config_stops_before_the_data(tmp_site: TmpSite, extra: str,
 @pytest.mark.parametrize("example", ["examples/ombudsman", "."])
 def test_bundled_projects_load_without_warnings(example: str) -> None:
     assert load_config(REPO / example, strict=True).warnings == ()
+
+
+# --- numbers that cannot be computed with (TOML allows inf and nan) ----------------------------------------------
+
+
+@pytest.mark.parametrize(("extra", "expected", "hint"), [
+    ("[scheme]\nprecision = inf\n", f"rapor.toml:{line(2)}:1: 'precision' must be a whole number, not inf",
+     "Published decimals; ranks and grades compare values rounded to this."),
+    ("[scheme]\nprecision = nan\n", f"rapor.toml:{line(2)}:1: 'precision' must be a whole number, not nan",
+     "Published decimals; ranks and grades compare values rounded to this."),
+    ("[scheme]\nprecision = 2.5\n", f"rapor.toml:{line(2)}:1: 'precision' must be a whole number, not 2.5",
+     "Published decimals; ranks and grades compare values rounded to this."),
+    ("[scheme]\nscale_max = nan\n", f"rapor.toml:{line(2)}:1: 'scale_max' must be a finite number, not nan",
+     "Highest possible index or score."),
+    ("[scheme]\nscale_min = -inf\n", f"rapor.toml:{line(2)}:1: 'scale_min' must be a finite number, not -inf",
+     "Lowest possible index or score."),
+    ("[scheme]\ntolerance = inf\n", f"rapor.toml:{line(2)}:1: 'tolerance' must be a finite number, not inf",
+     "Largest accepted gap between the index and the weighted aspects before a warning."),
+])
+def test_scheme_number_that_is_not_finite_stops_before_the_data(tmp_site: TmpSite, extra: str, expected: str,
+                                                                  hint: str) -> None:
+    tmp_site.config(extra)
+    bad_cell(tmp_site)
+    result = tmp_site.validate()
+    problem(result, expected, hint)
+    assert problem_lines(result) == [expected]
+    assert "Traceback" not in result.output
+
+
+def test_year_weight_that_is_nan(tmp_site: TmpSite) -> None:
+    tmp_site.config(WEIGHTS_2021 + "inovasi = nan\n")
+    result = tmp_site.validate()
+    problem(result, f"rapor.toml:{line(7)}:1: weight 'inovasi' for 2021 must be a finite number, not nan",
+            "write the percent as a number, e.g. kebijakan = 25")
+    assert problem_lines(result) == [f"rapor.toml:{line(7)}:1: weight 'inovasi' for 2021 must be a finite number, "
+                                     "not nan"]
+
+
+def test_aspect_weight_that_is_nan(tmp_site: TmpSite) -> None:
+    tmp_site.config(ASPECTS_55_45.replace("weight = 40", "weight = nan"))
+    result = tmp_site.validate()
+    problem(result, f"rapor.toml:{line(10)}:1: 'weight' must be a finite number, not nan",
+            "Aspect weight in percent; all weights sum to 100.")
+    assert "aspect weights sum to" not in result.output
+
+
+def test_grade_bound_that_is_infinite(tmp_site: TmpSite) -> None:
+    tmp_site.config(band("A", 2.01, 5).replace("max = 5", "max = inf") + band("B", 0, 2))
+    result = tmp_site.validate()
+    problem(result, f"rapor.toml:{line(4)}:1: 'max' must be a finite number, not inf",
+            "Highest index in the band (inclusive).")
+    assert "covers" not in result.output and "overlap" not in result.output
+
+
+# --- grade colours go into a style attribute -----------------------------------------------------------------
+
+
+def test_grade_colour_that_is_not_a_hex_colour(tmp_site: TmpSite) -> None:
+    evil = "#000;background-image:url(https://evil/x)"
+    tmp_site.config(band("A", 2.01, 5).replace("#14632e", evil) + band("B", 0, 2).replace("#14632e", "darkred"))
+    result = tmp_site.validate()
+    problem(result, f"rapor.toml:{line(7)}:1: grade colour '{evil}' is not a hex colour",
+            "use a hex colour such as #1f5f8b")
+    problem(result, f"rapor.toml:{line(14)}:1: grade colour 'darkred' is not a hex colour",
+            "use a hex colour such as #1f5f8b")
+
+
+def test_grade_colours_in_every_hex_form(tmp_site: TmpSite) -> None:
+    colours = ["#123", "#123a", "#1F5F8B", "#1f5f8bcc"]
+    bands = [("A", 4.01, 5), ("B", 3.01, 4), ("C", 2.01, 3), ("D", 0, 2)]
+    tmp_site.config("".join(band(letter, low, high).replace("#14632e", colour)
+                            for (letter, low, high), colour in zip(bands, colours, strict=True)))
+    assert [g.color for g in load_config(tmp_site.root).scheme.grades] == colours
+
+
+# --- site.base_url and site.languages --------------------------------------------------------------------------
+
+BASE_URL_HINT = ("give the site's public address with its host, e.g. https://rapor.example.id/ or "
+                 "https://example.org/rapor/; or leave it empty")
+QUERY_HINT = ("give the address without '?' or '#' and what follows, e.g. https://rapor.example.id/ or "
+              "https://example.org/rapor/")
+
+
+@pytest.mark.parametrize(("url", "message", "hint"), [
+    ("https://x.org/rapor?ref=1", "base_url 'https://x.org/rapor?ref=1' has a query or fragment", QUERY_HINT),
+    ("https://x.org/rapor/#top", "base_url 'https://x.org/rapor/#top' has a query or fragment", QUERY_HINT),
+    ("https://x.org/rapor/?", "base_url 'https://x.org/rapor/?' has a query or fragment", QUERY_HINT),
+    ("rapor", "base_url 'rapor' is not an absolute http(s) address", BASE_URL_HINT),
+    ("/rapor/", "base_url '/rapor/' is not an absolute http(s) address", BASE_URL_HINT),
+    ("//x.org/rapor/", "base_url '//x.org/rapor/' is not an absolute http(s) address", BASE_URL_HINT),
+    ("ftp://x.org/", "base_url 'ftp://x.org/' is not an absolute http(s) address", BASE_URL_HINT),
+    ("https:///rapor/", "base_url 'https:///rapor/' is not an absolute http(s) address", BASE_URL_HINT),
+    ("https://[x/", "base_url 'https://[x/' is not an absolute http(s) address", BASE_URL_HINT),
+    ("https://x.org/ra por/", "base_url 'https://x.org/ra por/' is not an absolute http(s) address", BASE_URL_HINT),
+])
+def test_base_url_that_is_not_a_public_address(tmp_site: TmpSite, url: str, message: str, hint: str) -> None:
+    tmp_site.config(f'base_url = "{url}"\n')
+    problem(tmp_site.validate(), f"rapor.toml:{line(1)}:1: {message}", hint)
+
+
+@pytest.mark.parametrize(("url", "read"), [
+    ("", ""), ("https://x.org/rapor/", "https://x.org/rapor/"), ("http://x.org:8080/rapor", "http://x.org:8080/rapor"),
+    ("https://x.org", "https://x.org/"),
+])
+def test_base_url_accepted(tmp_site: TmpSite, url: str, read: str) -> None:
+    tmp_site.config(f'base_url = "{url}"\n')
+    assert load_config(tmp_site.root).site.base_url == read
+
+
+@pytest.mark.parametrize(("languages", "message", "hint"), [
+    ("[]", "site.languages is empty", 'use ["id", "en"]'),
+    ('["id", "en", "id"]', "language 'id' is listed twice", "list each language once"),
+    ('["ID"]', "language 'ID' is not a language code", 'use lower-case two- or three-letter codes, e.g. ["id", "en"]'),
+    ('["id", "english"]', "language 'english' is not a language code",
+     'use lower-case two- or three-letter codes, e.g. ["id", "en"]'),
+    ('["id", "en-GB"]', "language 'en-GB' is not a language code",
+     'use lower-case two- or three-letter codes, e.g. ["id", "en"]'),
+    ('["", "en"]', "language '' is not a language code",
+     'use lower-case two- or three-letter codes, e.g. ["id", "en"]'),
+    ('["id", "fr"]', "language 'fr' is not supported", "use 'id' and/or 'en'"),
+])
+def test_languages_that_are_not_a_list_of_codes(tmp_site: TmpSite, languages: str, message: str, hint: str) -> None:
+    tmp_site.config(f"languages = {languages}\n")
+    result = tmp_site.validate()
+    problem(result, f"rapor.toml:{line(1)}:1: {message}", hint)
+    assert "Traceback" not in result.output
+
+
+def test_languages_keep_their_order(tmp_site: TmpSite) -> None:
+    tmp_site.config('languages = ["en", "id"]\n')
+    assert load_config(tmp_site.root).site.languages == ("en", "id")

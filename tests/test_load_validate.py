@@ -378,6 +378,22 @@ def test_former_id_claimed_twice(tmp_site: TmpSite) -> None:
             "'kl-imigrasi'", "an id can name only one unit")
 
 
+CASE_HINT = ("it differs from '{}' only in case, and ids name folders, which Windows and macOS would treat as one; "
+             "an id can name only one unit")
+
+
+def test_former_id_differing_from_a_current_id_only_in_case(tmp_site: TmpSite) -> None:
+    registry_with(tmp_site, ("99-x", "Unit X", "kementerian-lembaga", "upp-kl", "", "", "35-DPMPTSP", ""))
+    problem(tmp_site.validate(), "data/units.csv:10:7: former id '35-DPMPTSP' already belongs to unit "
+            "'35-dpmptsp'", CASE_HINT.format("35-dpmptsp"))
+
+
+def test_former_id_differing_from_another_former_id_only_in_case(tmp_site: TmpSite) -> None:
+    registry_with(tmp_site, ("99-x", "Unit X", "kementerian-lembaga", "upp-kl", "", "", "99-old|KL-Imigrasi-Lama", ""))
+    problem(tmp_site.validate(), "data/units.csv:10:7: former id 'KL-Imigrasi-Lama' already belongs to unit "
+            "'kl-imigrasi'", CASE_HINT.format("kl-imigrasi-lama"))
+
+
 ID_HINT = "use letters, digits, '.', '-' and '_' only (e.g. 35.07-dpmptsp); no '/', '\\' or '..'"
 
 
