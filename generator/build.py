@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import urls
 from .errors import Problem, RaporError
 from .model import build_model
 from .pipeline import read_inputs
+from .urls import SiteUrls
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False, pro
                 yield renderer.render(plan)
         yield from static_files(inputs.theme.folders)
         for year in data.years:
-            yield urls.download(year), download_csv(config, data, year)
+            yield SiteUrls.download(year), download_csv(config, data, year)
         if config.site.base_url:
             yield "sitemap.xml", sitemap(config, sitemap_paths)
         yield "robots.txt", robots(config)

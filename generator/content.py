@@ -27,19 +27,25 @@ from markdown.treeprocessors import Treeprocessor
 from . import urls
 from .config import Config
 from .errors import ProblemList
+from .narrative_safety import find_breaches
 
 FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "template": str, "order": int,
                                       "date": datetime.date}
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+# The template each kind of narrative page is shown with unless its front matter names one of the theme's own.
+KIND_TEMPLATES = {"home": "home.html", "year": "year.html", "unit": "unit.html", "page": "page.html"}
 YEAR_LIKE = re.compile(r"\d{4}")
 # Interface strings the Markdown conversion itself writes (from the theme's i18n/<lang>.toml).
 LABEL_KEYS = ("narrative.footnote_back", "narrative.permalink")
-# Narrative may link anywhere, but must not load anything from elsewhere or run code: the site makes no
-# external request and works the same with JavaScript off.
-_FORBIDDEN_TAG = re.compile(r"<\s*(script|iframe|object|embed|link|style|base|form|meta)\b", re.IGNORECASE)
-_LOADED_URL = re.compile(
-    r"""\b(?:src|srcset|poster|data|background)\s*=\s*["']?\s*((?:[a-z][a-z0-9+.-]*:|//|/)[^"'\s>]*)""",
-    re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Narrative:
+    """What converting any narrative needs: the known unit ids, where pages live, per-language labels."""
+
+    unit_ids: frozenset[str]
+    site_urls: urls.SiteUrls
+    labels: Mapping[str, Mapping[str, str]]  # lang -> LABEL_KEYS -> text
 
 
 @dataclass(frozen=True)
@@ -64,11 +70,13 @@ class Page:
 class _UnitLinks(Treeprocessor):
     """Rewrites `unit:ID` links to the unit's page, relative to the page the narrative appears on."""
 
-    def __init__(self, md: markdown.Markdown, known: set[str], page_path: str, lang: str) -> None:
+    def __init__(self, md: markdown.Markdown, known: set[str], page_path: str, lang: str,
+                 site_urls: urls.SiteUrls) -> None:
         super().__init__(md)
         self.known = known
         self.page_path = page_path
         self.lang = lang
+        self.site_urls = site_urls
         self.unknown: list[str] = []
 
     def run(self, root: etree.Element) -> None:
@@ -77,13 +85,13 @@ class _UnitLinks(Treeprocessor):
             if href.startswith("unit:"):
                 unit_id = href[len("unit:"):]
                 if unit_id in self.known:
-                    link.set("href", urls.relative(self.page_path, urls.unit(self.lang, unit_id)))
+                    link.set("href", urls.relative(self.page_path, self.site_urls.unit(self.lang, unit_id)))
                 else:
                     self.unknown.append(unit_id)
 
 
 class _UnitLinkExtension(Extension):
-    def __init__(self, processor_args: tuple[set[str], str, str]) -> None:
+    def __init__(self, processor_args: tuple[set[str], str, str, urls.SiteUrls]) -> None:
         super().__init__()
         self.processor_args = processor_args
         self.processor: _UnitLinks | None = None
@@ -112,6 +120,11 @@ def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[
     body_line = block.count("\n") + 3
     try:
         meta = yaml.safe_load(block) or {}
+    except ValueError as exc:  # YAML reads 2024-02-30 as a date and fails outside its own error type
+        line, column = _impossible_date(block)
+        problems.error(source, line + 1, column, f"front matter holds an impossible date ({exc})",
+                       "write a real date as YYYY-MM-DD, e.g. date: 2024-12-12")
+        return {}, text[end + 5:], body_line
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 2
@@ -138,6 +151,18 @@ def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[
     return meta, text[end + 5:], body_line
 
 
+def _impossible_date(block: str) -> tuple[int, int]:
+    """Line and column (within the front matter) of the first date-like value that is no date."""
+    for number, line in enumerate(block.split("\n"), start=1):
+        found = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line)
+        if found:
+            try:
+                datetime.date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return number, found.start() + 1
+    return 1, 1
+
+
 def _page_location(relpath: Path, languages: tuple[str, ...]) -> tuple[str, str, str] | None:
     """(kind, key, lang) for a content file, or None if the file is not one Rapor places."""
     parts = relpath.parts
@@ -157,22 +182,23 @@ def _page_location(relpath: Path, languages: tuple[str, ...]) -> tuple[str, str,
     return None
 
 
-def _output_path(kind: str, key: str, lang: str) -> str:
+def _output_path(site_urls: urls.SiteUrls, kind: str, key: str, lang: str) -> str:
     return {
-        "home": lambda: urls.home(lang),
-        "year": lambda: urls.year(lang, int(key)),
-        "unit": lambda: urls.unit(lang, key),
-        "page": lambda: urls.page(lang, key),
+        "home": lambda: site_urls.home(lang),
+        "year": lambda: site_urls.year(lang, int(key)),
+        "unit": lambda: site_urls.unit(lang, key),
+        "page": lambda: site_urls.page(lang, key),
     }[kind]()
 
 
-def load_content(config: Config, unit_ids: set[str], years: set[int], templates: set[str],
+def load_content(config: Config, unit_ids: set[str], years: set[int], own_templates: frozenset[str],
                  labels: Mapping[str, Mapping[str, str]], problems: ProblemList) -> tuple[Page, ...]:
     """Every narrative file under content/, converted; problems are collected, not raised.
 
-    `templates` are the theme's page templates a front matter `template` may name; `labels` holds, per
-    language, the interface strings the conversion writes (LABEL_KEYS).
+    `own_templates` are the theme's own page templates, which a front matter `template` may name besides the
+    page kind's built-in one; `labels` holds, per language, the interface strings the conversion writes.
     """
+    narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels)
     folder = config.root / "content"
     if not folder.is_dir():
         return ()
@@ -201,13 +227,13 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], templates:
                            "use lower-case letters, digits and '-'; not a year, a language code or a reserved "
                            "name like 'unit', 'province' or 'static'")
             continue
-        page = _read_page(path, source, kind, key, lang, templates, problems)
+        page = _read_page(path, source, kind, key, lang, own_templates, problems)
         if page is not None:
-            pages.append(convert(page, lang, unit_ids, labels[lang], problems))
-    return add_fallbacks(tuple(pages), config.site.languages, unit_ids, labels)
+            pages.append(convert(page, lang, narrative, problems))
+    return add_fallbacks(tuple(pages), config.site.languages, narrative)
 
 
-def _read_page(path: Path, source: str, kind: str, key: str, lang: str, templates: set[str],
+def _read_page(path: Path, source: str, kind: str, key: str, lang: str, own_templates: frozenset[str],
                problems: ProblemList) -> Page | None:
     try:
         text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
@@ -215,12 +241,7 @@ def _read_page(path: Path, source: str, kind: str, key: str, lang: str, template
         problems.error(source, 1, 1, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
         return None
     meta, body, body_line = _split_front_matter(text, source, problems)
-    template = meta.get("template", "")
-    if not isinstance(template, str) or (template and template not in templates):
-        line, column = _locate(text, "template:")
-        problems.error(source, line, column, f"unknown template '{template}'",
-                       "use one of the theme's templates: " + ", ".join(sorted(templates)))
-        template = ""
+    template = _check_template(meta.get("template", ""), kind, own_templates, text, source, problems)
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
         title = _first_heading(body) or (key if kind == "page" else "")
@@ -233,10 +254,30 @@ def _read_page(path: Path, source: str, kind: str, key: str, lang: str, template
                 "", "", 0, source, body, body_line)
 
 
-def convert(page: Page, lang: str, unit_ids: set[str], labels: Mapping[str, str],
-            problems: ProblemList | None = None) -> Page:
+def _check_template(template: object, kind: str, own_templates: frozenset[str], text: str, source: str,
+                    problems: ProblemList) -> str:
+    """The template a page's front matter names, if it can show that kind of page; "" for the kind's own."""
+    builtin = KIND_TEMPLATES[kind]
+    if template in ("", builtin):
+        return ""
+    if isinstance(template, str) and template in own_templates:
+        return template
+    line, column = _locate(text, "template:")
+    choices = ", ".join([builtin, *sorted(own_templates)])
+    if isinstance(template, str) and template in KIND_TEMPLATES.values():
+        problems.error(source, line, column, f"template '{template}' shows another kind of page",
+                       f"use {choices}")
+    else:
+        problems.error(source, line, column, f"unknown template '{template}'",
+                       f"use {choices}; your own templates go in themes/<name>/templates/")
+    return ""
+
+
+def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList | None = None) -> Page:
     """The page's Markdown as HTML for the page of `lang`, whose links it must be relative to."""
-    links = _UnitLinkExtension((unit_ids, _output_path(page.kind, page.key, lang), lang))
+    page_path = _output_path(narrative.site_urls, page.kind, page.key, lang)
+    links = _UnitLinkExtension((set(narrative.unit_ids), page_path, lang, narrative.site_urls))
+    labels = narrative.labels[lang]
     converter = markdown.Markdown(
         extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists", links],
         extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3", "permalink": "#",
@@ -251,34 +292,22 @@ def convert(page: Page, lang: str, unit_ids: set[str], labels: Mapping[str, str]
             line, column = _locate(page.body, f"unit:{unit_id}")
             problems.error(page.source, page.body_line + line - 1, column, f"link to unknown unit '{unit_id}'",
                            "use an id from data/units.csv, e.g. [name](unit:35.07-dpmptsp)")
-        check_loaded_content(page, html, problems)
+        report_breaches(page, html, problems)
     toc_tokens = getattr(converter, "toc_tokens", [])
     return replace(page, lang=lang, html=html, toc=str(getattr(converter, "toc", "")),
                    headings=_count_headings(toc_tokens),
                    fallback_from=page.lang if lang != page.lang else "")
 
 
-def check_loaded_content(page: Page, html: str, problems: ProblemList) -> None:
-    """Report raw HTML that would run code or load something from another address."""
-    for match in _FORBIDDEN_TAG.finditer(html):
-        tag = match.group(1).lower()
-        line, column = _locate_pattern(page.body, rf"<\s*{tag}\b")
-        problems.error(page.source, page.body_line + line - 1, column, f"<{tag}> is not allowed in narrative",
-                       "narrative is text, tables and links: the site runs no script and loads nothing from "
-                       "elsewhere; put files in the theme's static/ folder")
-    for match in _LOADED_URL.finditer(html):
-        address = match.group(1)
-        if address.lower().startswith("data:"):
-            continue
-        line, column = _locate(page.body, address)
-        problems.error(page.source, page.body_line + line - 1, column,
-                       f"narrative loads '{address}' from outside the site",
-                       "readers' browsers must load nothing from other sites; copy the file into the theme's "
-                       "static/ folder and link to it relatively, or link to it with [text](address) instead")
+def report_breaches(page: Page, html: str, problems: ProblemList) -> None:
+    """Report narrative HTML that would run a script or load something from another address."""
+    for breach in find_breaches(html):
+        line, column = next((_position(page.body, found) for found in
+                             (page.body.lower().find(n.lower()) for n in breach.needles if n) if found >= 0), (1, 1))
+        problems.error(page.source, page.body_line + line - 1, column, breach.message, breach.hint)
 
 
-def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], unit_ids: set[str],
-                  labels: Mapping[str, Mapping[str, str]]) -> tuple[Page, ...]:
+def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], narrative: Narrative) -> tuple[Page, ...]:
     """For each language lacking a text, another language's text (the default's first) converted for it."""
     by_key: dict[tuple[str, str], dict[str, Page]] = {}
     for page in pages:
@@ -286,7 +315,7 @@ def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], unit_ids:
     extra: list[Page] = []
     for versions in by_key.values():
         source = next(versions[lang] for lang in languages if lang in versions)
-        extra.extend(convert(source, lang, unit_ids, labels[lang]) for lang in languages if lang not in versions)
+        extra.extend(convert(source, lang, narrative) for lang in languages if lang not in versions)
     return pages + tuple(extra)
 
 

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import urls
 from .config import Config
 from .content import Page
 from .sitedata import Row, SiteData
+from .urls import SiteUrls
 
 TOP = 10
 
@@ -54,84 +54,56 @@ def _scope_rows(rows: list[Row]) -> dict[str, dict[str, list[Row]]]:
     return grouped
 
 
-def plan_year_pages(config: Config, data: SiteData, narratives: Narratives, lang: str) -> Iterator[PagePlan]:
-    aspects = config.scheme.aspect_keys
-    for year in data.years:
-        rows = data.rows_by_year[year]
-        scored = [r for r in rows if r["evaluated"]]
-        moved = [r for r in scored if r["delta"] is not None]
-        groups = []
-        level_order = {c.key: i for i, c in enumerate(config.levels)}
-        type_order = {c.key: i for i, c in enumerate(config.unit_types)}
-        totals = sorted(data.group_totals.get(year, []),
-                        key=lambda g: (level_order.get(g["level"], 99), type_order.get(g["type"], 99)))
-        for total in totals:
-            counts = data.grade_counts.get((year, total["level"], total["type"]), {})
-            groups.append(total | {"counts": counts})
-        narrative, fallback = narratives.find("year", str(year), lang)
-        national = data.average(year, "all", "", "index")
-        aspect_rows = []
-        for key in aspects:
-            per_level = {level.key: data.average(year, "level", level.key, key) for level in config.levels}
-            aspect_rows.append({"key": key, "national": data.average(year, "all", "", key), "levels": per_level})
-        index_levels = {level.key: data.average(year, "level", level.key, "index") for level in config.levels}
-        grouped = _scope_rows(rows)
-        yield PagePlan(urls.year(lang, year), narrative.template if narrative and narrative.template else "year.html",
-                       lang, {
-            "year": year,
-            "listed": len(rows),
-            "evaluated": len(scored),
-            "national": national,
-            "index_levels": index_levels,
-            "groups": groups,
-            "aspect_rows": aspect_rows,
-            "top": [r for r in scored if r["rank_national"] <= TOP],
-            "risers": sorted((r for r in moved if r["delta"] > 0), key=lambda r: (-r["delta"], r["unit_id"]))[:TOP],
-            "fallers": sorted((r for r in moved if r["delta"] < 0), key=lambda r: (r["delta"], r["unit_id"]))[:TOP],
-            "narrative": narrative,
-            "fallback": fallback,
-            "scopes": {scope: sorted(keys) for scope, keys in grouped.items()},
-            "download": urls.download(year),
-        })
-        yield PagePlan(urls.ranking(lang, year), "ranking.html", lang,
-                       {"year": year, "scope": "national", "key": "", "rows": rows})
-        for scope, groups_by_key in grouped.items():
-            for key, scope_rows in sorted(groups_by_key.items()):
-                yield PagePlan(urls.ranking(lang, year, scope, key), "ranking.html", lang,
-                               {"year": year, "scope": scope, "key": key, "rows": scope_rows})
+@dataclass(frozen=True)
+class YearFacts:
+    context: dict[str, Any]  # what the year's overview shows, in any language
+    scopes: dict[str, dict[str, list[Row]]]  # scope -> key -> rows in rank order
 
 
-def plan_unit_pages(config: Config, data: SiteData, narratives: Narratives, lang: str) -> Iterator[PagePlan]:
-    aspects = config.scheme.aspect_keys
-    for unit_id, unit in sorted(data.units.items()):
-        latest = data.latest_row(unit_id)
-        comparison = []
-        if latest is not None and latest["evaluated"]:
-            year = int(latest["year"])
-            for key in aspects:
-                comparison.append({
-                    "key": key,
-                    "value": latest[key],
-                    "national": data.average(year, "all", "", key),
-                    "level": data.average(year, "level", unit["level"], key),
-                })
-        narrative, fallback = narratives.find("unit", unit_id, lang)
-        template = narrative.template if narrative and narrative.template else "unit.html"
-        yield PagePlan(urls.unit(lang, unit_id), template, lang, {
-            "unit": unit,
-            "latest": latest,
-            "history": data.history.get(unit_id, []),
-            "comparison": comparison,
-            "narrative": narrative,
-            "fallback": fallback,
-        })
-        # A unit's former ids keep their old addresses working: each points readers to the unit's page.
-        for former in unit["former_ids"]:
-            yield PagePlan(urls.unit(lang, former), "redirect.html", lang,
-                           {"unit": unit, "former_id": former, "target": urls.unit(lang, unit_id)}, in_sitemap=False)
+def year_facts(config: Config, data: SiteData, year: int) -> YearFacts:
+    """What a year's overview and rankings show; the same in every language, so computed once."""
+    rows = data.rows_by_year[year]
+    scored = [r for r in rows if r["evaluated"]]
+    moved = [r for r in scored if r["delta"] is not None]
+    level_order = {c.key: i for i, c in enumerate(config.levels)}
+    type_order = {c.key: i for i, c in enumerate(config.unit_types)}
+    totals = sorted(data.group_totals.get(year, []),
+                    key=lambda g: (level_order.get(g["level"], 99), type_order.get(g["type"], 99)))
+    groups = [total | {"counts": data.grade_counts.get((year, total["level"], total["type"]), {})}
+              for total in totals]
+    aspect_rows = [{"key": key, "national": data.average(year, "all", "", key),
+                    "levels": {level.key: data.average(year, "level", level.key, key) for level in config.levels}}
+                   for key in config.scheme.aspect_keys]
+    scopes = _scope_rows(rows)
+    return YearFacts({
+        "year": year,
+        "listed": len(rows),
+        "evaluated": len(scored),
+        "national": data.average(year, "all", "", "index"),
+        "index_levels": {level.key: data.average(year, "level", level.key, "index") for level in config.levels},
+        "groups": groups,
+        "aspect_rows": aspect_rows,
+        "top": [r for r in scored if r["rank_national"] <= TOP],
+        "risers": sorted((r for r in moved if r["delta"] > 0), key=lambda r: (-r["delta"], r["unit_id"]))[:TOP],
+        "fallers": sorted((r for r in moved if r["delta"] < 0), key=lambda r: (r["delta"], r["unit_id"]))[:TOP],
+        "scopes": {scope: sorted(keys) for scope, keys in scopes.items()},
+        "download": SiteUrls.download(year),
+    }, scopes)
 
 
-def plan_province_pages(config: Config, data: SiteData, lang: str) -> Iterator[PagePlan]:
+def unit_facts(config: Config, data: SiteData, unit_id: str, unit: Row) -> dict[str, Any]:
+    latest = data.latest_row(unit_id)
+    comparison = []
+    if latest is not None and latest["evaluated"]:
+        year = int(latest["year"])
+        comparison = [{"key": key, "value": latest[key], "national": data.average(year, "all", "", key),
+                       "level": data.average(year, "level", unit["level"], key)}
+                      for key in config.scheme.aspect_keys]
+    return {"unit": unit, "latest": latest, "history": data.history.get(unit_id, []), "comparison": comparison}
+
+
+def province_facts(config: Config, data: SiteData) -> dict[str, dict[str, Any]]:
+    """Each province page's values, keyed by province code; the same in every language."""
     latest_year = data.years[-1]
     evaluated_now: dict[str, list[Row]] = defaultdict(list)
     for row in data.rows_by_year[latest_year]:
@@ -150,64 +122,88 @@ def plan_province_pages(config: Config, data: SiteData, lang: str) -> Iterator[P
     for year in data.years:
         for row in data.provinces.get(year, []):
             ranks[row["province"]].append(row | {"of": counts[year]})
-    codes = sorted({u["province"] for u in data.units.values() if u["province"]})
     fields = ("index", *config.scheme.aspect_keys)
-    for code in codes:
-        units = sorted(evaluated_now.get(code, []),
-                       key=lambda r: (r["rank_province"] is None, r["rank_province"] or 0, r["unit_id"]))
+    facts = {}
+    for code in sorted({u["province"] for u in data.units.values() if u["province"]}):
         history = ranks.get(code, [])
         averages = [{"key": key, "province": data.average(latest_year, "province", code, key),
                      "national": data.average(latest_year, "all", "", key)} for key in fields]
-        yield PagePlan(urls.province(lang, code), "province.html", lang, {
+        facts[code] = {
             "code": code,
             "name": data.province_names.get(code, code),
             "year": latest_year,
-            "rows": units,
+            "rows": sorted(evaluated_now.get(code, []),
+                           key=lambda r: (r["rank_province"] is None, r["rank_province"] or 0, r["unit_id"])),
             "absent": absent.get(code, []),
             "averages": averages if any(a["province"] for a in averages) else [],
             "history": history,
             "latest": history[-1] if history and history[-1]["year"] == latest_year else None,
-        })
+        }
+    return facts
 
 
-def plan_content_pages(narratives: Narratives, lang: str) -> Iterator[PagePlan]:
-    slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
-    for slug in slugs:
-        page, fallback = narratives.find("page", slug, lang)
-        assert page is not None, "every slug comes from a page that exists"
-        yield PagePlan(urls.page(lang, slug), page.template or "page.html", lang,
-                       {"narrative": page, "fallback": fallback})
+def home_facts(data: SiteData) -> dict[str, Any]:
+    latest = data.years[-1]
+    counts: dict[str, int] = defaultdict(int)
+    for (year, _level, _type), by_grade in data.grade_counts.items():
+        if year == latest:
+            for grade, n in by_grade.items():
+                counts[grade] += n
+    scored = [r for r in data.rows_by_year[latest] if r["evaluated"]]
+    return {
+        "year": latest,
+        "national": data.average(latest, "all", "", "index"),
+        "evaluated": len(scored),
+        "counts": dict(counts),
+        "top": [r for r in scored if r["rank_national"] <= 5],
+        "year_summaries": [
+            {"year": y, "national": data.average(y, "all", "", "index"),
+             "evaluated": sum(1 for r in data.rows_by_year[y] if r["evaluated"])}
+            for y in reversed(data.years)
+        ],
+    }
+
+
+def _with_narrative(kind: str, key: str, lang: str, narratives: Narratives, default: str) -> tuple[str, dict[str, Any]]:
+    """The template for a page that may have narrative, and the narrative's part of its context."""
+    narrative, fallback = narratives.find(kind, key, lang)
+    template = narrative.template if narrative and narrative.template else default
+    return template, {"narrative": narrative, "fallback": fallback}
 
 
 def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterator[PagePlan]:
-    """Every HTML page of the site, in every language."""
+    """Every HTML page of the site, in every language. What a page shows is computed once; each language
+    only adds its narrative."""
+    site_urls = SiteUrls(config.site.languages[0])
     narratives = Narratives({(p.kind, p.key, p.lang): p for p in pages})
+    home = home_facts(data)
+    years = {year: year_facts(config, data, year) for year in data.years}
+    units = {unit_id: unit_facts(config, data, unit_id, unit) for unit_id, unit in sorted(data.units.items())}
+    provinces = province_facts(config, data)
+    slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
     for lang in config.site.languages:
-        latest = data.years[-1]
-        home, fallback = narratives.find("home", "", lang)
-        national = data.average(latest, "all", "", "index")
-        counts: dict[str, int] = defaultdict(int)
-        for (year, _level, _type), by_grade in data.grade_counts.items():
-            if year == latest:
-                for grade, n in by_grade.items():
-                    counts[grade] += n
-        scored = [r for r in data.rows_by_year[latest] if r["evaluated"]]
-        yield PagePlan(urls.home(lang), home.template if home and home.template else "home.html", lang, {
-            "year": latest,
-            "national": national,
-            "evaluated": len(scored),
-            "counts": dict(counts),
-            "top": [r for r in scored if r["rank_national"] <= 5],
-            "narrative": home,
-            "fallback": fallback,
-            "year_summaries": [
-                {"year": y, "national": data.average(y, "all", "", "index"),
-                 "evaluated": sum(1 for r in data.rows_by_year[y] if r["evaluated"])}
-                for y in reversed(data.years)
-            ],
-        })
-        yield from plan_year_pages(config, data, narratives, lang)
-        yield from plan_unit_pages(config, data, narratives, lang)
-        yield from plan_province_pages(config, data, lang)
-        yield from plan_content_pages(narratives, lang)
-        yield PagePlan(urls.not_found(lang), "404.html", lang, {}, absolute=True, in_sitemap=False)
+        template, told = _with_narrative("home", "", lang, narratives, "home.html")
+        yield PagePlan(site_urls.home(lang), template, lang, home | told)
+        for year, year_page in years.items():
+            template, told = _with_narrative("year", str(year), lang, narratives, "year.html")
+            yield PagePlan(site_urls.year(lang, year), template, lang, year_page.context | told)
+            yield PagePlan(site_urls.ranking(lang, year), "ranking.html", lang,
+                           {"year": year, "scope": "national", "key": "", "rows": data.rows_by_year[year]})
+            for scope, groups in year_page.scopes.items():
+                for key, rows in sorted(groups.items()):
+                    yield PagePlan(site_urls.ranking(lang, year, scope, key), "ranking.html", lang,
+                                   {"year": year, "scope": scope, "key": key, "rows": rows})
+        for unit_id, unit_page in units.items():
+            template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
+            yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told)
+            # A unit's former ids keep their old addresses working: each points readers to the unit's page.
+            for former in unit_page["unit"]["former_ids"]:
+                yield PagePlan(site_urls.unit(lang, former), "redirect.html", lang,
+                               {"unit": unit_page["unit"], "former_id": former,
+                                "target": site_urls.unit(lang, unit_id)}, in_sitemap=False)
+        for code, province_page in provinces.items():
+            yield PagePlan(site_urls.province(lang, code), "province.html", lang, province_page)
+        for slug in slugs:
+            template, told = _with_narrative("page", slug, lang, narratives, "page.html")
+            yield PagePlan(site_urls.page(lang, slug), template, lang, told)
+        yield PagePlan(site_urls.not_found(lang), "404.html", lang, {}, absolute=True, in_sitemap=False)

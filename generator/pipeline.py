@@ -22,7 +22,6 @@ class Inputs:
     units: pd.DataFrame
     results: pd.DataFrame
     provinces: pd.DataFrame
-    regencies: pd.DataFrame | None  # code, name; None when the project has no regency list
     pages: tuple[Page, ...]
     theme: Theme
     warnings: tuple[Problem, ...]
@@ -40,6 +39,7 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     """
     problems = ProblemList()
     config = read_config(root, problems, strict=strict)
+    theme = load_theme(config, problems)
     provinces = load_provinces(config, problems)
     regencies = load_regencies(config, problems)
     table = load_registry(config, problems)
@@ -52,7 +52,6 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
         problems.raise_if_errors()
         raise AssertionError("a registry that failed to load always reports an error")
     years = {int(y) for y in results["year"].unique()}
-    theme = load_theme(config, problems)
-    pages = load_content(config, set(units.index), years, set(theme.templates), theme.labels(), problems)
+    pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems)
     problems.raise_if_errors()
-    return Inputs(config, units, results, provinces, regencies, pages, theme, tuple(problems.warnings))
+    return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings))

@@ -1,12 +1,13 @@
-"""Page plans → (path, bytes): the Jinja2 environment, the theme chain, and the site's other files.
+"""Page plans → (path, bytes): the Jinja2 environment over the theme chain, and the site's other files.
 
 Templates are compiled once; each page renders from a small dict. The site theme overrides the default
-theme template by template (ChoiceLoader) and file by file for static assets and messages.
+theme template by template (ChoiceLoader) and file by file for static assets (messages: see theme.py).
 """
 
 from __future__ import annotations
 
 import io
+import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +18,14 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 import pandas as pd
 
-from . import urls
 from .config import Config
 from .content import Page
+from .errors import RaporError
 from .i18n import Locale
 from .pages import PagePlan
 from .sitedata import SiteData
 from .theme import Theme
+from .urls import SiteUrls
 
 
 @jinja2.pass_context
@@ -32,7 +34,7 @@ def _url(context: Any, path: str) -> str:
     return str(context["root"]) + path
 
 
-def make_environment(themes: list[Path]) -> jinja2.Environment:
+def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environment:
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder / "templates")) for folder in themes])
     env = jinja2.Environment(
         loader=loader,
@@ -43,7 +45,7 @@ def make_environment(themes: list[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.globals["url"] = _url
-    env.globals["urls"] = urls
+    env.globals["urls"] = site_urls
     return env
 
 
@@ -51,26 +53,37 @@ def make_environment(themes: list[Path]) -> jinja2.Environment:
 class Renderer:
     config: Config
     env: jinja2.Environment
+    site_urls: SiteUrls
     locales: dict[str, Locale]
     common: dict[str, dict[str, Any]]  # lang -> values every page shows
     absolute_root: str  # the path part of site.base_url, for pages served at any address (404)
 
     def render(self, plan: PagePlan) -> tuple[str, bytes]:
         lang = plan.lang
-        neutral = plan.path[len(urls.prefix(lang)):]
+        neutral = plan.path[len(self.site_urls.prefix(lang)):]
         root = self.absolute_root if plan.absolute and self.absolute_root else "../" * plan.path.count("/")
-        alternates = [
-            {"lang": other, "name": self.locales[other].t("language.name"), "path": urls.prefix(other) + neutral}
-            for other in self.config.site.languages
-        ]
+        alternates = [{"lang": other, "name": self.locales[other].t("language.name"),
+                       "path": self.site_urls.prefix(other) + neutral} for other in self.config.site.languages]
         context = self.common[lang] | plan.context | {"here": plan.path, "root": root, "alternates": alternates,
                                                       "neutral_path": neutral}
-        html = self.env.get_template(plan.template).render(context)
+        try:
+            html = self.env.get_template(plan.template).render(context)
+        except jinja2.TemplateError as exc:
+            raise self._template_error(plan, exc) from None
         return plan.path, html.encode("utf-8")
+
+    def _template_error(self, plan: PagePlan, exc: jinja2.TemplateError) -> RaporError:
+        """A theme template that fails on a page, located at the template line that failed."""
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
+        where, line = (Path(frames[-1].filename), frames[-1].lineno or 1) if frames else (Path(plan.template), 1)
+        return RaporError.single(self.config.rel(where), line, 1, f"template error on {plan.path}: {exc}",
+                                 "the template uses a value this kind of page does not have; compare it with the "
+                                 "default theme's template of the same name")
 
 
 def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme: Theme) -> Renderer:
-    env = make_environment(list(theme.folders))
+    site_urls = SiteUrls(config.site.languages[0])
+    env = make_environment(list(theme.folders), site_urls)
     locales = theme.locales
     scheme = config.scheme
     common = {}
@@ -106,8 +119,9 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
             "scope_label": {"level": locale.t("scope.level"), "type": locale.t("scope.type"),
                             "province": locale.t("scope.province")},
         }
-    base_path = urlsplit(config.site.base_url).path if config.site.base_url else ""
-    return Renderer(config, env, locales, common, base_path.rstrip("/") + "/" if base_path else "")
+    # A 404 page is served at whatever address was missing, so its links start from the site's own path.
+    absolute_root = urlsplit(config.site.base_url).path.rstrip("/") + "/" if config.site.base_url else ""
+    return Renderer(config, env, site_urls, locales, common, absolute_root)
 
 
 def static_files(themes: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:

@@ -6,8 +6,11 @@ shipped with Rapor, template by template, static file by static file and message
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import jinja2
 
 from .config import Config
 from .errors import ProblemList
@@ -19,7 +22,7 @@ DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 @dataclass(frozen=True)
 class Theme:
     folders: tuple[Path, ...]  # most specific first
-    templates: frozenset[str]  # page templates a narrative's front matter may name
+    own_templates: frozenset[str]  # page templates the theme adds, which a narrative's front matter may name
     locales: dict[str, Locale]  # lang -> messages and number formatting
 
     def labels(self) -> dict[str, dict[str, str]]:
@@ -41,11 +44,32 @@ def theme_folders(config: Config, problems: ProblemList) -> tuple[Path, ...]:
     return tuple(chain)
 
 
+# Templates Rapor itself renders pages with; any other page template in a theme is the theme's own.
+BUILTIN_TEMPLATES = frozenset({"base.html", "home.html", "year.html", "ranking.html", "unit.html", "province.html",
+                               "page.html", "404.html", "redirect.html"})
+
+
+def check_templates(folders: tuple[Path, ...], shown: Callable[[Path], str], problems: ProblemList) -> None:
+    """Report a template that does not parse at its line, before any page is rendered."""
+    env = jinja2.Environment()
+    for folder in folders:
+        for path in sorted((folder / "templates").glob("*.html")):
+            try:
+                env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+            except jinja2.TemplateSyntaxError as exc:
+                problems.error(shown(path), exc.lineno, 1, f"template error: {exc.message}",
+                               "fix the Jinja syntax on this line ({{ value }}, {% tag %} ... {% endtag %})")
+            except UnicodeDecodeError as exc:
+                problems.error(shown(path), 1, 1, f"the template is not UTF-8 text ({exc.reason})",
+                               "save it as UTF-8")
+
+
 def load_theme(config: Config, problems: ProblemList) -> Theme:
     folders = theme_folders(config, problems)
-    templates = frozenset(
+    check_templates(folders, config.rel, problems)
+    own_templates = frozenset(
         path.name for folder in folders for path in (folder / "templates").glob("*.html")
-        if not path.name.startswith("_") and path.name not in ("base.html", "404.html", "redirect.html")
+        if not path.name.startswith("_") and path.name not in BUILTIN_TEMPLATES
     )
     locales = {lang: load_locale(lang, list(folders), problems, config.rel) for lang in config.site.languages}
     # Every language needs every message the default language has, or a page would fail half-way.
@@ -57,4 +81,4 @@ def load_theme(config: Config, problems: ProblemList) -> Theme:
             problems.error(config.rel(folders[0] / "i18n" / f"{lang}.toml"), 1, 1,
                            f"no interface text for language '{lang}': {shown}",
                            f"add an i18n/{lang}.toml with these keys to the theme, translated from {default}.toml")
-    return Theme(folders, templates, locales)
+    return Theme(folders, own_templates, locales)

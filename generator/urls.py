@@ -1,5 +1,6 @@
 """Where every page lives in the output folder, and relative links between them. Pure.
 
+The site's first language is served at the root and every other language mirrors it under `<lang>/`.
 Links point at files (`unit/35.07-dpmptsp/index.html`, not `unit/35.07-dpmptsp/`) so the site also works
 opened from disk; they are relative so it works under any sub-path.
 """
@@ -7,47 +8,43 @@ opened from disk; they are relative so it works under any sub-path.
 from __future__ import annotations
 
 import posixpath
-
-DEFAULT_LANGUAGE = "id"
-
-
-def prefix(lang: str, default: str = DEFAULT_LANGUAGE) -> str:
-    return "" if lang == default else f"{lang}/"
+from dataclasses import dataclass
 
 
-def home(lang: str) -> str:
-    return f"{prefix(lang)}index.html"
+@dataclass(frozen=True)
+class SiteUrls:
+    root_language: str
 
+    def prefix(self, lang: str) -> str:
+        return "" if lang == self.root_language else f"{lang}/"
 
-def year(lang: str, year: int) -> str:
-    return f"{prefix(lang)}{year}/index.html"
+    def home(self, lang: str) -> str:
+        return f"{self.prefix(lang)}index.html"
 
+    def year(self, lang: str, year: int) -> str:
+        return f"{self.prefix(lang)}{year}/index.html"
 
-def ranking(lang: str, year: int, scope: str = "national", key: str = "") -> str:
-    if scope == "national":
-        return f"{prefix(lang)}{year}/ranking/index.html"
-    return f"{prefix(lang)}{year}/ranking/{scope}/{key}/index.html"
+    def ranking(self, lang: str, year: int, scope: str = "national", key: str = "") -> str:
+        if scope == "national":
+            return f"{self.prefix(lang)}{year}/ranking/index.html"
+        return f"{self.prefix(lang)}{year}/ranking/{scope}/{key}/index.html"
 
+    def unit(self, lang: str, unit_id: str) -> str:
+        return f"{self.prefix(lang)}unit/{unit_id}/index.html"
 
-def unit(lang: str, unit_id: str) -> str:
-    return f"{prefix(lang)}unit/{unit_id}/index.html"
+    def province(self, lang: str, code: str) -> str:
+        return f"{self.prefix(lang)}province/{code}/index.html"
 
+    def page(self, lang: str, slug: str) -> str:
+        return f"{self.prefix(lang)}{slug}/index.html"
 
-def province(lang: str, code: str) -> str:
-    return f"{prefix(lang)}province/{code}/index.html"
+    def not_found(self, lang: str) -> str:
+        return f"{self.prefix(lang)}404.html"
 
-
-def page(lang: str, slug: str) -> str:
-    return f"{prefix(lang)}{slug}/index.html"
-
-
-def not_found(lang: str) -> str:
-    return f"{prefix(lang)}404.html"
-
-
-def download(year: int) -> str:
-    """Downloads are the same in every language, so they live once, beside the default language's pages."""
-    return f"{year}/rapor-{year}.csv"
+    @staticmethod
+    def download(year: int) -> str:
+        """Downloads are the same in every language, so they live once, beside the root language's pages."""
+        return f"{year}/rapor-{year}.csv"
 
 
 def relative(from_page: str, to_path: str) -> str:
@@ -56,4 +53,6 @@ def relative(from_page: str, to_path: str) -> str:
     return posixpath.relpath(to_path, start)
 
 
-RESERVED_SLUGS = frozenset({"unit", "province", "static", "en", "id", "404"})
+# Top-level folders Rapor writes itself; a content page may not take one of these names (nor a year's or a
+# language's).
+RESERVED_SLUGS = frozenset({"unit", "province", "static", "404"})

@@ -236,3 +236,31 @@ def test_a_former_unit_id_keeps_its_address_and_points_to_the_unit(built: Path) 
         assert link is not None and link["href"] == f"{root}{prefix}unit/kl-imigrasi/index.html"
     assert text(soup(built / "unit/kl-imigrasi-lama/index.html").select_one("main p")) == (
         "Unit dengan kode lama kl-imigrasi-lama kini bernama Direktorat Jenderal Imigrasi dan punya halaman baru.")
+
+
+@pytest.mark.parametrize(("base_url", "root"), [("", ""), ("https://rapor.example.id", "/"),
+                                                ("https://example.go.id/rapor/", "/rapor/")])
+def test_404_links_start_from_the_sites_own_path(tmp_site: TmpSite, base_url: str, root: str) -> None:
+    """A server shows the 404 page at any depth: with a base URL its links start from the site's path
+    (without one they are relative, right only for a 404 at the top of the site)."""
+    tmp_site.config(f'base_url = "{base_url}"\n')
+    assert tmp_site.build().exit_code == 0
+    for page, relative_root, home in (("404.html", "", "index.html"), ("en/404.html", "../", "en/index.html")):
+        html = soup(tmp_site.root / "output" / page)
+        start = root or relative_root
+        assert html.select_one('link[rel="stylesheet"]')["href"] == f"{start}static/rapor.css"  # type: ignore[index]
+        link = html.select_one("main a")
+        assert link is not None and link["href"] == f"{start}{home}"
+
+
+def test_the_first_language_is_served_at_the_root(tmp_site: TmpSite) -> None:
+    tmp_site.config('languages = ["en", "id"]\n')
+    assert tmp_site.build().exit_code == 0
+    out = tmp_site.root / "output"
+    home = soup(out / "index.html")
+    assert home.html is not None and home.html["lang"] == "en"
+    assert soup(out / "id/index.html").html["lang"] == "id"  # type: ignore[index]
+    assert (out / "unit/35.07-dpmptsp/index.html").is_file() and (out / "id/unit/35.07-dpmptsp/index.html").is_file()
+    assert not (out / "en").exists()
+    alternates = {link["hreflang"]: link["href"] for link in home.select("link[rel=alternate]")}
+    assert alternates == {"en": "index.html", "id": "id/index.html"}

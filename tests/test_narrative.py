@@ -65,9 +65,72 @@ def test_unknown_template_is_located(tmp_site: TmpSite) -> None:
     assert result.exit_code == 2
     assert result.output.splitlines()[:2] == [
         "content/pages/tentang.md:3:1: unknown template 'lebar.html'",
-        "  hint: use one of the theme's templates: home.html, page.html, province.html, ranking.html, unit.html, "
-        "year.html",
+        "  hint: use page.html; your own templates go in themes/<name>/templates/",
     ]
+
+
+def test_a_template_for_another_kind_of_page_is_refused(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/landing.html", "{% extends 'page.html' %}\n")
+    tmp_site.write("content/pages/tentang.md", "---\ntitle: Tentang\ntemplate: year.html\n---\n\nTeks.\n")
+    tmp_site.write("content/2023/index.md", "---\ntemplate: unit.html\n---\n\nTeks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:4] == [
+        "content/2023/index.md:2:1: template 'unit.html' shows another kind of page",
+        "  hint: use year.html, landing.html",
+        "content/pages/tentang.md:3:1: template 'year.html' shows another kind of page",
+        "  hint: use page.html, landing.html",
+    ]
+
+
+def test_a_theme_template_that_does_not_parse_is_located_before_building(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/page.html", "{% extends 'base.html' %}\n{% block main %}\n{{ oops( }}\n"
+                   "{% endblock %}\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "themes/kota/templates/page.html:3:1: template error: unexpected '}', expected ')'",
+        "  hint: fix the Jinja syntax on this line ({{ value }}, {% tag %} ... {% endtag %})",
+    ]
+
+
+def test_a_theme_template_that_fails_on_a_page_is_a_located_error_and_the_output_is_kept(tmp_site: TmpSite) -> None:
+    assert tmp_site.build().exit_code == 0
+    before = sorted((p.relative_to(tmp_site.root / "output").as_posix(), p.read_bytes())
+                    for p in (tmp_site.root / "output").rglob("*") if p.is_file())
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", "{% extends 'base.html' %}\n{% block main %}\n"
+                   "{{ no_such_value.name }}\n{% endblock %}\n")
+    result = tmp_site.build()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "themes/kota/templates/unit.html:3:1: template error on unit/11-dpmptsp/index.html: "
+        "'no_such_value' is undefined",
+        "  hint: the template uses a value this kind of page does not have; compare it with the default theme's "
+        "template of the same name",
+    ]
+    after = sorted((p.relative_to(tmp_site.root / "output").as_posix(), p.read_bytes())
+                   for p in (tmp_site.root / "output").rglob("*") if p.is_file())
+    assert after == before
+
+
+def test_an_impossible_date_is_located(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/2023/index.md", "---\ntitle: Tahun 2023\ndate: 2024-02-30\n---\n\nTeks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "content/2023/index.md:3:7: front matter holds an impossible date (day is out of range for month)",
+        "  hint: write a real date as YYYY-MM-DD, e.g. date: 2024-12-12",
+    ]
+
+
+def test_an_english_page_shows_no_indonesian_description(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/2023/index.md", "---\ndescription: Ringkasan tahun ini\n---\n\nTeks.\n")
+    assert tmp_site.build().exit_code == 0
+    meta = soup(tmp_site.root / "output/en/2023/index.html").select_one('meta[name="description"]')
+    assert meta is not None and "Ringkasan" not in str(meta["content"])
 
 
 def test_headings_link_to_themselves_and_footnotes_speak_the_pages_language(tmp_site: TmpSite) -> None:
@@ -100,6 +163,12 @@ def test_page_names_that_collide_with_other_pages_are_refused(tmp_site: TmpSite)
     ]
 
 
+LOADS = ("  hint: readers' browsers must load nothing from other sites; copy the file into the theme's "
+         "static/ folder and link to it relatively, or link to it with [text](address) instead")
+SCRIPTS = ("  hint: narrative is text, tables, images and links: the site runs no script and loads nothing from "
+           "elsewhere; put files in the theme's static/ folder")
+
+
 def test_narrative_may_not_run_scripts_or_load_from_elsewhere(tmp_site: TmpSite) -> None:
     tmp_site.write("content/pages/tentang.md",
                    "---\ntitle: Tentang\n---\n\nLihat [situs resmi](https://menpan.go.id/).\n\n"
@@ -107,20 +176,39 @@ def test_narrative_may_not_run_scripts_or_load_from_elsewhere(tmp_site: TmpSite)
                    '<iframe src="//video.example.com/x"></iframe>\n')
     result = tmp_site.validate()
     assert result.exit_code == 2
-    lines = result.output.splitlines()
-    loads = ("  hint: readers' browsers must load nothing from other sites; copy the file into the theme's "
-             "static/ folder and link to it relatively, or link to it with [text](address) instead")
-    tags = ("  hint: narrative is text, tables and links: the site runs no script and loads nothing from "
-            "elsewhere; put files in the theme's static/ folder")
-    assert lines[:8] == [
+    assert result.output.splitlines()[:8] == [
         "content/pages/tentang.md:7:9: narrative loads 'https://cdn.example.com/logo.png' from outside the site",
-        loads,
-        "content/pages/tentang.md:9:1: <script> is not allowed in narrative", tags,
-        "content/pages/tentang.md:11:1: <iframe> is not allowed in narrative", tags,
-        "content/pages/tentang.md:11:14: narrative loads '//video.example.com/x' from outside the site", loads,
+        LOADS,
+        "content/pages/tentang.md:9:1: <script> is not allowed in narrative", SCRIPTS,
+        "content/pages/tentang.md:11:1: <iframe> is not allowed in narrative", SCRIPTS,
+        "content/pages/tentang.md:11:14: narrative loads '//video.example.com/x' from outside the site", LOADS,
     ]
     # A link to another site is fine: it loads nothing until the reader follows it.
     assert "menpan.go.id" not in result.output
+
+
+def test_narrative_breaches_hidden_in_attributes_are_found(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/pages/tentang.md", "\n".join([
+        "Teks.",
+        '<img src="a.png" onerror="alert(1)">',
+        "[klik](javascript:alert(2))",
+        '<img srcset="a.png 1x, https://evil.example/b.png 2x">',
+        '<img src="&#104;ttps://evil.example/c.png">',
+        '<p style="background:url(https://evil.example/d.png)">x</p>',
+        '<svg><image href="https://evil.example/e.svg"/></svg>',
+        "![lokal](../static/foto.png) ![data](data:image/png;base64,AAAA)",
+    ]) + "\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if not line.startswith("  hint:")][:-1]
+    assert errors == [
+        "content/pages/tentang.md:2:18: the 'onerror' attribute runs a script; it is not allowed in narrative",
+        "content/pages/tentang.md:3:8: a link that runs a script is not allowed in narrative",
+        "content/pages/tentang.md:4:24: narrative loads 'https://evil.example/b.png' from outside the site",
+        "content/pages/tentang.md:5:1: narrative loads 'https://evil.example/c.png' from outside the site",
+        "content/pages/tentang.md:6:4: a style that loads a file is not allowed in narrative",
+        "content/pages/tentang.md:7:19: narrative loads 'https://evil.example/e.svg' from outside the site",
+    ]
 
 
 def test_a_broken_message_file_in_a_theme_is_located(tmp_site: TmpSite) -> None:
