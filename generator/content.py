@@ -120,10 +120,14 @@ def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[
     body_line = block.count("\n") + 3
     try:
         meta = yaml.safe_load(block) or {}
-    except ValueError as exc:  # YAML reads 2024-02-30 as a date and fails outside its own error type
-        line, column = _impossible_date(block)
-        problems.error(source, line + 1, column, f"front matter holds an impossible date ({exc})",
-                       "write a real date as YYYY-MM-DD, e.g. date: 2024-12-12")
+    except ValueError as exc:  # YAML reads 2024-02-30 as a date, or `!!int abc`, and fails outside its own errors
+        found = _impossible_date(block)
+        if found is not None:
+            problems.error(source, found[0] + 1, found[1], f"front matter holds an impossible date ({exc})",
+                           "write a real date as YYYY-MM-DD, e.g. date: 2024-12-12")
+        else:
+            problems.error(source, 2, 1, f"a front matter value cannot be read ({exc})",
+                           "write one 'key: value' per line, without YAML tags such as !!int")
         return {}, text[end + 5:], body_line
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -151,7 +155,7 @@ def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[
     return meta, text[end + 5:], body_line
 
 
-def _impossible_date(block: str) -> tuple[int, int]:
+def _impossible_date(block: str) -> tuple[int, int] | None:
     """Line and column (within the front matter) of the first date-like value that is no date."""
     for number, line in enumerate(block.split("\n"), start=1):
         found = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line)
@@ -160,7 +164,7 @@ def _impossible_date(block: str) -> tuple[int, int]:
                 datetime.date(*(int(part) for part in found.groups()))
             except ValueError:
                 return number, found.start() + 1
-    return 1, 1
+    return None
 
 
 def _page_location(relpath: Path, languages: tuple[str, ...]) -> tuple[str, str, str] | None:
@@ -199,6 +203,7 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
     page kind's built-in one; `labels` holds, per language, the interface strings the conversion writes.
     """
     narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels)
+    others = ", ".join(f"add .{lang} before .md for {lang}" for lang in config.site.languages[1:]) or "one language"
     folder = config.root / "content"
     if not folder.is_dir():
         return ()
@@ -210,7 +215,7 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
         if where is None:
             problems.error(source, 1, 1, "Rapor does not know where to show this file",
                            "use content/index.md, content/<year>/index.md, content/units/<id>.md or "
-                           "content/pages/<slug>.md (add .en before .md for English)")
+                           "content/pages/<slug>.md (" + others + ")")
             continue
         kind, key, lang = where
         if kind == "year" and int(key) not in years:
@@ -302,8 +307,8 @@ def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList |
 def report_breaches(page: Page, html: str, problems: ProblemList) -> None:
     """Report narrative HTML that would run a script or load something from another address."""
     for breach in find_breaches(html):
-        line, column = next((_position(page.body, found) for found in
-                             (page.body.lower().find(n.lower()) for n in breach.needles if n) if found >= 0), (1, 1))
+        found = breach.offset(page.body)
+        line, column = _position(page.body, found) if found >= 0 else (1, 1)
         problems.error(page.source, page.body_line + line - 1, column, breach.message, breach.hint)
 
 

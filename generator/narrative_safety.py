@@ -18,6 +18,9 @@ LOADING_ATTRIBUTES = frozenset({"src", "poster", "data", "background", "lowsrc",
                                 "formaction", "ping", "longdesc", "xlink:href", "codebase", "manifest"})
 FOLLOWED_LINKS = frozenset({"a", "area"})
 SCRIPT_SCHEMES = ("javascript:", "vbscript:")
+# CSS that fetches a file; a backslash is refused too, since CSS escapes can spell any of these.
+STYLE_LOADS = re.compile(r"url\s*\(|image-set|image\s*\(|cross-fade|element\s*\(|@import|expression\s*\(|\\",
+                         re.IGNORECASE)
 
 TAG_HINT = ("narrative is text, tables, images and links: the site runs no script and loads nothing from "
             "elsewhere; put files in the theme's static/ folder")
@@ -29,7 +32,22 @@ LOAD_HINT = ("readers' browsers must load nothing from other sites; copy the fil
 class Breach:
     message: str
     hint: str
-    needles: tuple[str, ...]  # what to look for in the Markdown source to say where it is, best first
+    written: str  # the tag as written in the HTML ("" if unknown), to find it in the Markdown source
+    detail: str  # the text inside it to point at ("" for the tag itself)
+    opening: str  # "<tag", the last resort when Markdown wrote the tag itself
+
+    def offset(self, source: str) -> int:
+        """Where in `source` the breach is, or -1."""
+        lowered = source.lower()
+        tag = lowered.find(self.written.lower()) if self.written else -1
+        if tag >= 0:
+            inside = lowered.find(self.detail.lower(), tag) if self.detail else -1
+            return inside if inside >= 0 else tag
+        for needle in (self.detail, self.opening):
+            found = lowered.find(needle.lower()) if needle else -1
+            if found >= 0:
+                return found
+        return -1
 
 
 def _scheme_free(value: str) -> str:
@@ -56,23 +74,30 @@ class _Scanner(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._check(tag, attrs)
 
+    def handle_comment(self, data: str) -> None:
+        # Python's parser and browsers end odd comments differently ("<!-->" is already closed for a browser), so
+        # a comment that holds markup could hide a tag from this check.
+        if data.startswith((">", "->")) or "<" in data:
+            self.breaches.append(Breach("an HTML comment that holds markup is not allowed in narrative", TAG_HINT,
+                                        "<!--" + data, "", "<!--"))
+
     def _check(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         # Where the tag stands in the source: its text as written, else its name (Markdown may have made it).
         written = self.get_starttag_text() or ""
         opening = f"<{tag}"
         if tag in FORBIDDEN_TAGS:
-            self.breaches.append(Breach(f"<{tag}> is not allowed in narrative", TAG_HINT, (written, opening)))
+            self.breaches.append(Breach(f"<{tag}> is not allowed in narrative", TAG_HINT, written, "", opening))
         for name, raw in attrs:
             value = raw or ""
             if name.startswith("on"):
                 self.breaches.append(Breach(f"the '{name}' attribute runs a script; it is not allowed in narrative",
-                                            TAG_HINT, (f"{name}=", written, opening)))
-            elif name == "style" and re.search(r"url\s*\(|@import|expression\s*\(", value, re.IGNORECASE):
+                                            TAG_HINT, written, f"{name}=", opening))
+            elif name == "style" and STYLE_LOADS.search(value):
                 self.breaches.append(Breach("a style that loads a file is not allowed in narrative", LOAD_HINT,
-                                            ("style=", written, opening)))
+                                            written, "style=", opening))
             elif name == "href" and _scheme_free(value).startswith(SCRIPT_SCHEMES):
                 self.breaches.append(Breach("a link that runs a script is not allowed in narrative", TAG_HINT,
-                                            (value, written, opening)))
+                                            written, value, opening))
             elif name == "srcset":
                 for candidate in value.split(","):
                     url = candidate.strip().split(" ")[0]
@@ -83,7 +108,7 @@ class _Scanner(HTMLParser):
     def _loads(self, url: str, written: str, opening: str) -> None:
         if loads_from_elsewhere(url):
             self.breaches.append(Breach(f"narrative loads '{url}' from outside the site", LOAD_HINT,
-                                        (url, written, opening)))
+                                        written, url, opening))
 
 
 def find_breaches(html: str) -> list[Breach]:

@@ -68,17 +68,32 @@ class Renderer:
                                                       "neutral_path": neutral}
         try:
             html = self.env.get_template(plan.template).render(context)
-        except jinja2.TemplateError as exc:
-            raise self._template_error(plan, exc) from None
+        except Exception as exc:
+            located = self._template_error(plan, exc)
+            if located is None:
+                raise
+            raise located from None
         return plan.path, html.encode("utf-8")
 
-    def _template_error(self, plan: PagePlan, exc: jinja2.TemplateError) -> RaporError:
-        """A theme template that fails on a page, located at the template line that failed."""
+    def _template_error(self, plan: PagePlan, exc: Exception) -> RaporError | None:
+        """A template that fails on a page, located at the template line that failed: the project's own
+        template if one is involved, since that is the one its authors can change. An error raised outside any
+        template is Rapor's own bug and is passed on as it is."""
         frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
-        where, line = (Path(frames[-1].filename), frames[-1].lineno or 1) if frames else (Path(plan.template), 1)
-        return RaporError.single(self.config.rel(where), line, 1, f"template error on {plan.path}: {exc}",
-                                 "the template uses a value this kind of page does not have; compare it with the "
-                                 "default theme's template of the same name")
+        if not frames:
+            return None
+        root = self.config.root.resolve()
+        own = [f for f in frames if Path(f.filename).resolve().is_relative_to(root)]
+        frame = (own or frames)[-1]
+        where = Path(frame.filename)
+        shown = self.config.rel(where) if own else f"themes/{where.parent.parent.name}/templates/{where.name}"
+        narrative = plan.context.get("narrative")
+        chosen = (f" (the template named in {narrative.source})"
+                  if narrative is not None and narrative.template == plan.template else "")
+        reason = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        return RaporError.single(shown, frame.lineno or 1, 1, f"template error on {plan.path}{chosen}: {reason}",
+                                 "the template uses a value or message this kind of page does not have; compare it "
+                                 "with the default theme's template of the same name")
 
 
 def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme: Theme) -> Renderer:

@@ -62,6 +62,9 @@ def check_templates(folders: tuple[Path, ...], shown: Callable[[Path], str], pro
             except UnicodeDecodeError as exc:
                 problems.error(shown(path), 1, 1, f"the template is not UTF-8 text ({exc.reason})",
                                "save it as UTF-8")
+            except OSError as exc:
+                problems.error(shown(path), 1, 1, f"the template cannot be read ({exc.strerror or exc})",
+                               "make it a readable file, or remove it from the theme")
 
 
 def load_theme(config: Config, problems: ProblemList) -> Theme:
@@ -69,7 +72,7 @@ def load_theme(config: Config, problems: ProblemList) -> Theme:
     check_templates(folders, config.rel, problems)
     own_templates = frozenset(
         path.name for folder in folders for path in (folder / "templates").glob("*.html")
-        if not path.name.startswith("_") and path.name not in BUILTIN_TEMPLATES
+        if path.is_file() and not path.name.startswith("_") and path.name not in BUILTIN_TEMPLATES
     )
     locales = {lang: load_locale(lang, list(folders), problems, config.rel) for lang in config.site.languages}
     # Every language needs every message the default language has, or a page would fail half-way.

@@ -96,6 +96,10 @@ def test_a_theme_template_that_does_not_parse_is_located_before_building(tmp_sit
     ]
 
 
+TEMPLATE_HINT = ("  hint: the template uses a value or message this kind of page does not have; compare it with the "
+                 "default theme's template of the same name")
+
+
 def test_a_theme_template_that_fails_on_a_page_is_a_located_error_and_the_output_is_kept(tmp_site: TmpSite) -> None:
     assert tmp_site.build().exit_code == 0
     before = sorted((p.relative_to(tmp_site.root / "output").as_posix(), p.read_bytes())
@@ -108,12 +112,58 @@ def test_a_theme_template_that_fails_on_a_page_is_a_located_error_and_the_output
     assert result.output.splitlines()[:2] == [
         "themes/kota/templates/unit.html:3:1: template error on unit/11-dpmptsp/index.html: "
         "'no_such_value' is undefined",
-        "  hint: the template uses a value this kind of page does not have; compare it with the default theme's "
-        "template of the same name",
+        TEMPLATE_HINT,
     ]
     after = sorted((p.relative_to(tmp_site.root / "output").as_posix(), p.read_bytes())
                    for p in (tmp_site.root / "output").rglob("*") if p.is_file())
     assert after == before
+
+
+def test_any_failure_inside_a_template_is_located(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/page.html", "{% extends 'base.html' %}\n{% block main %}\n"
+                   "{{ t('no.such.key') }}\n{% endblock %}\n")
+    result = tmp_site.build()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "themes/kota/templates/page.html:3:1: template error on metodologi/index.html: "
+        "KeyError: \"no message 'no.such.key' for language 'id'\"",
+        TEMPLATE_HINT,
+    ]
+
+
+def test_a_template_error_names_the_narrative_that_chose_the_template(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/special.html", "{% extends 'year.html' %}\n")
+    tmp_site.write("content/units/35.07-dpmptsp.md", "---\ntemplate: special.html\n---\n\nTeks.\n")
+    result = tmp_site.build()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == (
+        "themes/kota/templates/special.html:1:1: template error on unit/35.07-dpmptsp/index.html (the template "
+        "named in "
+        "content/units/35.07-dpmptsp.md): 'year' is undefined")
+
+
+def test_a_template_entry_that_cannot_be_read_is_located(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    (tmp_site.root / "themes/kota/templates/lama.html").mkdir(parents=True)
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "themes/kota/templates/lama.html:1:1: the template cannot be read (Is a directory)",
+        "  hint: make it a readable file, or remove it from the theme",
+    ]
+
+
+def test_an_unreadable_front_matter_value_is_not_called_a_date(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/2023/index.md", "---\norder: !!int abc\n---\n\nTeks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "content/2023/index.md:2:1: a front matter value cannot be read (invalid literal for int() with base 10: "
+        "'abc')",
+        "  hint: write one 'key: value' per line, without YAML tags such as !!int",
+    ]
 
 
 def test_an_impossible_date_is_located(tmp_site: TmpSite) -> None:
@@ -208,6 +258,38 @@ def test_narrative_breaches_hidden_in_attributes_are_found(tmp_site: TmpSite) ->
         "content/pages/tentang.md:5:1: narrative loads 'https://evil.example/c.png' from outside the site",
         "content/pages/tentang.md:6:4: a style that loads a file is not allowed in narrative",
         "content/pages/tentang.md:7:19: narrative loads 'https://evil.example/e.svg' from outside the site",
+    ]
+
+
+def test_comments_and_css_escapes_cannot_hide_a_load(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/pages/tentang.md", "\n".join([
+        "Teks.",
+        "",
+        "<!--><img src=https://evil.example/a.png>-->",
+        "",
+        '<p style="background:u\\rl(https://evil.example/b.png)">x</p>',
+        "<p style=\"background-image:image-set('https://evil.example/c.png' 1x)\">x</p>",
+        '<p style="color:#a11d2c">merah</p> <!-- catatan biasa -->',
+    ]) + "\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if not line.startswith("  hint:")][:-1]
+    assert errors == [
+        "content/pages/tentang.md:3:1: an HTML comment that holds markup is not allowed in narrative",
+        "content/pages/tentang.md:5:4: a style that loads a file is not allowed in narrative",
+        "content/pages/tentang.md:6:4: a style that loads a file is not allowed in narrative",
+    ]
+
+
+def test_a_file_rapor_cannot_place_names_the_languages_suffixes(tmp_site: TmpSite) -> None:
+    tmp_site.config('languages = ["en", "id"]\n')
+    tmp_site.write("content/catatan.md", "Teks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "content/catatan.md:1:1: Rapor does not know where to show this file",
+        "  hint: use content/index.md, content/<year>/index.md, content/units/<id>.md or content/pages/<slug>.md "
+        "(add .id before .md for id)",
     ]
 
 
