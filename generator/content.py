@@ -35,8 +35,6 @@ SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # The template each kind of narrative page is shown with unless its front matter names one of the theme's own.
 KIND_TEMPLATES = {"home": "home.html", "year": "year.html", "unit": "unit.html", "page": "page.html"}
 YEAR_LIKE = re.compile(r"\d{4}")
-# Interface strings the Markdown conversion itself writes (from the theme's i18n/<lang>.toml).
-LABEL_KEYS = ("narrative.footnote_back", "narrative.permalink")
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class Narrative:
 
     unit_ids: frozenset[str]
     site_urls: urls.SiteUrls
-    labels: Mapping[str, Mapping[str, str]]  # lang -> LABEL_KEYS -> text
+    labels: Mapping[str, Mapping[str, str]]  # lang -> the theme's messages (narrative.* are used here)
 
 
 @dataclass(frozen=True)
@@ -331,11 +329,6 @@ def _count_headings(tokens: list[dict[str, Any]]) -> int:
 def _first_heading(body: str) -> str:
     found = re.search(r"^#\s+(.+)$", body, flags=re.MULTILINE)
     return found.group(1).strip() if found else ""
-
-
-def _locate_pattern(text: str, pattern: str) -> tuple[int, int]:
-    found = re.search(pattern, text, flags=re.IGNORECASE)
-    return _position(text, found.start()) if found else (1, 1)
 
 
 def _locate(text: str, needle: str) -> tuple[int, int]:

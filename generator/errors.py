@@ -34,9 +34,6 @@ class Problem:
             text += f"\n  hint: {self.hint}"
         return text
 
-    def as_error(self) -> Problem:
-        return Problem(self.path, self.line, self.column, self.message, self.hint, Severity.ERROR)
-
 
 class RaporError(Exception):
     """Bad input the user can fix. Carries every problem found, not just the first."""
