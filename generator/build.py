@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import Problem, RaporError
 from .model import build_model
 from .pipeline import read_inputs
 from .urls import SiteUrls
+
+if TYPE_CHECKING:
+    from .pages import PagePlan
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,12 @@ def check_project(root: Path, strict: bool = False) -> CheckReport:
     return CheckReport(len(inputs.units), len(inputs.results), years, len(inputs.pages), inputs.warnings)
 
 
-def build_site(root: Path, output: Path | None = None, strict: bool = False, progress: bool = False) -> BuildReport:
+# Wraps the page plans as they are rendered, e.g. in a progress bar; the CLI supplies it (display is its job).
+Progress = Callable[[list["PagePlan"]], Iterable["PagePlan"]]
+
+
+def build_site(root: Path, output: Path | None = None, strict: bool = False,
+               progress: Progress | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
     from .pages import plan_site
     from .render import download_csv, make_renderer, robots, sitemap, static_files
@@ -67,15 +76,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False, pro
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
 
     def files() -> Iterator[tuple[str, bytes]]:
-        if progress:
-            import click
-
-            with click.progressbar(plans, label="rendering", file=click.get_text_stream("stderr")) as bar:
-                for plan in bar:
-                    yield renderer.render(plan)
-        else:
-            for plan in plans:
-                yield renderer.render(plan)
+        for plan in (progress(plans) if progress is not None else plans):
+            yield renderer.render(plan)
         yield from static_files(inputs.theme.folders)
         for year in data.years:
             yield SiteUrls.download(year), download_csv(config, data, year)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -51,6 +51,12 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
+def _progress_bar(plans: list[Any]) -> Iterator[Any]:
+    """Draw a bar on stderr while pages render."""
+    with click.progressbar(plans, label="rendering", file=sys.stderr) as bar:
+        yield from bar
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rapor")
 def main() -> None:
@@ -89,7 +95,8 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool) -> 
         from .build import build_site
 
         show_progress = not quiet and stderr_is_terminal()
-        report = build_site(project_dir, output=output, strict=strict, progress=show_progress)
+        report = build_site(project_dir, output=output, strict=strict,
+                            progress=_progress_bar if show_progress else None)
         if not quiet:
             for warning in report.warnings:
                 click.echo(warning.format(), err=True)
