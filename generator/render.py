@@ -24,7 +24,9 @@ from .errors import RaporError
 from .i18n import Locale
 from .pages import PagePlan
 from .sitedata import SiteData
+from .templates import ThemeEnvironment, ThemeLoader
 from .theme import Theme
+from .theme_links import LINK_HINT, allowed_root, is_inside, theme_files
 from .urls import SiteUrls
 
 
@@ -35,9 +37,9 @@ def _url(context: Any, path: str) -> str:
 
 
 def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(folder / "templates")) for folder in themes])
-    env = jinja2.Environment(
-        loader=loader,
+    """Templates from the theme chain; a theme's template may extend the one it replaces (templates.py)."""
+    env = ThemeEnvironment(
+        loader=ThemeLoader(themes),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -140,15 +142,18 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
 
 
 def static_files(themes: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
-    """The themes' static files under static/, the site theme's copy winning over the default's."""
-    chosen: dict[str, Path] = {}
+    """The themes' static files under static/, the site theme's copy winning over the default's. A file is
+    published only from inside its project (or Rapor's own theme): load_theme reports links out of it first."""
+    chosen: dict[str, tuple[Path, Path]] = {}
     for folder in reversed(themes):
         static = folder / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    chosen[path.relative_to(static).as_posix()] = path
-    for relative, path in sorted(chosen.items()):
+        root = allowed_root(folder)
+        for path in theme_files(static, root):
+            chosen[path.relative_to(static).as_posix()] = (path, root)
+    for relative, (path, root) in sorted(chosen.items()):
+        if not is_inside(path, root):
+            raise RaporError.single(path.as_posix(), 1, 1, "this theme file is a symbolic link out of the project",
+                                    LINK_HINT)
         yield f"static/{relative}", path.read_bytes()
 
 

@@ -6,17 +6,17 @@ shipped with Rapor, template by template, static file by static file and message
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
+from .bundled import DEFAULT_THEME
 from .config import Config
 from .errors import ProblemList
 from .i18n import Locale, load_locale
+from .templates import check_templates
+from .theme_links import check_theme_links
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+__all__ = ["DEFAULT_THEME", "Theme", "load_theme", "theme_folders"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,11 @@ def theme_folders(config: Config, problems: ProblemList) -> tuple[Path, ...]:
     for folder in (project_default, DEFAULT_THEME):
         if folder.is_dir() and folder.resolve() not in [c.resolve() for c in chain]:
             chain.append(folder)
+    if not (DEFAULT_THEME / "templates" / "base.html").is_file():
+        # Every theme falls back on Rapor's own: without it pages would miss templates and messages.
+        problems.error(config.rel(config.path), 1, 1,
+                       f"Rapor's default theme is missing from this installation (looked in {DEFAULT_THEME})",
+                       "reinstall Rapor (pip install rapor, or pip install . in its source folder)")
     return tuple(chain)
 
 
@@ -49,32 +54,19 @@ BUILTIN_TEMPLATES = frozenset({"base.html", "home.html", "year.html", "ranking.h
                                "page.html", "404.html", "redirect.html"})
 
 
-def check_templates(folders: tuple[Path, ...], shown: Callable[[Path], str], problems: ProblemList) -> None:
-    """Report a template that does not parse at its line, before any page is rendered."""
-    env = jinja2.Environment()
-    for folder in folders:
-        for path in sorted((folder / "templates").glob("*.html")):
-            try:
-                env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
-            except jinja2.TemplateSyntaxError as exc:
-                problems.error(shown(path), exc.lineno, 1, f"template error: {exc.message}",
-                               "fix the Jinja syntax on this line ({{ value }}, {% tag %} ... {% endtag %})")
-            except UnicodeDecodeError as exc:
-                problems.error(shown(path), 1, 1, f"the template is not UTF-8 text ({exc.reason})",
-                               "save it as UTF-8")
-            except OSError as exc:
-                problems.error(shown(path), 1, 1, f"the template cannot be read ({exc.strerror or exc})",
-                               "make it a readable file, or remove it from the theme")
-
-
 def load_theme(config: Config, problems: ProblemList) -> Theme:
     folders = theme_folders(config, problems)
+    # A theme with a link out of the project is not read further: its messages come from Rapor's own theme.
+    project_folders = [folder for folder in folders if folder.is_relative_to(config.root)]
+    links_ok = all([check_theme_links(folder, config.root, config.rel, problems) for folder in project_folders])
     check_templates(folders, config.rel, problems)
     own_templates = frozenset(
         path.name for folder in folders for path in (folder / "templates").glob("*.html")
         if path.is_file() and not path.name.startswith("_") and path.name not in BUILTIN_TEMPLATES
     )
-    locales = {lang: load_locale(lang, list(folders), problems, config.rel) for lang in config.site.languages}
+    message_folders = folders if links_ok else tuple(f for f in folders if f not in project_folders)
+    locales = {lang: load_locale(lang, list(message_folders), problems, config.rel)
+               for lang in config.site.languages}
     # Every language needs every message the default language has, or a page would fail half-way.
     default = config.site.languages[0]
     for lang, locale in locales.items():

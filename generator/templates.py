@@ -1,0 +1,212 @@
+"""The theme chain as one namespace of Jinja2 templates, in which a theme can extend the template it replaces.
+
+`unit.html` is the most specific theme's unit.html. `default/unit.html` is the default theme's (the project's
+themes/default/ first, then Rapor's own). A template that names itself, as `{% extends "unit.html" %}` in a
+theme's unit.html does, gets the same template from the next theme down the chain, so a site theme can change
+one block of a page and keep the rest. Every template name a template uses is checked before any page is
+rendered: a missing template or templates that extend one another in a loop are located errors, not a
+RecursionError half-way through a build.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+from jinja2 import nodes
+from jinja2.loaders import split_template_path
+
+from .bundled import DEFAULT_THEME
+from .errors import ProblemList
+from .theme_links import allowed_root, is_inside, theme_files
+
+DEFAULT_PREFIX = "default/"
+# The name Rapor gives a template looked up from one theme of the chain down: '@2/unit.html'.
+LAYER_NAME = re.compile(r"@(\d+)/(.+)")
+NAME_HINT = ('use the name of a template in the theme or the default theme, e.g. "base.html"; '
+             '"default/<name>" is the default theme\'s own')
+
+
+def is_default_layer(folder: Path) -> bool:
+    """Whether a folder of the chain is a default theme (the project's themes/default/ or Rapor's own)."""
+    return folder.name == "default" or folder.resolve() == DEFAULT_THEME.resolve()
+
+
+class ThemeLoader(jinja2.BaseLoader):
+    """Templates from a chain of theme folders, most specific first."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = tuple(folders)
+        self.roots = tuple(allowed_root(folder) for folder in self.folders)
+        self.default_from = next((i for i, f in enumerate(self.folders) if is_default_layer(f)), len(self.folders))
+
+    def split(self, name: str) -> tuple[int, str]:
+        """Where in the chain the search for `name` starts, and the template's own name."""
+        layered = LAYER_NAME.fullmatch(name)
+        if layered:
+            return int(layered.group(1)), layered.group(2)
+        if name.startswith(DEFAULT_PREFIX):
+            return self.default_from, name[len(DEFAULT_PREFIX):]
+        return 0, name
+
+    def find(self, name: str) -> tuple[int, Path] | None:
+        """The chain position and file of the template `name`, or None."""
+        start, own = self.split(name)
+        try:
+            pieces = split_template_path(own)
+        except jinja2.TemplateNotFound:  # a name climbing out with '..'
+            return None
+        for level in range(start, len(self.folders)):
+            path = self.folders[level].joinpath("templates", *pieces)
+            if path.is_file():
+                return level, path
+        return None
+
+    def join(self, name: str, parent: str) -> str:
+        """What `name` means inside the template `parent`: its own name is the next theme's copy of it."""
+        found_parent = self.find(parent)
+        if found_parent is None or self.split(name)[1] != self.split(parent)[1]:
+            return name
+        found = self.find(name)
+        if found is not None and found[0] > found_parent[0]:
+            return name
+        return f"@{found_parent[0] + 1}/{self.split(name)[1]}"
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        found = self.find(template)
+        # A file reached through a link out of the project is refused when the theme is loaded; never read it.
+        if found is None or not is_inside(found[1], self.roots[found[0]]):
+            raise jinja2.TemplateNotFound(template)
+        path = found[1]
+        modified = path.stat().st_mtime
+        return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == modified
+
+    def list_templates(self) -> list[str]:
+        return sorted({name for _level, name, _path in self.files()})
+
+    def files(self) -> Iterator[tuple[int, str, Path]]:
+        """Every template file of every theme: its chain position, its name and its path."""
+        for level, folder in enumerate(self.folders):
+            top = folder / "templates"
+            found = {path for path in theme_files(top, self.roots[level])
+                     if path.suffix == ".html" and is_inside(path, self.roots[level])}
+            # A folder named like a template is listed too, so that it is reported rather than ignored.
+            found.update(path for path in top.glob("*.html") if path.is_dir())
+            for path in sorted(found):
+                yield level, path.relative_to(top).as_posix(), path
+
+
+class ThemeEnvironment(jinja2.Environment):
+    """A Jinja2 environment whose template names follow the theme chain (see ThemeLoader.join)."""
+
+    def join_path(self, template: str, parent: str) -> str:
+        return self.loader.join(template, parent) if isinstance(self.loader, ThemeLoader) else template
+
+
+@dataclass(frozen=True)
+class _Use:
+    """One template naming another: where, how, and which file that name reaches."""
+
+    path: Path
+    line: int
+    name: str
+    target: tuple[int, str] | None  # (chain position, name) of the template reached
+
+
+def _used_names(tree: nodes.Template) -> Iterator[tuple[int, str, bool]]:
+    """(line, name, whether a loop of such uses always recurses) for each template named as a constant.
+    An include under a condition or loop may recurse on purpose (a tree of items); extends and imports
+    always run."""
+
+    def walk(node: nodes.Node, guarded: bool) -> Iterator[tuple[int, str, bool]]:
+        if isinstance(node, nodes.Extends | nodes.Import | nodes.FromImport | nodes.Include):
+            template = node.template
+            if isinstance(template, nodes.Const) and isinstance(template.value, str):
+                missing_ok = isinstance(node, nodes.Include) and node.ignore_missing
+                if not missing_ok:
+                    yield node.lineno, template.value, not (guarded and isinstance(node, nodes.Include))
+        inner = guarded or isinstance(node, nodes.If | nodes.For | nodes.Macro | nodes.CallBlock)
+        for child in node.iter_child_nodes():
+            yield from walk(child, inner)
+
+    yield from walk(tree, False)
+
+
+def check_templates(folders: Sequence[Path], shown: Callable[[Path], str], problems: ProblemList) -> None:
+    """Report, before any page is rendered, a template that does not parse at its line, a template name that
+    reaches no template, and templates that extend or import one another in a loop."""
+    loader = ThemeLoader(folders)
+    env = jinja2.Environment()
+    uses: dict[tuple[int, str], list[_Use]] = {}
+    for level, name, path in loader.files():
+        try:
+            tree = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+        except jinja2.TemplateSyntaxError as exc:
+            problems.error(shown(path), exc.lineno, 1, f"template error: {exc.message}",
+                           "fix the Jinja syntax on this line ({{ value }}, {% tag %} ... {% endtag %})")
+            continue
+        except UnicodeDecodeError as exc:
+            problems.error(shown(path), 1, 1, f"the template is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+            continue
+        except OSError as exc:
+            problems.error(shown(path), 1, 1, f"the template cannot be read ({exc.strerror or exc})",
+                           "make it a readable file, or remove it from the theme")
+            continue
+        here = f"@{level}/{name}"
+        uses[(level, name)] = []
+        for line, used, always in _used_names(tree):
+            found = loader.find(loader.join(used, here))
+            if found is None:
+                problems.error(shown(path), line, 1, _not_found(loader, used, name, level, shown), NAME_HINT)
+                continue
+            target = (found[0], found[1].relative_to(folders[found[0]] / "templates").as_posix())
+            if always:
+                uses[(level, name)].append(_Use(path, line, used, target))
+    _report_loops(uses, folders, shown, problems)
+
+
+def _not_found(loader: ThemeLoader, used: str, name: str, level: int, shown: Callable[[Path], str]) -> str:
+    if loader.split(used)[1] == name:
+        return (f"template '{used}' names itself, and no theme after {_theme_name(loader.folders[level], shown)} has a "
+                f"{name} to extend")
+    return f"template '{used}' not found in the theme or the default theme"
+
+
+def _theme_name(folder: Path, shown: Callable[[Path], str]) -> str:
+    """A theme as its user knows it: by its folder in the project, or as Rapor's own."""
+    text = shown(folder)
+    return "Rapor's default theme" if Path(text).is_absolute() else text
+
+
+def _label(folder: Path, name: str, shown: Callable[[Path], str]) -> str:
+    text = shown(folder / "templates" / name)
+    return f"{name} (Rapor's default theme)" if Path(text).is_absolute() else text
+
+
+def _report_loops(uses: dict[tuple[int, str], list[_Use]], folders: Sequence[Path], shown: Callable[[Path], str],
+                  problems: ProblemList) -> None:
+    """Templates that reach themselves again through extends, imports or includes: each loop reported once,
+    at the use that closes it."""
+    done: set[tuple[int, str]] = set()
+    path: list[tuple[int, str]] = []
+
+    def visit(node: tuple[int, str]) -> None:
+        path.append(node)
+        for use in uses.get(node, []):
+            if use.target in path:
+                loop = [*path[path.index(use.target):], use.target]
+                shown_loop = " → ".join(_label(folders[level], name, shown) for level, name in loop)
+                problems.error(shown(use.path), use.line, 1, f"templates use each other in a loop: {shown_loop}",
+                               f"a template may extend the next theme's template of its own name, but '{use.name}' "
+                               "here leads back to this template; extend or include another template")
+            elif use.target is not None and use.target not in done:
+                visit(use.target)
+        path.pop()
+        done.add(node)
+
+    for node in sorted(uses):
+        if node not in done:
+            visit(node)
