@@ -66,14 +66,17 @@ class ThemeLoader(jinja2.BaseLoader):
         return None
 
     def join(self, name: str, parent: str) -> str:
-        """What `name` means inside the template `parent`: its own name is the next theme's copy of it."""
+        """What `name` means inside the template `parent`: its own name is the next theme's copy of it, where
+        there is one (else the template itself, which may include itself under a condition)."""
         found_parent = self.find(parent)
-        if found_parent is None or self.split(name)[1] != self.split(parent)[1]:
+        own = self.split(name)[1]
+        if found_parent is None or own != self.split(parent)[1]:
             return name
         found = self.find(name)
         if found is not None and found[0] > found_parent[0]:
             return name
-        return f"@{found_parent[0] + 1}/{self.split(name)[1]}"
+        below = f"@{found_parent[0] + 1}/{own}"
+        return below if self.find(below) is not None else name
 
     def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         found = self.find(template)
@@ -110,6 +113,7 @@ class ThemeEnvironment(jinja2.Environment):
 class _Use:
     """One template naming another: where, how, and which file that name reaches."""
 
+    source: tuple[int, str]  # (chain position, name) of the template using the name
     path: Path
     line: int
     name: str
@@ -160,19 +164,13 @@ def check_templates(folders: Sequence[Path], shown: Callable[[Path], str], probl
         for line, used, always in _used_names(tree):
             found = loader.find(loader.join(used, here))
             if found is None:
-                problems.error(shown(path), line, 1, _not_found(loader, used, name, level, shown), NAME_HINT)
+                problems.error(shown(path), line, 1, f"template '{used}' not found in the theme or the default "
+                               "theme", NAME_HINT)
                 continue
             target = (found[0], found[1].relative_to(folders[found[0]] / "templates").as_posix())
             if always:
-                uses[(level, name)].append(_Use(path, line, used, target))
+                uses[(level, name)].append(_Use((level, name), path, line, used, target))
     _report_loops(uses, folders, shown, problems)
-
-
-def _not_found(loader: ThemeLoader, used: str, name: str, level: int, shown: Callable[[Path], str]) -> str:
-    if loader.split(used)[1] == name:
-        return (f"template '{used}' names itself, and no theme after {_theme_name(loader.folders[level], shown)} has a "
-                f"{name} to extend")
-    return f"template '{used}' not found in the theme or the default theme"
 
 
 def _theme_name(folder: Path, shown: Callable[[Path], str]) -> str:
@@ -188,22 +186,34 @@ def _label(folder: Path, name: str, shown: Callable[[Path], str]) -> str:
 
 def _report_loops(uses: dict[tuple[int, str], list[_Use]], folders: Sequence[Path], shown: Callable[[Path], str],
                   problems: ProblemList) -> None:
-    """Templates that reach themselves again through extends, imports or includes: each loop reported once,
-    at the use that closes it."""
+    """Templates that reach themselves again through extends, imports or unconditional includes: each loop
+    reported once, at a use in the project's own templates (the ones its authors can change) if there is one."""
     done: set[tuple[int, str]] = set()
     path: list[tuple[int, str]] = []
+    taken: list[_Use] = []  # taken[i]: the use leading from path[i] to path[i + 1]
+
+    def report(loop: list[_Use]) -> None:
+        first = next((i for i, use in enumerate(loop) if not Path(shown(use.path)).is_absolute()), 0)
+        loop = loop[first:] + loop[:first]
+        steps = [_label(folders[level], name, shown) for level, name in [*(u.source for u in loop), loop[0].source]]
+        problems.error(shown(loop[0].path), loop[0].line, 1, f"templates use each other in a loop: {' → '.join(steps)}",
+                       f"'{loop[0].name}' here leads back to this template; a template may extend the next theme's "
+                       "template of its own name, or another template that does not lead back to it")
 
     def visit(node: tuple[int, str]) -> None:
         path.append(node)
         for use in uses.get(node, []):
-            if use.target in path:
-                loop = [*path[path.index(use.target):], use.target]
-                shown_loop = " → ".join(_label(folders[level], name, shown) for level, name in loop)
-                problems.error(shown(use.path), use.line, 1, f"templates use each other in a loop: {shown_loop}",
-                               f"a template may extend the next theme's template of its own name, but '{use.name}' "
-                               "here leads back to this template; extend or include another template")
+            if use.target == node:
+                problems.error(shown(use.path), use.line, 1,
+                               f"template '{use.name}' names itself, and no theme after "
+                               f"{_theme_name(folders[node[0]], shown)} has a {node[1]} to extend",
+                               'extend or include another template, e.g. "base.html"')
+            elif use.target in path:
+                report([*taken[path.index(use.target):], use])
             elif use.target is not None and use.target not in done:
+                taken.append(use)
                 visit(use.target)
+                taken.pop()
         path.pop()
         done.add(node)
 

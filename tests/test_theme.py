@@ -1,0 +1,109 @@
+"""A site theme extends the templates it replaces; template names and loops are checked before any page."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from scratch_site import TmpSite
+
+UNIT_PAGE = "output/unit/35.07-dpmptsp/index.html"
+
+
+def unit_page(site: TmpSite) -> BeautifulSoup:
+    return BeautifulSoup((site.root / UNIT_PAGE).read_text(encoding="utf-8"), "lxml")
+
+
+def test_a_theme_unit_html_extends_the_unit_html_it_replaces(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", '{% extends "unit.html" %}\n{% block main %}\n'
+                   '<p class="kota-banner">Pemerintah Kota</p>\n{{ super() }}\n{% endblock %}\n')
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    main = unit_page(tmp_site).find("main")
+    assert main.find("p", class_="kota-banner").get_text() == "Pemerintah Kota"
+    assert main.find("h1").get_text() == "DPMPTSP Kabupaten Malang"  # the default unit.html's block, kept
+    # The other pages are the default theme's own, untouched.
+    year = BeautifulSoup((tmp_site.root / "output/2023/index.html").read_text(encoding="utf-8"), "lxml")
+    assert year.find("p", class_="kota-banner") is None
+
+
+def test_default_prefix_names_the_default_theme_template(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", '{% extends "default/unit.html" %}\n'
+                   '{% block title %}Kota · {{ super() }}{% endblock %}\n')
+    assert tmp_site.build().exit_code == 0
+    assert unit_page(tmp_site).title.get_text() == "Kota · DPMPTSP Kabupaten Malang · Rapor Uji"
+
+
+def test_site_theme_project_default_and_rapor_default_each_extend_the_next(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", '{% extends "unit.html" %}\n{% block main %}'
+                   '<p class="site-theme">kota</p>{{ super() }}{% endblock %}\n')
+    tmp_site.write("themes/default/templates/unit.html", '{% extends "default/unit.html" %}\n{% block main %}'
+                   '<p class="project-default">proyek</p>{{ super() }}{% endblock %}\n')
+    tmp_site.write("themes/default/templates/base.html", '{% extends "base.html" %}\n{% block head %}'
+                   '<meta name="kota-theme" content="1">{% endblock %}\n')
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    page = unit_page(tmp_site)
+    texts = [p.get_text() for p in page.find("main").find_all("p", class_=["site-theme", "project-default"])]
+    assert texts == ["kota", "proyek"]
+    assert page.find("h1").get_text() == "DPMPTSP Kabupaten Malang"
+    assert page.find("meta", attrs={"name": "kota-theme"}) is not None  # base.html extended the same way
+
+
+def test_a_template_naming_itself_without_a_parent_is_a_located_error(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/landing.html", '{# sampul #}\n{% extends "landing.html" %}\n')
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "themes/kota/templates/landing.html:2:1: template 'landing.html' names itself, and no theme after "
+        "themes/kota has a landing.html to extend",
+        '  hint: extend or include another template, e.g. "base.html"',
+    ]
+
+
+def test_an_unknown_template_name_is_located_before_building(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/page.html", '{% extends "base.html" %}\n{% block main %}\n'
+                   '{% include "sampul.html" %}\n{% include "opsional.html" ignore missing %}\n{% endblock %}\n')
+    tmp_site.write("themes/kota/templates/unit.html", '{% extends "default/tidak-ada.html" %}\n')
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    errors = [line for line in result.output.splitlines() if not line.startswith(" ")]
+    assert errors[:2] == [
+        "themes/kota/templates/page.html:3:1: template 'sampul.html' not found in the theme or the default theme",
+        "themes/kota/templates/unit.html:1:1: template 'default/tidak-ada.html' not found in the theme or the "
+        "default theme",
+    ]
+
+
+def test_templates_extending_each_other_in_a_loop_are_a_located_error(tmp_site: TmpSite) -> None:
+    before = tmp_site.build()
+    assert before.exit_code == 0
+    index = (tmp_site.root / "output/index.html").read_bytes()
+    tmp_site.config('theme = "kota"\n')
+    # base.html extends page.html, whose default copy extends base.html: the site theme's again.
+    tmp_site.write("themes/kota/templates/base.html", '{% extends "page.html" %}\n')
+    result = tmp_site.build()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == (
+        "themes/kota/templates/base.html:1:1: templates use each other in a loop: themes/kota/templates/base.html "
+        "→ page.html (Rapor's default theme) → themes/kota/templates/base.html"
+    )
+    assert "RecursionError" not in result.output
+    assert (tmp_site.root / "output/index.html").read_bytes() == index
+
+
+def test_an_include_under_a_condition_may_name_its_own_template(tmp_site: TmpSite) -> None:
+    """A template that includes itself under a condition (a tree of items) is not a loop."""
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/_tree.html", '{% if depth < 2 %}<i>{{ depth }}</i>'
+                   '{% with depth = depth + 1 %}{% include "_tree.html" %}{% endwith %}{% endif %}')
+    tmp_site.write("themes/kota/templates/page.html", '{% extends "default/page.html" %}\n{% block head %}'
+                   '{% with depth = 0 %}{% include "_tree.html" %}{% endwith %}{% endblock %}\n')
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    page = BeautifulSoup((tmp_site.root / "output/metodologi/index.html").read_text(encoding="utf-8"), "lxml")
+    assert [i.get_text() for i in page.find_all("i")] == ["0", "1"]
