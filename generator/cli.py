@@ -104,3 +104,24 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool) -> 
         return 0
 
     _guarded(run)
+
+
+@main.command()
+@project_argument
+@click.option("--force", is_flag=True, help="Replace the starter's files where they already exist (other files "
+              "are left alone).")
+def init(project_dir: Path, force: bool) -> None:
+    """Start a new project: a commented rapor.toml, the reference lists, one year of illustrative example data
+    and narrative stubs, which build at once."""
+
+    def run() -> int:
+        from .scaffold import init_project
+
+        report = init_project(project_dir, force=force)
+        replaced = f" ({len(report.replaced)} replaced)" if report.replaced else ""
+        click.echo(f"wrote {len(report.written)} files{replaced} into {project_dir}")
+        click.echo(f"next: rapor build {project_dir}, then replace the illustrative data in data/ with your own "
+                   "(see rapor.toml)")
+        return 0
+
+    _guarded(run)

@@ -133,7 +133,8 @@ def _read_toml(root: Path, path: Path) -> tuple[str, dict[str, Any]]:
     """The file's text and its parsed tables; a file that cannot be read as TOML stops at once."""
     if not path.exists():
         raise RaporError.single(CONFIG_NAME, 1, 1, f"no {CONFIG_NAME} in {root}",
-                                "run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR")
+                                "run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR; "
+                                "to start a new project there, run: rapor init PROJECT_DIR")
     if path.is_dir():
         raise RaporError.single(CONFIG_NAME, 1, 1, f"{CONFIG_NAME} is a folder, not a file",
                                 f"replace the folder with the {CONFIG_NAME} text file")

@@ -66,7 +66,8 @@ def test_missing_project_folder_exits_2(tmp_path: Path) -> None:
     code, output = run("validate", str(tmp_path / "nowhere"))
     assert code == 2
     assert output.startswith(f"rapor.toml:1:1: no rapor.toml in {(tmp_path / 'nowhere').resolve()}\n"
-                             "  hint: run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR\n")
+                             "  hint: run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR; "
+                             "to start a new project there, run: rapor init PROJECT_DIR\n")
 
 
 def test_internal_fault_exits_1_and_asks_for_a_report(tmp_site: TmpSite, monkeypatch: pytest.MonkeyPatch) -> None:
