@@ -25,10 +25,11 @@ def shown_text(text: str) -> str:
 
 
 def allowed_root(folder: Path) -> Path:
-    """What a theme folder's files may resolve to: Rapor's own theme, or the project the folder is in."""
-    if folder.resolve() == DEFAULT_THEME.resolve():
+    """What a theme folder's files may resolve to: the installed default theme's own folder, or the project
+    the folder is in (<project>/themes/<name>; in a source checkout Rapor's theme is the sample's own)."""
+    if folder.resolve() == DEFAULT_THEME.resolve() and folder.parent.name != "themes":
         return DEFAULT_THEME.resolve()
-    return folder.parent.parent.resolve()  # <project>/themes/<name>
+    return folder.parent.parent.resolve()
 
 
 def is_inside(path: Path, root: Path) -> bool:

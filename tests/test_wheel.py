@@ -23,6 +23,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from generator import __version__
+
 from scratch_site import PROVINCES, REGENCIES, TmpSite
 
 pytestmark = pytest.mark.slow
@@ -99,7 +101,7 @@ def theme_less_project(folder: Path) -> Path:
 def check_installed_rapor(venv: Path, work: Path) -> None:
     """The installed `rapor` builds a project that has no themes/ folder, and a project made by `rapor init`."""
     rapor = venv / "bin" / "rapor"
-    assert ok(run(rapor, "--version", cwd=work)).strip() == "rapor, version 0.1.0"
+    assert ok(run(rapor, "--version", cwd=work)).strip() == f"rapor, version {__version__}"
     project = theme_less_project(work / "kota")
     ok(run(rapor, "build", project, cwd=work))
     out = project / "output"
