@@ -46,6 +46,7 @@ def theme_folders(config: Config, problems: ProblemList) -> tuple[Path, ...]:
         problems.error(config.rel(config.path), 1, 1,
                        f"Rapor's default theme is missing from this installation (looked in {DEFAULT_THEME})",
                        "reinstall Rapor (pip install rapor, or pip install . in its source folder)")
+        problems.raise_if_errors()  # nothing can be checked or built without it
     return tuple(chain)
 
 

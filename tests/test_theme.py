@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from bs4 import BeautifulSoup
+
+from generator import theme
 
 from scratch_site import TmpSite
 
@@ -107,3 +112,16 @@ def test_an_include_under_a_condition_may_name_its_own_template(tmp_site: TmpSit
     assert result.exit_code == 0, result.output
     page = BeautifulSoup((tmp_site.root / "output/metodologi/index.html").read_text(encoding="utf-8"), "lxml")
     assert [i.get_text() for i in page.find_all("i")] == ["0", "1"]
+
+
+def test_a_missing_default_theme_is_reported_not_a_crash(tmp_site: TmpSite, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """An installation without Rapor's default theme (the wheel once lacked it) says so, with exit code 2."""
+    missing = tmp_path / "site-packages/generator/default_theme"
+    monkeypatch.setattr(theme, "DEFAULT_THEME", missing)
+    result = tmp_site.build()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        f"rapor.toml:1:1: Rapor's default theme is missing from this installation (looked in {missing})",
+        "  hint: reinstall Rapor (pip install rapor, or pip install . in its source folder)",
+    ]

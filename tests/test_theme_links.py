@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.errors import RaporError
+from generator.render import static_files
+
 from scratch_site import TmpSite
 
 LINK_HINT = "  hint: copy the file into the project instead of linking to it, or remove the link"
@@ -116,3 +119,14 @@ def test_links_inside_the_project_are_followed(tmp_site: TmpSite) -> None:
     assert (out / "static/icons/peta.svg").is_file()
     assert "<h1>Hilang</h1>" in (out / "404.html").read_text(encoding="utf-8")
     assert "rahasia" not in published(out)
+
+
+def test_static_files_never_publish_a_file_from_outside_the_project(tmp_site: TmpSite, outside: Path) -> None:
+    """Even called without the theme check before it, static_files refuses a link out of the project."""
+    folder = tmp_site.root / "themes/kota"
+    tmp_site.write("themes/kota/static/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
+    link(tmp_site, "themes/kota/static/secret.txt", outside / "secret.txt")
+    with pytest.raises(RaporError) as raised:
+        dict(static_files((folder,)))
+    assert raised.value.problems[0].message == "this theme file is a symbolic link out of the project"
+    assert raised.value.problems[0].path == (folder / "static/secret.txt").as_posix()
