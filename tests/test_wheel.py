@@ -12,7 +12,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-import site
 import subprocess
 import sys
 import sysconfig
@@ -79,8 +78,9 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> Callable[[], Path]:
         python = venv / "bin" / "python"
         own = Path(ok(run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=venv))
                    .strip())
+        # Wherever this environment finds its packages: its own site-packages and any system ones it uses.
         ours = dict.fromkeys([sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"],
-                              *site.getsitepackages()])
+                              *(p for p in sys.path if Path(p).name in ("site-packages", "dist-packages"))])
         (own / "zz_dependencies_from_the_test_environment.pth").write_text("\n".join(ours) + "\n")
         return venv
 
