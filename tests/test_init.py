@@ -42,7 +42,7 @@ def page_problems(site: Path) -> list[str]:
         if root.get("lang") != lang:
             problems.append(f"{rel}: lang={root.get('lang')!r}")
         notice = "Illustrative example" if lang == "en" else "Contoh ilustratif"
-        if rel not in ("404.html", "en/404.html") and notice not in root.text_content():
+        if notice not in root.text_content():
             problems.append(f"{rel}: no illustrative notice")
         for element, attribute in [(e, a) for e in root.iter() for a in ("href", "src") if e.get(a)]:
             url = element.get(attribute)
