@@ -11,6 +11,7 @@ import pytest
 from generator.config import load_config
 from generator.model import Model, build_model
 from generator.pipeline import read_inputs
+from generator.rounding import round_float
 
 from scratch_site import TmpSite
 
@@ -75,8 +76,10 @@ def test_ranks_within_level_type_and_province(tmp_site: TmpSite) -> None:
         "35.78-dpmptsp": 1, "35.07-dpmptsp": 2, "36.74-mpp": 3, "36.74-dpmptsp": 4,  # kabupaten-kota
         "kl-imigrasi": 1,  # kementerian-lembaga
         "11-dpmptsp": 1, "35-dpmptsp": 2, "35-samsat": None}  # provinsi; 35-samsat not evaluated
+    # A type is ranked within its level: provincial DPMPTSP offices apart from the regency and city ones.
     assert ranks(model, 2023, "type") == {
-        "35.78-dpmptsp": 1, "35.07-dpmptsp": 2, "36.74-dpmptsp": 3, "11-dpmptsp": 4, "35-dpmptsp": 5,  # dpmptsp
+        "35.78-dpmptsp": 1, "35.07-dpmptsp": 2, "36.74-dpmptsp": 3,  # dpmptsp, kabupaten-kota
+        "11-dpmptsp": 1, "35-dpmptsp": 2,  # dpmptsp, provinsi
         "36.74-mpp": 1, "kl-imigrasi": 1, "35-samsat": None}
     # Province ranks leave out units without a province (kl-imigrasi).
     assert ranks(model, 2023, "province") == {
@@ -85,7 +88,8 @@ def test_ranks_within_level_type_and_province(tmp_site: TmpSite) -> None:
         "36.74-mpp": 1, "36.74-dpmptsp": 2,  # 36
         "kl-imigrasi": None}
     surabaya = row(model, 2023, "35.78-dpmptsp")
-    assert (surabaya["count_level"], surabaya["count_type"], surabaya["count_province"]) == (4, 5, 3)
+    assert (surabaya["count_level"], surabaya["count_type"], surabaya["count_province"]) == (4, 3, 3)
+    assert row(model, 2023, "11-dpmptsp")["count_type"] == 2
 
 
 # --- change against the previous year --------------------------------------------------------------------------
@@ -129,8 +133,15 @@ def test_a_unit_back_after_a_gap_is_returning_not_new(tmp_site: TmpSite) -> None
     model = model_of(tmp_site)
     aceh = row(model, 2023, "11-dpmptsp")
     assert aceh["returning"] and not aceh["is_new"]
-    assert pd.isna(aceh["delta"])
+    # Its changes are measured against its last evaluated year, 2021, and the row says so.
+    assert (aceh["previous_year"], aceh["compared_year"]) == (2022, 2021)
+    assert aceh["delta"] == pytest.approx(0.20)
+    assert (aceh["prev_rank_national"], aceh["rank_national"], aceh["move_national"]) == (2, 2, 0)
+    assert aceh["prev_grade"] == "C" and aceh["grade_change"] == 1
     assert list(model.departed(2022)["unit_id"]) == ["11-dpmptsp"]
+    jatim = row(model, 2023, "35-dpmptsp")  # evaluated every year: compared with the year before
+    assert (jatim["compared_year"], jatim["returning"]) == (2022, False)
+    assert pd.isna(row(model, 2021, "35-dpmptsp")["compared_year"])
 
 
 def test_previous_year_is_the_previous_year_in_the_data(tmp_site: TmpSite) -> None:
@@ -187,17 +198,21 @@ def average(model: Model, year: int, group: str, key: str, field: str) -> pd.Ser
 
 
 def test_national_and_level_averages_and_their_change(tmp_site: TmpSite) -> None:
+    """Averages are published rounded, and their change is the difference of the two published averages."""
     model = model_of(tmp_site)
     national = average(model, 2023, "all", "", "index")
     evaluated_2023 = [3.80, 3.80, 3.70, 4.20, 4.55, 3.95, 4.05]
     evaluated_2022 = [3.50, 3.10, 3.90, 3.20, 3.40, 4.60, 3.30]
-    assert national["mean"] == pytest.approx(sum(evaluated_2023) / 7)
-    assert national["previous"] == pytest.approx(sum(evaluated_2022) / 7)
-    assert national["delta"] == pytest.approx(sum(evaluated_2023) / 7 - sum(evaluated_2022) / 7)
-    provinsi = average(model, 2023, "level", "provinsi", "sdm")  # aspects equal the index in the fixture
-    assert provinsi["mean"] == pytest.approx((3.80 + 3.70) / 2)
-    assert provinsi["previous"] == pytest.approx((3.10 + 3.90 + 3.20) / 3)
+    assert national["mean"] == 4.01  # 4.00714...
+    assert national["previous"] == 3.57  # 3.5714...
+    assert national["delta"] == 0.44 == round_float(national["mean"] - national["previous"], 2)
+    assert national["compared_year"] == 2022
+    assert round_float(sum(evaluated_2023) / 7, 2) == 4.01 and round_float(sum(evaluated_2022) / 7, 2) == 3.57
+    provinsi = average(model, 2023, "level", "provinsi", "aspect:sdm")  # aspects equal the index in the fixture
+    assert provinsi["mean"] == 3.75  # (3.80 + 3.70) / 2
+    assert provinsi["previous"] == 3.40  # (3.10 + 3.90 + 3.20) / 3
     assert math.isnan(average(model, 2022, "all", "", "index")["delta"])
+    assert pd.isna(average(model, 2022, "all", "", "index")["compared_year"])
 
 
 def test_provinces_ranked_by_their_mean(tmp_site: TmpSite) -> None:
