@@ -203,7 +203,8 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
             template, told = _with_narrative("year", str(year), lang, narratives, "year.html")
             yield PagePlan(site_urls.year(lang, year), template, lang, year_page.context | told)
             yield PagePlan(site_urls.ranking(lang, year), "ranking.html", lang,
-                           {"year": year, "scope": "national", "key": "", "rows": data.rows_by_year[year]})
+                           {"year": year, "scope": "national", "key": "", "rows": data.rows_by_year[year],
+                            "sections": []})
             for scope, groups in year_page.scopes.items():
                 for key, rows in sorted(groups.items()):
                     yield PagePlan(site_urls.ranking(lang, year, scope, key), "ranking.html", lang,
