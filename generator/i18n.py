@@ -13,7 +13,7 @@ import math
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,6 +34,8 @@ class Locale:
     group: str
     minus: str
     babel_locale: str
+    # number() results by (value, decimals): the same few thousand values fill twenty thousand pages.
+    _numbers: dict[tuple[float | int, int], str] = field(default_factory=dict, compare=False, repr=False)
 
     def t(self, key: str, **values: object) -> str:
         """The message `key` in this language, with `{name}` placeholders filled in."""
@@ -48,8 +50,12 @@ class Locale:
         this language's symbols; a value that rounds to zero has no minus sign."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        rounded = round_half_up(value, decimals)
-        return (self.minus if rounded < 0 else "") + self._digits(rounded, decimals)
+        key = (value, decimals)
+        text = self._numbers.get(key)
+        if text is None:
+            rounded = round_half_up(value, decimals)
+            text = self._numbers[key] = (self.minus if rounded < 0 else "") + self._digits(rounded, decimals)
+        return text
 
     def signed(self, value: float | int | None, decimals: int = 2) -> str:
         """A change with its sign: +0,12 / −0,05 / ±0,00 (a change that rounds to zero)."""
