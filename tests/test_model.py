@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from generator.config import load_config
 from generator.model import Model, build_model
@@ -283,3 +284,38 @@ def test_the_ombudsman_example_ranks_correctly() -> None:
         band = next(letter for low, letter in ((88, "A"), (78, "B"), (54, "C"), (32, "D"), (0, "E")) if score >= low)
         assert grade == band
     assert set(model.averages["field"]) == {"index"}
+
+
+# --- what the pages make of it ---------------------------------------------------------------------------------
+
+
+def test_type_rankings_are_per_level_and_changes_name_their_year(tmp_site: TmpSite) -> None:
+    """A provincial DPMPTSP is ranked among provincial DPMPTSP only; the type's ranking page has one ranking
+    per level; a returning unit's change is measured against its last evaluated year, and the page says so."""
+    tmp_site.results(2021, [("11-dpmptsp", 3.00), ("35-dpmptsp", 3.50)])
+    tmp_site.results(2022, [("35-dpmptsp", 3.90), ("35.07-dpmptsp", 3.40)])
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    out = tmp_site.root / "output"
+    page = BeautifulSoup((out / "unit/11-dpmptsp/index.html").read_text(encoding="utf-8"), "html.parser")
+    figures = {div.dt.get_text(" ", strip=True): div.dd.get_text(" ", strip=True)
+               for div in page.find("dl", class_="figures").find_all("div")}
+    assert figures["Peringkat DPMPTSP (Provinsi)"] == "1 dari 2"  # not "4 dari 5" among all DPMPTSP
+    assert figures["Indeks"] == "3,80 +0,80 (sejak 2021)"  # 3.00 in 2021, not evaluated in 2022
+    links = [a["href"] for a in page.find("dl", class_="figures").find_all("a")]
+    assert "../../2023/ranking/type/dpmptsp/index.html#level-provinsi" in links
+    history = page.find("h2", id="history").find_next("table")
+    cells = [td.get_text(" ", strip=True) for td in history.tbody.tr.find_all("td")]
+    assert cells[2] == "+0,80 (sejak 2021)"
+
+    ranking = BeautifulSoup((out / "2023/ranking/type/dpmptsp/index.html").read_text(encoding="utf-8"),
+                            "html.parser")
+    sections = ranking.find_all("section", attrs={"aria-labelledby": True})
+    assert [s.h2.get_text(strip=True) for s in sections] == ["DPMPTSP · Provinsi", "DPMPTSP · Kabupaten/Kota"]
+    listed = [[(tr.find_all("td")[0].get_text(strip=True), tr.a.get_text(strip=True)) for tr in s.tbody.find_all("tr")]
+              for s in sections]
+    assert listed == [[("1", "DPMPTSP Provinsi Aceh"), ("2", "DPMPTSP Provinsi Jawa Timur")],
+                      [("1", "DPMPTSP Kota Surabaya"), ("2", "DPMPTSP Kabupaten Malang"),
+                       ("3", "DPMPTSP Kota Tangerang Selatan")]]
+    english = (out / "en/unit/11-dpmptsp/index.html").read_text(encoding="utf-8")
+    assert "Rank among DPMPTSP (Provinces)" in english and "(since 2021)" in english
