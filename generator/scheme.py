@@ -10,7 +10,7 @@ from typing import Literal
 import pandas as pd
 
 from .names import RESERVED_ASPECT_KEYS
-from .rounding import round_series
+from .rounding import format_fixed, round_series
 
 
 @dataclass(frozen=True)
@@ -200,14 +200,15 @@ def check_scheme(scheme: Scheme) -> Iterator[SchemeProblem]:
     for below, above in pairwise(order):
         low, high = scheme.grades[below], scheme.grades[above]
         gap = high.min - low.max
+        next_start = format_fixed(low.max + step, scheme.precision)
         if gap <= 1e-9:
             yield problem("scheme.grades", f"scheme.grades[{above}].min",
                           f"grades {low.letter} ({low.min:g}–{low.max:g}) and {high.letter} "
                           f"({high.min:g}–{high.max:g}) overlap",
-                          f"start {high.letter} at {low.max + step:.{scheme.precision}f}, just above {low.max:g}",
+                          f"start {high.letter} at {next_start}, just above {low.max:g}",
                           "grades")
         elif gap > step + 1e-9:
             yield problem("scheme.grades", f"scheme.grades[{above}].min",
                           f"gap between grade {low.letter} (up to {low.max:g}) and {high.letter} "
-                          f"(from {high.min:g})", f"start {high.letter} at {low.max + step:.{scheme.precision}f}",
+                          f"(from {high.min:g})", f"start {high.letter} at {next_start}",
                           "grades")
