@@ -16,11 +16,15 @@ from zero (decimal's ROUND_HALF_UP: 4.505 -> 4.51, -4.505 -> -4.51, 4.5049 -> 4.
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+
+# Enough digits for any finite double (up to 309 before the point) at any precision the scheme allows, so
+# quantize never runs out of digits (the default context holds 28).
+_CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
 
 
 def as_written(value: float | int) -> Decimal:
@@ -35,7 +39,7 @@ def round_half_up(value: float | int, decimals: int) -> Decimal:
     """`value` rounded half away from zero to `decimals` places, as an exact decimal. NaN is not allowed."""
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"cannot round {value}")
-    return as_written(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return as_written(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=_CONTEXT)
 
 
 def round_float(value: float | int, decimals: int) -> float:

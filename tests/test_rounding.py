@@ -99,9 +99,11 @@ def test_ranks_and_changes_use_the_shown_values_at_band_edges(name: str) -> None
     locale = locales()[1]
     for year in (2023, 2024):
         rows = frame[frame["year"] == year]
-        for unit, rank, delta in zip(rows["unit_id"], rows["rank_national"], rows["delta"], strict=True):
+        for unit, rank, delta, grade in zip(rows["unit_id"], rows["rank_national"], rows["delta"], rows["grade"],
+                                            strict=True):
             mine = shown[(year, unit)]
             assert rank == 1 + sum(1 for (y, _), v in shown.items() if y == year and v > mine), (year, unit)
+            assert grade == graded_letter(scheme, mine), (year, unit)
             if year == 2024:
                 assert as_decimal(locale.signed(delta, scheme.precision).replace("±", ""), locale) == \
                     mine - shown[(2023, unit)]
@@ -124,6 +126,7 @@ def test_the_issue_examples() -> None:
     (-4.505, 2, "-4.51"), (0.125, 2, "0.13"), (0.5, 0, "1"), (1.5, 0, "2"), (2.5, 0, "3"), (-2.5, 0, "-3"),
     (4.50499999, 2, "4.50"), (99.995, 2, "100.00"), (3, 2, "3.00"), (1e-9, 2, "0.00"),
     (4.51 - 4.50, 2, "0.01"), ((4.50 + 4.51) / 2, 2, "4.51"), (0.1 + 0.2, 1, "0.3"), (1234567.125, 2, "1234567.13"),
+    (1e30, 2, "1000000000000000000000000000000.00"),
 ])
 def test_half_away_from_zero_on_the_value_as_written(value: float, decimals: int, expected: str) -> None:
     """Binary floats hide halves (2.675 is 2.67499999... in binary); the value as written is rounded."""
