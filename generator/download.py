@@ -19,6 +19,8 @@ import csv
 import io
 from typing import Any
 
+import numpy as np
+
 from .config import Config
 from .names import DOWNLOAD_HEAD, DOWNLOAD_TAIL, aspect_column
 from .rounding import format_fixed
@@ -46,7 +48,7 @@ def _cell(column: str, value: Any, precision: int) -> str:
         return neutralise(str(value))
     if column in DECIMAL_COLUMNS or column.startswith("aspect:"):
         return format_fixed(float(value), precision)
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "True" if value else "False"
     return str(int(value))
 
