@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .names import aspect_column
+from .rounding import published_means
 from .scheme import Scheme
 
 # Ranking scopes and the columns that group units in each: a type is ranked within its level.
@@ -129,25 +130,25 @@ def count_grades(ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     """Mean index and aspects per year: nationally (group 'all'), per level, per type and per province.
 
-    `field` is `index` or `aspect:<key>`. `mean` is published rounded (the one rule), `previous` is the
-    group's rounded mean in `compared_year` (the previous year in the data) and `delta` their difference, so
-    a shown change is the difference of the shown averages.
+    `field` is `index` or `aspect:<key>`. `mean` is the mean of the published (rounded) values, rounded by
+    the same rule (rounding.published_means), so readers averaging the published figures get the same;
+    `previous` is the group's mean in `compared_year` (the previous year in the data) and `delta` their
+    difference, so a shown change is the difference of the shown averages.
     """
     fields = ["index", *(aspect_column(key) for key in scheme.aspect_keys)]
     evaluated = ranked[ranked["evaluated"]]
     parts = []
     for group in ("all", "level", "type", "province"):
         if group == "all":
-            means = evaluated.groupby("year")[fields].mean().reset_index()
+            means = published_means(evaluated, ["year"], fields, scheme.precision)
             means["key"] = ""
         else:
             subset = evaluated[evaluated[group] != ""]
-            means = subset.groupby(["year", group])[fields].mean().reset_index().rename(columns={group: "key"})
+            means = published_means(subset, ["year", group], fields, scheme.precision).rename(columns={group: "key"})
         means["group"] = group
         parts.append(means.melt(id_vars=["year", "group", "key"], value_vars=fields, var_name="field",
                                 value_name="mean"))
     frame = pd.concat(parts, ignore_index=True)
-    frame["mean"] = scheme.round(frame["mean"])
     years = sorted(frame["year"].unique())
     previous_year = dict(zip(years[1:], years[:-1], strict=False))
     frame["compared_year"] = frame["year"].map(previous_year).astype("Int64")
@@ -161,12 +162,13 @@ def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
 
 
 def rank_provinces(ranked: pd.DataFrame, provinces: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
-    """Provinces ranked per year by the rounded mean index of all their evaluated units; `movement` compares
-    with the province's rank in `compared_year`, the last earlier year it was ranked."""
+    """Provinces ranked per year by the mean published index of all their evaluated units (rounded, as in
+    average_scores); `movement` compares with the province's rank in `compared_year`, the last earlier year
+    it was ranked."""
     evaluated = ranked[ranked["evaluated"] & (ranked["province"] != "")]
-    frame = evaluated.groupby(["year", "province"]).agg(units=("unit_id", "size"), mean=("index", "mean"))
-    frame = frame.reset_index()
-    frame["mean"] = scheme.round(frame["mean"])
+    frame = published_means(evaluated, ["year", "province"], ["index"], scheme.precision)
+    frame = frame.rename(columns={"index": "mean"})
+    frame["units"] = evaluated.groupby(["year", "province"], sort=True).size().to_numpy()
     frame["rank"] = frame.groupby("year")["mean"].rank(method="min", ascending=False).astype("Int64")
     names = provinces.set_index("code")["name"]
     frame["name"] = frame["province"].map(names).fillna(frame["province"])

@@ -60,6 +60,31 @@ def round_series(values: pd.Series, decimals: int) -> pd.Series:
     return pd.Series(out, index=values.index, name=values.name, dtype="float64")
 
 
+def mean_of_steps(total: float | int, count: int, decimals: int) -> Decimal:
+    """The mean of `count` values that sum to `total` steps of 10**-decimals, rounded half away from zero:
+    exact, because published values are whole numbers of steps."""
+    quotient = _CONTEXT.divide(Decimal(int(total)), Decimal(int(count)))
+    return quotient.quantize(Decimal(1), rounding=ROUND_HALF_UP, context=_CONTEXT).scaleb(-decimals, _CONTEXT)
+
+
+def published_means(frame: pd.DataFrame, by: list[str], fields: list[str], decimals: int) -> pd.DataFrame:
+    """Per group (`by`), the mean of each field's published values (rounded by `round_half_up`), itself
+    rounded: the average a reader gets from the published figures. Missing values are left out; a group
+    with none gets NaN. Returns `by` as columns and one column per field."""
+    step = 10.0**decimals
+    steps = pd.DataFrame({f: np.rint(round_series(frame[f], decimals).to_numpy() * step) for f in fields},
+                         index=frame.index)
+    for column in by:
+        steps[column] = frame[column]
+    grouped = steps.groupby(by, sort=True)
+    sums, counts = grouped[fields].sum(min_count=1), grouped[fields].count()
+    out = pd.DataFrame(index=sums.index)
+    for f in fields:
+        out[f] = [float(mean_of_steps(total, count, decimals)) if count else np.nan
+                  for total, count in zip(sums[f].to_numpy(), counts[f].to_numpy(), strict=True)]
+    return out.reset_index()
+
+
 def format_fixed(value: float | int, decimals: int) -> str:
     """The rounded value written with `decimals` places and '.' as decimal point ('-4.51', '0.00'), for
     downloads; the sign is dropped when the value rounds to zero."""

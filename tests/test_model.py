@@ -216,6 +216,24 @@ def test_national_and_level_averages_and_their_change(tmp_site: TmpSite) -> None
     assert pd.isna(average(model, 2022, "all", "", "index")["compared_year"])
 
 
+def test_averages_are_the_means_of_the_published_values(tmp_site: TmpSite) -> None:
+    """Readers can only average what is published: 1.004, 1.004 and 1.007 are published as 1.00, 1.00 and 1.01,
+    whose mean 1.0033 is 1.00 (the mean of the file's values, 1.005, would show 1.01). Means are exact: the
+    published 4.50 and 4.51 average to 4.505, which is 4.51."""
+    tmp_site.results(2023, [("11-dpmptsp", 1.00), ("35-dpmptsp", 1.00), ("35-samsat", 1.01),
+                            ("35.07-dpmptsp", 4.50), ("35.78-dpmptsp", 4.51)])
+    path = tmp_site.root / "data/results/2023.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, value in ((1, "1.004"), (2, "1.004"), (3, "1.007")):
+        lines[number] = lines[number].replace("1.00", value).replace("1.01", value)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = model_of(tmp_site)
+    assert average(model, 2023, "level", "provinsi", "index")["mean"] == 1.00
+    assert average(model, 2023, "level", "kabupaten-kota", "index")["mean"] == 4.51
+    jatim = model.provinces[(model.provinces["year"] == 2023) & (model.provinces["province"] == "35")].iloc[0]
+    assert (jatim["mean"], jatim["units"]) == (2.76, 4)  # (1.00 + 1.01 + 4.50 + 4.51) / 4 = 2.755
+
+
 def test_provinces_ranked_by_their_mean(tmp_site: TmpSite) -> None:
     model = model_of(tmp_site)
     p = model.provinces[model.provinces["year"] == 2023]
