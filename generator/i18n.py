@@ -13,13 +13,15 @@ import math
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 from .errors import ProblemList
+from .rounding import round_half_up
 
 MINUS = "\u2212"
 
@@ -32,6 +34,8 @@ class Locale:
     group: str
     minus: str
     babel_locale: str
+    # number() results by (value, decimals): the same few thousand values fill twenty thousand pages.
+    _numbers: dict[tuple[float | int, int], str] = field(default_factory=dict, compare=False, repr=False)
 
     def t(self, key: str, **values: object) -> str:
         """The message `key` in this language, with `{name}` placeholders filled in."""
@@ -42,20 +46,28 @@ class Locale:
         return text.format(**values) if values else text
 
     def number(self, value: float | int | None, decimals: int = 2) -> str:
+        """`value` rounded by the site's one rule (rounding.py: 4.505 -> 4,51, as graded and ranked), with
+        this language's symbols; a value that rounds to zero has no minus sign."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        text = f"{abs(value):,.{decimals}f}"
-        text = text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
-        return (self.minus if value < 0 and text.strip("0" + self.decimal + self.group) else "") + text
+        key = (value, decimals)
+        text = self._numbers.get(key)
+        if text is None:
+            rounded = round_half_up(value, decimals)
+            text = self._numbers[key] = (self.minus if rounded < 0 else "") + self._digits(rounded, decimals)
+        return text
 
     def signed(self, value: float | int | None, decimals: int = 2) -> str:
-        """A change with its sign: +0,12 / −0,05 / ±0,00."""
+        """A change with its sign: +0,12 / −0,05 / ±0,00 (a change that rounds to zero)."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return "–"
-        text = self.number(abs(value), decimals)
-        if text.strip("0" + self.decimal + self.group) == "":
-            return "±" + text
-        return ("+" if value > 0 else self.minus) + text
+        rounded = round_half_up(value, decimals)
+        sign = "±" if rounded == 0 else "+" if rounded > 0 else self.minus
+        return sign + self._digits(rounded, decimals)
+
+    def _digits(self, rounded: Decimal, decimals: int) -> str:
+        text = f"{abs(rounded):,.{decimals}f}"
+        return text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.group)
 
     def integer(self, value: int | None) -> str:
         return "–" if value is None else self.number(value, 0)

@@ -13,6 +13,7 @@ from typing import Any
 
 from .config import Config
 from .content import Page
+from .names import aspect_column
 from .sitedata import Row, SiteData
 from .urls import SiteUrls
 
@@ -41,7 +42,9 @@ class Narratives:
         return page, page is not None and bool(page.fallback_from)
 
 
-def _scope_rows(rows: list[Row]) -> dict[str, dict[str, list[Row]]]:
+def _scope_rows(rows: list[Row], level_order: dict[str, int]) -> dict[str, dict[str, list[Row]]]:
+    """Rows per scope and key in rank order; a type's rows are ranked within their level, so they come
+    level by level (in the configured order of levels)."""
     grouped: dict[str, dict[str, list[Row]]] = {"level": defaultdict(list), "type": defaultdict(list),
                                                 "province": defaultdict(list)}
     for row in rows:
@@ -50,8 +53,19 @@ def _scope_rows(rows: list[Row]) -> dict[str, dict[str, list[Row]]]:
                 grouped[scope][row[scope]].append(row)
     for scope, groups in grouped.items():
         for rows_in_group in groups.values():
-            rows_in_group.sort(key=lambda r: (r[f"rank_{scope}"] is None, r[f"rank_{scope}"] or 0, r["unit_id"]))
+            rows_in_group.sort(key=lambda r: (level_order.get(r["level"], 99) if scope == "type" else 0,
+                                              r[f"rank_{scope}"] is None, r[f"rank_{scope}"] or 0, r["unit_id"]))
     return grouped
+
+
+def _level_sections(rows: list[Row]) -> list[tuple[str, list[Row]]]:
+    """A type's ranking split by level (rows already come level by level): each level is its own ranking."""
+    sections: list[tuple[str, list[Row]]] = []
+    for row in rows:
+        if not sections or sections[-1][0] != row["level"]:
+            sections.append((row["level"], []))
+        sections[-1][1].append(row)
+    return sections
 
 
 @dataclass(frozen=True)
@@ -71,10 +85,11 @@ def year_facts(config: Config, data: SiteData, year: int) -> YearFacts:
                     key=lambda g: (level_order.get(g["level"], 99), type_order.get(g["type"], 99)))
     groups = [total | {"counts": data.grade_counts.get((year, total["level"], total["type"]), {})}
               for total in totals]
-    aspect_rows = [{"key": key, "national": data.average(year, "all", "", key),
-                    "levels": {level.key: data.average(year, "level", level.key, key) for level in config.levels}}
+    aspect_rows = [{"key": key, "national": data.aspect_average(year, "all", "", key),
+                    "levels": {level.key: data.aspect_average(year, "level", level.key, key)
+                               for level in config.levels}}
                    for key in config.scheme.aspect_keys]
-    scopes = _scope_rows(rows)
+    scopes = _scope_rows(rows, level_order)
     return YearFacts({
         "year": year,
         "listed": len(rows),
@@ -96,9 +111,9 @@ def unit_facts(config: Config, data: SiteData, unit_id: str, unit: Row) -> dict[
     comparison = []
     if latest is not None and latest["evaluated"]:
         year = int(latest["year"])
-        comparison = [{"key": key, "value": latest[key], "national": data.average(year, "all", "", key),
-                       "level": data.average(year, "level", unit["level"], key)}
-                      for key in config.scheme.aspect_keys]
+        comparison = [{"key": key, "value": value, "national": data.aspect_average(year, "all", "", key),
+                       "level": data.aspect_average(year, "level", unit["level"], key)}
+                      for key, value in zip(config.scheme.aspect_keys, latest["aspects"], strict=True)]
     return {"unit": unit, "latest": latest, "history": data.history.get(unit_id, []), "comparison": comparison}
 
 
@@ -122,12 +137,12 @@ def province_facts(config: Config, data: SiteData) -> dict[str, dict[str, Any]]:
     for year in data.years:
         for row in data.provinces.get(year, []):
             ranks[row["province"]].append(row | {"of": counts[year]})
-    fields = ("index", *config.scheme.aspect_keys)
+    fields = {"index": "index"} | {key: aspect_column(key) for key in config.scheme.aspect_keys}
     facts = {}
     for code in sorted({u["province"] for u in data.units.values() if u["province"]}):
         history = ranks.get(code, [])
-        averages = [{"key": key, "province": data.average(latest_year, "province", code, key),
-                     "national": data.average(latest_year, "all", "", key)} for key in fields]
+        averages = [{"key": key, "province": data.average(latest_year, "province", code, field),
+                     "national": data.average(latest_year, "all", "", field)} for key, field in fields.items()]
         facts[code] = {
             "code": code,
             "name": data.province_names.get(code, code),
@@ -188,11 +203,13 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
             template, told = _with_narrative("year", str(year), lang, narratives, "year.html")
             yield PagePlan(site_urls.year(lang, year), template, lang, year_page.context | told)
             yield PagePlan(site_urls.ranking(lang, year), "ranking.html", lang,
-                           {"year": year, "scope": "national", "key": "", "rows": data.rows_by_year[year]})
+                           {"year": year, "scope": "national", "key": "", "rows": data.rows_by_year[year],
+                            "sections": []})
             for scope, groups in year_page.scopes.items():
                 for key, rows in sorted(groups.items()):
                     yield PagePlan(site_urls.ranking(lang, year, scope, key), "ranking.html", lang,
-                                   {"year": year, "scope": scope, "key": key, "rows": rows})
+                                   {"year": year, "scope": scope, "key": key, "rows": rows,
+                                    "sections": _level_sections(rows) if scope == "type" else []})
         for unit_id, unit_page in units.items():
             template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
             yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told)

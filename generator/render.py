@@ -6,7 +6,6 @@ theme template by template (ChoiceLoader) and file by file for static assets (me
 
 from __future__ import annotations
 
-import io
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,10 +15,10 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
-import pandas as pd
 
 from .config import Config
 from .content import Page
+from .download import download_csv as download_csv  # build.py takes it from here
 from .errors import RaporError
 from .i18n import Locale
 from .pages import PagePlan
@@ -173,17 +172,3 @@ def robots(config: Config) -> bytes:
     if config.site.base_url:
         text += f"Sitemap: {config.site.base_url.rstrip('/')}/sitemap.xml\n"
     return text.encode("utf-8")
-
-
-def download_csv(config: Config, data: SiteData, year: int) -> bytes:
-    """The year's results as a CSV anyone can open in a spreadsheet."""
-    aspects = list(config.scheme.aspect_keys)
-    columns = ["rank_national", "unit_id", "name", "level", "type", "province", "index", "grade", *aspects,
-               "rank_level", "rank_type", "rank_province", "delta", "move_national", "is_new"]
-    frame = pd.DataFrame([{c: row[c] for c in columns} for row in data.rows_by_year[year]], columns=columns)
-    for whole in ("rank_national", "rank_level", "rank_type", "rank_province", "move_national"):
-        frame[whole] = frame[whole].astype("Int64")
-    frame.insert(0, "year", year)
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, lineterminator="\n", float_format=f"%.{config.scheme.precision}f")
-    return buffer.getvalue().encode("utf-8")

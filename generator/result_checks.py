@@ -17,7 +17,9 @@ import pandas as pd
 from .config import Config
 from .errors import ProblemList
 from .load import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table
+from .names import aspect_column
 from .registry_checks import ID_HINT, describe_id, name_key, unsafe_id
+from .rounding import format_fixed
 
 SUGGESTION_LIMIT = 10  # 'closest known' hints cost ~0.1 s each against 20,000 units; the first few suffice
 
@@ -105,7 +107,7 @@ def check_results(config: Config, files: list[tuple[int | None, Path]], units: p
         if (table := read_table(path, config.rel(path), problems)) is not None
         and (frame := _check_table(config, table, year, registry, problems, strict)) is not None
     ]
-    aspects = list(config.scheme.aspect_keys)
+    aspects = [aspect_column(key) for key in config.scheme.aspect_keys]
     if not frames:
         columns = ["year", "unit_id", "index", "grade", *aspects, "path", "line"]
         return pd.DataFrame({c: pd.Series(dtype="float64" if c in aspects or c == "index" else "object")
@@ -166,12 +168,12 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
     grade = grade.mask(is_marker(grade, missing), "")
     out["index"] = index.to_numpy()
     for key in scheme.aspect_keys:
-        aspect_column = headers[key]
-        assert aspect_column is not None
-        out[key] = parse_numbers(table, aspect_column, missing, problems, number_hint).to_numpy()
+        aspect_header = headers[key]
+        assert aspect_header is not None
+        out[aspect_column(key)] = parse_numbers(table, aspect_header, missing, problems, number_hint).to_numpy()
     for field in ("index", *scheme.aspect_keys):
         header = headers[field]
-        values = out[field]
+        values = out["index" if field == "index" else aspect_column(field)]
         outside = ((values < scheme.scale_min) | (values > scheme.scale_max)).to_numpy()
         for value, row_line in zip(values[outside], line[outside], strict=True):
             problems.error(table.path, int(row_line), table.column(header),
@@ -280,14 +282,14 @@ def _check_weights(config: Config, table: Table, out: pd.DataFrame, index_column
         weights = {k: w for k, w in scheme.weights_for(year).items() if w and k in scheme.aspect_keys}
         if not weights:
             continue
-        values = rows[list(weights)].to_numpy(dtype="float64")
+        values = rows[[aspect_column(k) for k in weights]].to_numpy(dtype="float64")
         weighted = pd.Series(values @ (np.array(list(weights.values())) / 100.0), index=rows.index)
         checkable = rows["index"].notna() & weighted.notna()
         off = (checkable & ((rows["index"] - weighted).abs() > scheme.tolerance + 1e-9)).to_numpy()
         shown = ", ".join(f"{k} {w:g}%" for k, w in weights.items())
         for index, expected, line in zip(rows.loc[off, "index"], weighted[off], rows.loc[off, "line"], strict=True):
             report(table.path, int(line), column,
-                   f"index {index:.{p}f} differs from the weighted aspects ({expected:.{p + 1}f}) "
+                   f"index {format_fixed(index, p)} differs from the weighted aspects ({expected:.{p + 1}f}) "
                    f"by more than {scheme.tolerance:g}",
                    f"weights for {year}: {shown}; check the index and the aspect scores")
 

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-import numpy as np
 import pandas as pd
+
+from .names import RESERVED_ASPECT_KEYS
+from .rounding import format_fixed, round_series
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,8 @@ class Scheme:
         return source
 
     def round(self, values: pd.Series) -> pd.Series:
-        """Round half away from zero at the published precision (Python's round() is half-even)."""
-        factor = 10.0**self.precision
-        magnitude = np.floor(np.abs(values.to_numpy(dtype="float64")) * factor + 0.5 + 1e-9) / factor
-        return pd.Series(np.copysign(magnitude, values.to_numpy(dtype="float64")), index=values.index,
-                         name=values.name, dtype="float64")
+        """Values at the published precision, by the site's one rounding rule (see rounding.py)."""
+        return round_series(values, self.precision)
 
     def grade_letters(self, index: pd.Series) -> pd.Series:
         """The band letter of each index (rounded to the published precision); NaN stays missing."""
@@ -145,6 +144,12 @@ def check_scheme(scheme: Scheme) -> Iterator[SchemeProblem]:
         if key in keys[:i]:
             yield problem("scheme.aspects", f"scheme.aspects[{i}].key", f"aspect '{key}' is declared twice",
                           "give each aspect its own key", "scheme")
+        elif key.casefold() in RESERVED_ASPECT_KEYS:
+            # [columns] and the download's header row hold Rapor's own names beside the aspect keys.
+            yield problem("scheme.aspects", f"scheme.aspects[{i}].key",
+                          f"aspect key '{key}' is a name Rapor uses for its own column",
+                          f"choose another key, e.g. '{key}_aspect', and map it to your header under [columns]; "
+                          "reserved: " + ", ".join(sorted(RESERVED_ASPECT_KEYS)), "scheme")
     if scheme.aspects:
         total = sum(a.weight for a in scheme.aspects)
         if abs(total - 100) > 1e-6:
@@ -195,14 +200,15 @@ def check_scheme(scheme: Scheme) -> Iterator[SchemeProblem]:
     for below, above in pairwise(order):
         low, high = scheme.grades[below], scheme.grades[above]
         gap = high.min - low.max
+        next_start = format_fixed(low.max + step, scheme.precision)
         if gap <= 1e-9:
             yield problem("scheme.grades", f"scheme.grades[{above}].min",
                           f"grades {low.letter} ({low.min:g}–{low.max:g}) and {high.letter} "
                           f"({high.min:g}–{high.max:g}) overlap",
-                          f"start {high.letter} at {low.max + step:.{scheme.precision}f}, just above {low.max:g}",
+                          f"start {high.letter} at {next_start}, just above {low.max:g}",
                           "grades")
         elif gap > step + 1e-9:
             yield problem("scheme.grades", f"scheme.grades[{above}].min",
                           f"gap between grade {low.letter} (up to {low.max:g}) and {high.letter} "
-                          f"(from {high.min:g})", f"start {high.letter} at {low.max + step:.{scheme.precision}f}",
+                          f"(from {high.min:g})", f"start {high.letter} at {next_start}",
                           "grades")

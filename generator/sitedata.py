@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .model import Model
+from .names import aspect_column
 from .scheme import Scheme
 
 Row = dict[str, Any]
@@ -26,18 +27,37 @@ def records(frame: pd.DataFrame) -> list[Row]:
 
 @dataclass(frozen=True)
 class SiteData:
+    """What pages look up. A result row (rows_by_year, history) holds model.rank_results' columns:
+
+    year, unit_id, name, level, type, province, evaluated; index (as read), score (published: rounded by the
+    one rule, rounding.py), grade; aspects (the values in scheme order; each also under `aspect:<key>`);
+    rank_<scope> and count_<scope> for scope national, level, type (within the unit's level), province;
+    previous_year (the previous year in the data); compared_year (the year every change of this row is
+    measured against: the unit's last evaluated year before this one, None if none); prev_index, prev_grade,
+    prev_rank_<scope> (the values in compared_year); delta (score - the score of compared_year), grade_change,
+    move_<scope> (positive = up); is_new (first evaluation), returning (compared_year is before
+    previous_year, i.e. the unit was not evaluated in previous_year).
+    """
+
     years: tuple[int, ...]
     units: dict[str, Row]  # id -> name, level, type, province, province_name, regency, former_*
     rows_by_year: dict[int, list[Row]]  # national ranking order, evaluated first
     history: dict[str, list[Row]]  # unit id -> its rows, oldest year first
-    averages: dict[tuple[int, str, str, str], Row]  # (year, group, key, field) -> mean, previous, delta
+    # (year, group, key, field) -> mean, compared_year, previous, delta; field is `index` or `aspect:<key>`
+    averages: dict[tuple[int, str, str, str], Row]
     grade_counts: dict[tuple[int, str, str], dict[str, int]]  # (year, level, type) -> grade -> count
     group_totals: dict[int, list[Row]]  # year -> level, type, listed, evaluated
     provinces: dict[int, list[Row]]  # year -> provinces in rank order
     province_names: dict[str, str]
 
     def average(self, year: int, group: str, key: str, field: str) -> Row | None:
+        """The rounded mean of `field` ('index' or aspect_column(key)) in a group: 'all' (key ''), 'level',
+        'type' or 'province' (key: its key or code)."""
         return self.averages.get((year, group, key, field))
+
+    def aspect_average(self, year: int, group: str, key: str, aspect: str) -> Row | None:
+        """`average` of the aspect keyed `aspect`."""
+        return self.averages.get((year, group, key, aspect_column(aspect)))
 
     def latest_row(self, unit_id: str) -> Row | None:
         """The unit's most recent evaluated year, or its most recent row if it was never scored."""
@@ -56,7 +76,7 @@ def build_site_data(model: Model, scheme: Scheme, province_names: dict[str, str]
     history: dict[str, list[Row]] = defaultdict(list)
     for row in result_rows:
         row["name"] = names.get(row["unit_id"], row["unit_id"])
-        row["aspects"] = [row[key] for key in scheme.aspect_keys]
+        row["aspects"] = [row[aspect_column(key)] for key in scheme.aspect_keys]
         by_year[int(row["year"])].append(row)
         history[row["unit_id"]].append(row)
     for rows in history.values():

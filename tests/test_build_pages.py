@@ -181,7 +181,7 @@ def test_unit_page_ranks_in_every_scope_and_compares_aspects(built: Path) -> Non
     figures = {text(div.dt): text(div.dd) for div in page.select("dl.figures > div")}
     assert figures["Peringkat nasional"] == "2 dari 7 ▲ 2 naik 2 peringkat"
     assert figures["Peringkat Kabupaten/Kota"] == "2 dari 4"
-    assert figures["Peringkat DPMPTSP"] == "2 dari 5"
+    assert figures["Peringkat DPMPTSP (Kabupaten/Kota)"] == "2 dari 3"  # ranked within its level
     assert figures["Peringkat di Jawa Timur"] == "2 dari 3"
     province = page.select_one("p.meta a")
     assert province is not None and province["href"] == "../../province/35/index.html"

@@ -608,13 +608,13 @@ def test_semicolons_decimal_commas_bom_crlf_and_padding(tmp_site: TmpSite) -> No
     tmp_site.write("data/results/2023.csv", b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
     results = read(tmp_site)
     assert results.loc[(2023, "11-dpmptsp"), "index"] == 3.80
-    assert results.loc[(2023, "35-dpmptsp"), "kebijakan"] == 3.70
+    assert results.loc[(2023, "35-dpmptsp"), "aspect:kebijakan"] == 3.70
     assert results.loc[(2023, "35-dpmptsp"), "grade"] == "B"
 
 
 def test_quoted_decimal_commas_in_a_comma_file(tmp_site: TmpSite) -> None:
     results_file(tmp_site, 2023, '11-dpmptsp,"DPMPTSP, Aceh","3,80","3,80","3,80","3,80","3,80","3,80","3,80",B')
-    assert read(tmp_site).loc[(2023, "11-dpmptsp"), "sdm"] == 3.80
+    assert read(tmp_site).loc[(2023, "11-dpmptsp"), "aspect:sdm"] == 3.80
 
 
 def test_windows_1252_and_tab_separated(tmp_site: TmpSite) -> None:

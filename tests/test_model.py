@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
 from generator.config import load_config
 from generator.model import Model, build_model
 from generator.pipeline import read_inputs
+from generator.rounding import round_float
 
 from scratch_site import TmpSite
 
@@ -75,8 +77,10 @@ def test_ranks_within_level_type_and_province(tmp_site: TmpSite) -> None:
         "35.78-dpmptsp": 1, "35.07-dpmptsp": 2, "36.74-mpp": 3, "36.74-dpmptsp": 4,  # kabupaten-kota
         "kl-imigrasi": 1,  # kementerian-lembaga
         "11-dpmptsp": 1, "35-dpmptsp": 2, "35-samsat": None}  # provinsi; 35-samsat not evaluated
+    # A type is ranked within its level: provincial DPMPTSP offices apart from the regency and city ones.
     assert ranks(model, 2023, "type") == {
-        "35.78-dpmptsp": 1, "35.07-dpmptsp": 2, "36.74-dpmptsp": 3, "11-dpmptsp": 4, "35-dpmptsp": 5,  # dpmptsp
+        "35.78-dpmptsp": 1, "35.07-dpmptsp": 2, "36.74-dpmptsp": 3,  # dpmptsp, kabupaten-kota
+        "11-dpmptsp": 1, "35-dpmptsp": 2,  # dpmptsp, provinsi
         "36.74-mpp": 1, "kl-imigrasi": 1, "35-samsat": None}
     # Province ranks leave out units without a province (kl-imigrasi).
     assert ranks(model, 2023, "province") == {
@@ -85,7 +89,8 @@ def test_ranks_within_level_type_and_province(tmp_site: TmpSite) -> None:
         "36.74-mpp": 1, "36.74-dpmptsp": 2,  # 36
         "kl-imigrasi": None}
     surabaya = row(model, 2023, "35.78-dpmptsp")
-    assert (surabaya["count_level"], surabaya["count_type"], surabaya["count_province"]) == (4, 5, 3)
+    assert (surabaya["count_level"], surabaya["count_type"], surabaya["count_province"]) == (4, 3, 3)
+    assert row(model, 2023, "11-dpmptsp")["count_type"] == 2
 
 
 # --- change against the previous year --------------------------------------------------------------------------
@@ -129,8 +134,15 @@ def test_a_unit_back_after_a_gap_is_returning_not_new(tmp_site: TmpSite) -> None
     model = model_of(tmp_site)
     aceh = row(model, 2023, "11-dpmptsp")
     assert aceh["returning"] and not aceh["is_new"]
-    assert pd.isna(aceh["delta"])
+    # Its changes are measured against its last evaluated year, 2021, and the row says so.
+    assert (aceh["previous_year"], aceh["compared_year"]) == (2022, 2021)
+    assert aceh["delta"] == pytest.approx(0.20)
+    assert (aceh["prev_rank_national"], aceh["rank_national"], aceh["move_national"]) == (2, 2, 0)
+    assert aceh["prev_grade"] == "C" and aceh["grade_change"] == 1
     assert list(model.departed(2022)["unit_id"]) == ["11-dpmptsp"]
+    jatim = row(model, 2023, "35-dpmptsp")  # evaluated every year: compared with the year before
+    assert (jatim["compared_year"], jatim["returning"]) == (2022, False)
+    assert pd.isna(row(model, 2021, "35-dpmptsp")["compared_year"])
 
 
 def test_previous_year_is_the_previous_year_in_the_data(tmp_site: TmpSite) -> None:
@@ -187,17 +199,39 @@ def average(model: Model, year: int, group: str, key: str, field: str) -> pd.Ser
 
 
 def test_national_and_level_averages_and_their_change(tmp_site: TmpSite) -> None:
+    """Averages are published rounded, and their change is the difference of the two published averages."""
     model = model_of(tmp_site)
     national = average(model, 2023, "all", "", "index")
     evaluated_2023 = [3.80, 3.80, 3.70, 4.20, 4.55, 3.95, 4.05]
     evaluated_2022 = [3.50, 3.10, 3.90, 3.20, 3.40, 4.60, 3.30]
-    assert national["mean"] == pytest.approx(sum(evaluated_2023) / 7)
-    assert national["previous"] == pytest.approx(sum(evaluated_2022) / 7)
-    assert national["delta"] == pytest.approx(sum(evaluated_2023) / 7 - sum(evaluated_2022) / 7)
-    provinsi = average(model, 2023, "level", "provinsi", "sdm")  # aspects equal the index in the fixture
-    assert provinsi["mean"] == pytest.approx((3.80 + 3.70) / 2)
-    assert provinsi["previous"] == pytest.approx((3.10 + 3.90 + 3.20) / 3)
+    assert national["mean"] == 4.01  # 4.00714...
+    assert national["previous"] == 3.57  # 3.5714...
+    assert national["delta"] == 0.44 == round_float(national["mean"] - national["previous"], 2)
+    assert national["compared_year"] == 2022
+    assert round_float(sum(evaluated_2023) / 7, 2) == 4.01 and round_float(sum(evaluated_2022) / 7, 2) == 3.57
+    provinsi = average(model, 2023, "level", "provinsi", "aspect:sdm")  # aspects equal the index in the fixture
+    assert provinsi["mean"] == 3.75  # (3.80 + 3.70) / 2
+    assert provinsi["previous"] == 3.40  # (3.10 + 3.90 + 3.20) / 3
     assert math.isnan(average(model, 2022, "all", "", "index")["delta"])
+    assert pd.isna(average(model, 2022, "all", "", "index")["compared_year"])
+
+
+def test_averages_are_the_means_of_the_published_values(tmp_site: TmpSite) -> None:
+    """Readers can only average what is published: 1.004, 1.004 and 1.007 are published as 1.00, 1.00 and 1.01,
+    whose mean 1.0033 is 1.00 (the mean of the file's values, 1.005, would show 1.01). Means are exact: the
+    published 4.50 and 4.51 average to 4.505, which is 4.51."""
+    tmp_site.results(2023, [("11-dpmptsp", 1.00), ("35-dpmptsp", 1.00), ("35-samsat", 1.01),
+                            ("35.07-dpmptsp", 4.50), ("35.78-dpmptsp", 4.51)])
+    path = tmp_site.root / "data/results/2023.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number, value in ((1, "1.004"), (2, "1.004"), (3, "1.007")):
+        lines[number] = lines[number].replace("1.00", value).replace("1.01", value)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    model = model_of(tmp_site)
+    assert average(model, 2023, "level", "provinsi", "index")["mean"] == 1.00
+    assert average(model, 2023, "level", "kabupaten-kota", "index")["mean"] == 4.51
+    jatim = model.provinces[(model.provinces["year"] == 2023) & (model.provinces["province"] == "35")].iloc[0]
+    assert (jatim["mean"], jatim["units"]) == (2.76, 4)  # (1.00 + 1.01 + 4.50 + 4.51) / 4 = 2.755
 
 
 def test_provinces_ranked_by_their_mean(tmp_site: TmpSite) -> None:
@@ -268,3 +302,38 @@ def test_the_ombudsman_example_ranks_correctly() -> None:
         band = next(letter for low, letter in ((88, "A"), (78, "B"), (54, "C"), (32, "D"), (0, "E")) if score >= low)
         assert grade == band
     assert set(model.averages["field"]) == {"index"}
+
+
+# --- what the pages make of it ---------------------------------------------------------------------------------
+
+
+def test_type_rankings_are_per_level_and_changes_name_their_year(tmp_site: TmpSite) -> None:
+    """A provincial DPMPTSP is ranked among provincial DPMPTSP only; the type's ranking page has one ranking
+    per level; a returning unit's change is measured against its last evaluated year, and the page says so."""
+    tmp_site.results(2021, [("11-dpmptsp", 3.00), ("35-dpmptsp", 3.50)])
+    tmp_site.results(2022, [("35-dpmptsp", 3.90), ("35.07-dpmptsp", 3.40)])
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    out = tmp_site.root / "output"
+    page = BeautifulSoup((out / "unit/11-dpmptsp/index.html").read_text(encoding="utf-8"), "html.parser")
+    figures = {div.dt.get_text(" ", strip=True): div.dd.get_text(" ", strip=True)
+               for div in page.find("dl", class_="figures").find_all("div")}
+    assert figures["Peringkat DPMPTSP (Provinsi)"] == "1 dari 2"  # not "4 dari 5" among all DPMPTSP
+    assert figures["Indeks"] == "3,80 +0,80 (sejak 2021)"  # 3.00 in 2021, not evaluated in 2022
+    links = [a["href"] for a in page.find("dl", class_="figures").find_all("a")]
+    assert "../../2023/ranking/type/dpmptsp/index.html#level-provinsi" in links
+    history = page.find("h2", id="history").find_next("table")
+    cells = [td.get_text(" ", strip=True) for td in history.tbody.tr.find_all("td")]
+    assert cells[2] == "+0,80 (sejak 2021)"
+
+    ranking = BeautifulSoup((out / "2023/ranking/type/dpmptsp/index.html").read_text(encoding="utf-8"),
+                            "html.parser")
+    sections = ranking.find_all("section", attrs={"aria-labelledby": True})
+    assert [s.h2.get_text(strip=True) for s in sections] == ["DPMPTSP · Provinsi", "DPMPTSP · Kabupaten/Kota"]
+    listed = [[(tr.find_all("td")[0].get_text(strip=True), tr.a.get_text(strip=True)) for tr in s.tbody.find_all("tr")]
+              for s in sections]
+    assert listed == [[("1", "DPMPTSP Provinsi Aceh"), ("2", "DPMPTSP Provinsi Jawa Timur")],
+                      [("1", "DPMPTSP Kota Surabaya"), ("2", "DPMPTSP Kabupaten Malang"),
+                       ("3", "DPMPTSP Kota Tangerang Selatan")]]
+    english = (out / "en/unit/11-dpmptsp/index.html").read_text(encoding="utf-8")
+    assert "Rank among DPMPTSP (Provinces)" in english and "(since 2021)" in english

@@ -1,0 +1,28 @@
+"""Names Rapor uses for itself, and the namespace that keeps a scheme's aspects apart from them. Pure.
+
+Aspect keys are chosen by the site's author, so inside the model every aspect lives in its own column
+`aspect:<key>` (and averages in the field `aspect:<key>`): an aspect keyed `score`, `rank_national` or
+`delta` can never overwrite what Rapor computes. Two places share one flat namespace with aspect keys and
+cannot be prefixed without changing what users write or read: the `[columns]` table of rapor.toml (Rapor's
+result fields and the aspect keys side by side) and the header row of the yearly download (the aspect keys
+beside the fixed columns). Aspect keys equal to one of those names are refused (scheme.check_scheme).
+"""
+
+from __future__ import annotations
+
+ASPECT_PREFIX = "aspect:"
+
+# The result fields that [columns] maps to a file's headers (config.RESULT_FIELDS).
+RESULT_FIELDS = ("year", "unit_id", "unit_name", "index", "grade")
+
+# The yearly download's fixed columns, in order; the aspect columns follow `grade`.
+DOWNLOAD_HEAD = ("year", "rank_national", "unit_id", "name", "level", "type", "province", "index", "grade")
+DOWNLOAD_TAIL = ("rank_level", "rank_type", "rank_province", "delta", "compared_year", "move_national", "is_new",
+                 "returning")
+
+RESERVED_ASPECT_KEYS = frozenset(RESULT_FIELDS + DOWNLOAD_HEAD + DOWNLOAD_TAIL)
+
+
+def aspect_column(key: str) -> str:
+    """The model's column (and averages field) for the aspect `key`."""
+    return ASPECT_PREFIX + key
