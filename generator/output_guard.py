@@ -83,6 +83,10 @@ def _overlap(target: Path, config: Config, theme_folders: Sequence[Path]) -> tup
 def check_output_folder(output: Path, config: Config, theme_folders: Sequence[Path] = (),
                         from_command_line: bool = False) -> None:
     """Refuse an output folder that overlaps an input, or that exists and was not made by Rapor."""
+    for part in (output.absolute(), *output.absolute().parents):
+        if part.is_symlink() and not part.exists():  # as `mkdir -p`: a broken link is not followed
+            raise located(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(part)), None,
+                          "cannot write the output")
     target = output.resolve()
     overlap = _overlap(target, config, theme_folders)
     problems: list[Problem] = []
@@ -120,6 +124,9 @@ def sibling_folder(output: Path, kind: str) -> Path:
             path.mkdir()  # mode 0o777 less the umask, like every folder the build makes
         except FileExistsError:
             continue
+        except OSError as exc:  # the folder it goes in is the user's to fix
+            exc.filename = str(output.parent)
+            raise
         return path
     raise FileExistsError(errno.EEXIST, "no free name for a staging folder", str(output.parent))
 
@@ -193,7 +200,9 @@ def output_lock(output: Path) -> Iterator[None]:
                 make_folder(output.parent)
                 fd = _acquire(path, output)
             except OSError as exc:
-                raise located(exc, exc.filename or path, "cannot create the build's lock file") from None
+                if exc.filename in (str(path), path):  # the lock is ours: the folder it goes in is the user's to fix
+                    exc.filename = str(output.parent)
+                raise located(exc, output.parent, "cannot write the output") from None
         yield
     finally:
         if fd is not None:
