@@ -5,6 +5,8 @@ Heavy imports (pandas, jinja2) happen inside the commands so `rapor --help` stay
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
 import traceback
@@ -39,6 +41,9 @@ def _guarded(run: Callable[[], int]) -> None:
                 code = run()
             finally:
                 signals.hold()  # reporting the outcome is never cut short
+        except BrokenPipeError:  # the program reading our output stopped early (`| head`): nothing went wrong
+            _quiet_stdout()
+            code = 141  # as a shell reports a program ended by SIGPIPE
         except RaporError as exc:
             code = _report(exc.format(), sum(1 for p in exc.problems if p.severity.value == "error"))
         except OSError as exc:  # what a stage did not locate itself: still the user's to fix, never a bug
@@ -59,6 +64,12 @@ def _guarded(run: Callable[[], int]) -> None:
                        "above.", err=True)
             code = 1
     sys.exit(code)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it as Python exits does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):  # io.UnsupportedOperation is both: no real file behind stdout
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _report(text: str, errors: int) -> int:

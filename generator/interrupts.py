@@ -79,7 +79,8 @@ def stop_signals_raise() -> Iterator[StopSignals]:
     finally:
         _state.raising, _state.pending = False, None
         for signum, previous in installed.items():
-            signal.signal(signum, previous)  # type: ignore[arg-type]
+            # None: a handler set outside Python, which cannot be put back; the default is closest.
+            signal.signal(signum, signal.SIG_DFL if previous is None else previous)  # type: ignore[arg-type]
 
 
 @contextmanager

@@ -145,21 +145,23 @@ def _discard(staging: Path | None) -> None:
 
 def _swap(staging: Path, output: Path) -> None:
     """Put `staging` in the place of `output`; the previous output is removed only once the new one is in."""
+    swapped = False
     try:
         with deferred_signals():
-            if not output.exists():
+            if output.exists():
+                retired = sibling_folder(output, "old")
+                retired.rmdir()
+                output.rename(retired)
+                try:
+                    staging.rename(output)
+                except BaseException:
+                    retired.rename(output)
+                    raise
+                swapped = True
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
                 staging.rename(output)
-                return
-            retired = sibling_folder(output, "old")
-            retired.rmdir()
-            output.rename(retired)
-            try:
-                staging.rename(output)
-            except BaseException:
-                retired.rename(output)
-                raise
-            shutil.rmtree(retired, ignore_errors=True)
-    except Interrupted as exc:  # arrived during the swap, raised once it was done
-        exc.finished = True
+                swapped = True
+    except Interrupted as exc:  # a signal that arrived during the swap, raised once it was done
+        exc.finished = swapped
         raise
-

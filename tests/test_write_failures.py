@@ -179,3 +179,15 @@ def test_unreadable_narrative_files_are_located(tmp_site: TmpSite, monkeypatch: 
     assert result.output.startswith(expected), result.output
     assert_clean_failure(result.output)
     assert beside_output(tmp_site) == []
+
+
+def test_a_reader_that_stops_early_is_not_an_error_report(tmp_site: TmpSite) -> None:
+    """`rapor validate | head -0`: the pipe closes before rapor writes; no traceback, no error message."""
+    reader = subprocess.Popen([sys.executable, "-m", "generator", "validate", str(tmp_site.root)], cwd=REPO,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()
+    stderr = reader.stderr.read()
+    reader.stderr.close()
+    assert reader.wait(timeout=300) == 141
+    assert stderr == b""

@@ -4,6 +4,7 @@ nothing is left behind, the previous output stays, and the command ends with a m
 from __future__ import annotations
 
 import hashlib
+import os
 import signal
 import subprocess
 import sys
@@ -12,6 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from generator.interrupts import Interrupted, stop_signals_raise
+from generator.write import write_site
 
 from scratch_site import PROVINCES, REGENCIES, TmpSite
 
@@ -134,3 +138,41 @@ def test_two_builds_of_one_output_at_once(project: Path, output: Path) -> None:
     assert first.returncode == 0, stderr
     assert beside(output) == ["out"]
     assert (output / "index.html").is_file()
+
+
+def test_a_signal_during_the_swap_is_raised_once_the_swap_is_done(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut between its two renames, a swap would leave no output at all; the signal waits for the second."""
+    out = tmp_path / "out"
+    write_site([("index.html", b"one")], out)
+    real_rename = Path.rename
+
+    def rename_then_signal(self: Path, target: Path) -> Path:
+        moved = real_rename(self, target)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return moved
+
+    monkeypatch.setattr(Path, "rename", rename_then_signal)
+    with stop_signals_raise(), pytest.raises(Interrupted) as caught:
+        write_site([("index.html", b"two")], out)
+    assert caught.value.signum == signal.SIGTERM
+    assert caught.value.finished
+    assert (out / "index.html").read_bytes() == b"two"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_signal_while_writing_pages_removes_the_staging_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_site([("index.html", b"one")], out)
+
+    def pages() -> Iterator[tuple[str, bytes]]:
+        yield "index.html", b"two"
+        os.kill(os.getpid(), signal.SIGHUP)
+        yield "other.html", b"never written"
+
+    with stop_signals_raise(), pytest.raises(Interrupted) as caught:
+        write_site(pages(), out)
+    assert caught.value.signum == signal.SIGHUP
+    assert not caught.value.finished
+    assert (out / "index.html").read_bytes() == b"one"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
