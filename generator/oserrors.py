@@ -32,7 +32,8 @@ _REASONS: dict[int, tuple[str, str]] = {
     errno.EMFILE: ("too many open files", "raise the open-file limit (ulimit -n) and build again"),
     errno.ENFILE: ("too many open files on this system", "close some programs and build again"),
     errno.EIO: ("input/output error", "check the disk (it may be failing or unplugged)"),
-    errno.EBUSY: ("the file or folder is busy", "close the program that holds {path} and build again"),
+    errno.EBUSY: ("the file or folder is busy (or a mount point, which cannot be replaced)",
+                  "close the program that holds {path}; for a mount point, build into a folder inside it"),
     errno.ETXTBSY: ("the file is busy", "close the program that holds {path} and build again"),
 }
 
@@ -64,11 +65,15 @@ def os_problem(exc: OSError, path: str | os.PathLike[str] | None = None, doing: 
     if named is None:
         hint = hint.replace("{path}", "the file")
     if named is not None and os.path.islink(named) and not os.path.exists(named):
+        target = "a missing target"
         try:
             target = printable(os.readlink(named))
-        except OSError:
-            target = "a missing target"
-        reason, hint = f"a symbolic link to {target}, which does not exist", "fix or remove the link {path}"
+            os.stat(named)
+        except OSError as link_error:
+            if link_error.errno == errno.ELOOP:
+                reason, hint = "a symbolic link that leads back to itself", "fix or remove the link {path}"
+            else:
+                reason, hint = f"a symbolic link to {target}, which does not exist", "fix or remove the link {path}"
     if exc.filename2 is not None:
         reason += f" (with {shown_path(exc.filename2)})"
     message = f"{doing}: {reason}" if doing else reason

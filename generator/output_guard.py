@@ -44,8 +44,8 @@ def build_inputs(config: Config, theme_folders: Sequence[Path]) -> list[tuple[st
         inputs.append(("the regency list", "data.regencies", data.regencies))
     # The folders holding the data files are the user's too (a new output there would sit among them),
     # but not a folder that holds the project itself.
-    root = config.root.resolve()
-    folders = {(config.root / "data").resolve()} | {path.resolve().parent for _, _, path in inputs[1:]}
+    root = resolved(config.root)
+    folders = {resolved(config.root / "data")} | {resolved(path).parent for _, _, path in inputs[1:]}
     inputs.append(("the results", "data.results", data.results))
     inputs += [("the data folder", None, folder) for folder in sorted(folders) if not _inside(root, folder)]
     inputs += [
@@ -56,18 +56,26 @@ def build_inputs(config: Config, theme_folders: Sequence[Path]) -> list[tuple[st
     return inputs
 
 
+def resolved(path: Path) -> Path:
+    """`path` with its links followed as far as they go (a link loop stops there rather than failing)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop
+        return path.absolute()
+
+
 def _inside(inner: Path, outer: Path) -> bool:
     return inner == outer or outer in inner.parents
 
 
 def _overlap(target: Path, config: Config, theme_folders: Sequence[Path]) -> tuple[str, str | None] | None:
     """How the output folder overlaps an input, most direct first: (what to say, the input's config key)."""
-    root = config.root.resolve()
+    root = resolved(config.root)
     if _inside(root, target):
         return f"contains the project ({shown_path(root)})", None
     found: list[tuple[int, str, str | None]] = []
     for what, key, path in build_inputs(config, theme_folders):
-        source = path.resolve()
+        source = resolved(path)
         if source == target:
             found.append((0, f"is {what} ({config.rel(source)})", key))
         elif _inside(target, source):
@@ -87,7 +95,7 @@ def check_output_folder(output: Path, config: Config, theme_folders: Sequence[Pa
         if part.is_symlink() and not part.exists():  # as `mkdir -p`: a broken link is not followed
             raise located(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(part)), None,
                           "cannot write the output")
-    target = output.resolve()
+    target = resolved(output)
     overlap = _overlap(target, config, theme_folders)
     problems: list[Problem] = []
     if overlap is not None:

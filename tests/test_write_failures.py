@@ -191,3 +191,13 @@ def test_a_reader_that_stops_early_is_not_an_error_report(tmp_site: TmpSite) -> 
     reader.stderr.close()
     assert reader.wait(timeout=300) == 141
     assert stderr == b""
+
+
+def test_a_link_loop_where_the_output_folder_should_go(tmp_site: TmpSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_site.root)
+    (tmp_site.root / "public").symlink_to(tmp_site.root / "public")
+    result = tmp_site.build("-o", "public/rapor")
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == ["public:1:1: cannot write the output: a symbolic link that leads back "
+                                              "to itself", "  hint: fix or remove the link public"]
+    assert_clean_failure(result.output)
