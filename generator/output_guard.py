@@ -121,7 +121,7 @@ def check_output_folder(output: Path, config: Config, theme_folders: Sequence[Pa
 
 
 def _sibling_name(output: Path) -> re.Pattern[str]:
-    return re.compile(rf"\.{re.escape(output.name)}\.(?:new|old)-([A-Za-z0-9_-]+)")
+    return re.compile(rf"\.{re.escape(output.name)}\.(?:new|old)-[A-Za-z0-9_-]+")
 
 
 def sibling_folder(output: Path, kind: str) -> Path:
@@ -142,8 +142,8 @@ def sibling_folder(output: Path, kind: str) -> Path:
 def remove_leftovers(output: Path) -> list[Path]:
     """Remove staging and retired folders that an interrupted or killed build of `output` left behind.
 
-    Only folders named as Rapor names them for this very output, and either holding the marker or
-    carrying Rapor's own random suffix; the caller holds the lock, so no running build owns them.
+    Only folders named as Rapor names them for this very output (`.<output>.new-<suffix>`, a suffix without
+    dots, so another output's folders never match); the caller holds the lock, so no running build owns them.
     """
     pattern = _sibling_name(output)
     removed = []
@@ -152,13 +152,11 @@ def remove_leftovers(output: Path) -> list[Path]:
     except OSError as exc:
         raise located(exc, output.parent, "cannot look into the output folder's parent") from None
     for entry in entries:
-        match = pattern.fullmatch(entry.name)
-        if match is None or entry.is_symlink() or not entry.is_dir():
+        if pattern.fullmatch(entry.name) is None or entry.is_symlink() or not entry.is_dir():
             continue
-        if (entry / MARKER).is_file() or re.fullmatch(r"[0-9a-z_]{8}", match.group(1)):
-            with deferred_signals():
-                shutil.rmtree(entry, ignore_errors=True)
-            removed.append(entry)
+        with deferred_signals():
+            shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
     return removed
 
 
@@ -182,7 +180,7 @@ def _acquire(path: Path, output: Path) -> int:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise RaporError.single(shown_path(output), 1, 1, "another build of this output folder is running",
+            raise RaporError.single(shown_path(output), 1, 1, "another build is running into this output folder",
                                     "wait for it to finish, or build into another folder with -o DIR") from None
         except BaseException:
             os.close(fd)

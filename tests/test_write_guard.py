@@ -138,9 +138,10 @@ def test_leftovers_of_killed_builds_are_removed_and_nothing_else(tmp_site: TmpSi
     tmp_site.write(".output.new-k1ll3d_0/unit/a/index.html", "half")
     tmp_site.write(".output.old-a8b7c6d5/.rapor-output", "x")
     tmp_site.write(".output.new-q1w2e3r4/index.html", "made before the marker")
-    tmp_site.write(".output.old-by-hand/.rapor-output", "x")  # a name of ours, with the marker
+    tmp_site.write(".output.old-by-hand/.rapor-output", "x")
+    tmp_site.write(".output.old-123/notes.txt", "a name of Rapor's shape is Rapor's")
     # What is not Rapor's, or not this output's: kept.
-    keep = [".output.old-mine/notes.txt", ".output.new-backup.d/a.txt", ".site.new-abcd1234/.rapor-output",
+    keep = [".output.new-backup.d/a.txt", ".site.new-abcd1234/.rapor-output",
             ".output.new-abcd1234.new-efgh5678/.rapor-output", "output.new-abcd1234/x.txt"]
     for path in keep:
         tmp_site.write(path, "keep")
@@ -152,7 +153,7 @@ def test_leftovers_of_killed_builds_are_removed_and_nothing_else(tmp_site: TmpSi
     assert tmp_site.build().exit_code == 0
     left = sorted(p.name for p in parent.iterdir() if p.name.startswith((".output", "output")))
     assert left == [".output.new-87654321", ".output.new-abcd1234.new-efgh5678", ".output.new-backup.d",
-                    ".output.old-12345678", ".output.old-mine", "output", "output.new-abcd1234"]
+                    ".output.old-12345678", "output", "output.new-abcd1234"]
     assert (elsewhere / ".rapor-output").is_file()
     assert all((parent / path).read_text() == "keep" for path in keep)
 
@@ -176,7 +177,7 @@ def test_a_second_build_of_the_same_output_stops_with_a_clear_error(tmp_site: Tm
         tmp_site.write("content/pages/baru.md", "---\ntitle: Baru\n---\n\nTeks.\n")
         result = tmp_site.build()
     assert result.exit_code == 2
-    assert result.output == ("output:1:1: another build of this output folder is running\n"
+    assert result.output == ("output:1:1: another build is running into this output folder\n"
                              "  hint: wait for it to finish, or build into another folder with -o DIR\n"
                              "1 error found; nothing was written.\n")
     assert tree(out) == before

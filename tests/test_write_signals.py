@@ -131,7 +131,7 @@ def test_two_builds_of_one_output_at_once(project: Path, output: Path) -> None:
     finally:
         first.send_signal(signal.SIGCONT)
     assert second.returncode == 2
-    assert second.stderr == (f"{output}:1:1: another build of this output folder is running\n"
+    assert second.stderr == (f"{output}:1:1: another build is running into this output folder\n"
                              "  hint: wait for it to finish, or build into another folder with -o DIR\n"
                              "1 error found; nothing was written.\n")
     _, stderr = first.communicate(timeout=300)
