@@ -64,8 +64,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     started = time.perf_counter()
     inputs = read_inputs(root, strict=strict)
     config = inputs.config
-    check_output_folder(output or config.output, config, inputs.theme.folders, from_command_line=output is not None)
-    target = (output if output is not None else config.output).resolve()
+    chosen = output if output is not None else config.output
+    check_output_folder(chosen, config, inputs.theme.folders, from_command_line=output is not None)
+    target = chosen.resolve()
     model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
     if not model.years:
         raise RaporError.single(config.rel(config.data.results), 1, 1, "there are no results to publish",

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import fcntl
 import os
@@ -160,10 +161,15 @@ def remove_leftovers(output: Path) -> list[Path]:
     return removed
 
 
-def make_folder(folder: Path) -> None:
-    """mkdir -p, saying which part of the path is a file (or a broken link) when one stands in the way."""
+def make_folder(folder: Path) -> list[Path]:
+    """mkdir -p, saying which part of the path is a file (or a broken link) when one stands in the way.
+
+    Returns the folders it made, deepest first.
+    """
+    made = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        return made
     except FileExistsError as exc:
         blocker = next((p for p in (folder, *folder.parents) if os.path.lexists(p) and not p.is_dir()), folder)
         raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(blocker)) from exc
@@ -200,10 +206,11 @@ def output_lock(output: Path) -> Iterator[None]:
     """Hold `.<output>.lock` beside the output folder for the whole build; the file is removed at the end."""
     path = lock_path(output)
     fd: int | None = None
+    made: list[Path] = []
     try:
         with deferred_signals():
             try:
-                make_folder(output.parent)
+                made = make_folder(output.parent)
                 fd = _acquire(path, output)
             except OSError as exc:
                 if exc.filename in (str(path), path):  # the lock is ours: the folder it goes in is the user's to fix
@@ -217,3 +224,7 @@ def output_lock(output: Path) -> Iterator[None]:
                     path.unlink(missing_ok=True)
                 finally:
                     os.close(fd)
+        # Folders made for an output that never came are removed again: a failed build leaves nothing.
+        for folder in made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()

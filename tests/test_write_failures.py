@@ -201,3 +201,13 @@ def test_a_link_loop_where_the_output_folder_should_go(tmp_site: TmpSite, monkey
     assert result.output.splitlines()[:2] == ["public:1:1: cannot write the output: a symbolic link that leads back "
                                               "to itself", "  hint: fix or remove the link public"]
     assert_clean_failure(result.output)
+
+
+def test_a_failed_build_into_new_folders_leaves_none_of_them(tmp_site: TmpSite, tmp_path: Path) -> None:
+    """A template that fails while pages are written: the folders made for the output are removed again."""
+    tmp_site.write("themes/default/templates/404.html", "{{ undefined_value.attribute }}\n")
+    target = tmp_path / "new" / "deeper" / "site"
+    result = tmp_site.build("-o", str(target))
+    assert result.exit_code == 2, result.output
+    assert_clean_failure(result.output)
+    assert not (tmp_path / "new").exists()
