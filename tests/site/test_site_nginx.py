@@ -15,6 +15,7 @@ import pwd
 import re
 import shutil
 import socket
+import stat
 import subprocess
 import tempfile
 import textwrap
@@ -129,9 +130,12 @@ def _worker_user() -> str:
 @pytest.fixture(scope="module")
 def web_root(site: Path, request: pytest.FixtureRequest) -> Path:
     """The site deployed as `rsync -a output/ /var/www/rapor/` would: modes kept, in a folder others may enter."""
-    www = Path(tempfile.mkdtemp(prefix="rapor-www-"))
+    # In /tmp, not $TMPDIR, which may lie in a private home folder.
+    www = Path(tempfile.mkdtemp(prefix="rapor-www-", dir="/tmp"))
     request.addfinalizer(lambda: shutil.rmtree(www, ignore_errors=True))
     www.chmod(0o755)  # like /var/www; pytest's own temporary folders are private to their owner
+    closed = [str(p) for p in www.parents if not p.stat().st_mode & stat.S_IXOTH]
+    assert not closed, f"nginx's workers could not reach the web root through {closed}"
     deployed = www / "rapor"
     shutil.copytree(site, deployed, copy_function=shutil.copy2)  # copies every folder's mode too
     return deployed
