@@ -55,16 +55,18 @@ Progress = Callable[[list["PagePlan"]], Iterable["PagePlan"]]
 def build_site(root: Path, output: Path | None = None, strict: bool = False,
                progress: Progress | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
+    from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import download_csv, make_renderer, robots, sitemap, static_files
     from .sitedata import build_site_data
-    from .write import check_output_folder, write_site
+    from .write import write_site
 
     started = time.perf_counter()
     inputs = read_inputs(root, strict=strict)
     config = inputs.config
-    target = (output if output is not None else config.output).resolve()
-    check_output_folder(target, config.root)
+    chosen = output if output is not None else config.output
+    check_output_folder(chosen, config, inputs.theme.folders, from_command_line=output is not None)
+    target = chosen.resolve()
     model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
     if not model.years:
         raise RaporError.single(config.rel(config.data.results), 1, 1, "there are no results to publish",

@@ -5,6 +5,9 @@ Heavy imports (pandas, jinja2) happen inside the commands so `rapor --help` stay
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -25,25 +28,54 @@ strict_option = click.option("--strict", is_flag=True, help="Treat warnings (unk
 
 
 def _guarded(run: Callable[[], int]) -> None:
-    """Run a command body: bad input exits 2 with located messages, a bug exits 1 with a report request."""
+    """Run a command body: bad input or an operating-system failure (no permission, a full disk) exits 2
+    with located messages; a stop signal ends it cleanly (exit 128 + the signal's number); a bug exits 1
+    with a report request."""
     from .errors import RaporError
+    from .interrupts import Interrupted, stop_signals_raise
+    from .oserrors import os_error_text
 
-    try:
-        code = run()
-    except RaporError as exc:
-        click.echo(exc.format(), err=True)
-        errors = sum(1 for p in exc.problems if p.severity.value == "error")
-        click.echo(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written.", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        click.echo("interrupted; the output folder was left as it was.", err=True)
-        sys.exit(130)
-    except Exception:
-        click.echo(traceback.format_exc(), err=True)
-        click.echo("rapor hit an internal error (a bug, not your input). Please report it with the text above.",
-                   err=True)
-        sys.exit(1)
+    with stop_signals_raise() as signals:
+        try:
+            try:
+                code = run()
+            finally:
+                signals.hold()  # reporting the outcome is never cut short
+        except BrokenPipeError:  # the program reading our output stopped early (`| head`): nothing went wrong
+            _quiet_stdout()
+            code = 141  # as a shell reports a program ended by SIGPIPE
+        except RaporError as exc:
+            code = _report(exc.format(), sum(1 for p in exc.problems if p.severity.value == "error"))
+        except OSError as exc:  # what a stage did not locate itself: still the user's to fix, never a bug
+            code = _report(os_error_text(exc), 1)
+        except KeyboardInterrupt as exc:
+            signum = exc.signum if isinstance(exc, Interrupted) else signal.SIGINT
+            name = signal.Signals(signum).name
+            if isinstance(exc, Interrupted) and exc.finished:
+                click.echo(f"stopped by {name} as the build finished; the output folder holds the new site.",
+                           err=True)
+            else:
+                click.echo(f"interrupted by {name}; nothing was left behind and the output folder was left as "
+                           "it was.", err=True)
+            code = 128 + signum
+        except Exception:
+            click.echo(traceback.format_exc(), err=True)
+            click.echo("rapor hit an internal error (a bug, not your input). Please report it with the text "
+                       "above.", err=True)
+            code = 1
     sys.exit(code)
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so flushing it as Python exits does not fail a second time."""
+    with contextlib.suppress(OSError, ValueError):  # io.UnsupportedOperation is both: no real file behind stdout
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _report(text: str, errors: int) -> int:
+    click.echo(text, err=True)
+    click.echo(f"{errors} error{'s' if errors != 1 else ''} found; nothing was written.", err=True)
+    return 2
 
 
 def stderr_is_terminal() -> bool:

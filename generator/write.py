@@ -1,8 +1,10 @@
 """The only code that writes the output folder.
 
 A build is written into a fresh sibling folder and swapped in with renames, so readers and rsync never
-see half a site, and a failed build leaves the previous output exactly as it was. Files whose bytes did
-not change are hard-linked from the previous build, so they keep their mtime for incremental deploys.
+see half a site, and a failed or interrupted build leaves the previous output exactly as it was. Files
+whose bytes did not change are hard-linked from the previous build, so they keep their mtime for
+incremental deploys. Folders and files get the modes the umask gives (0755 and 0644 under umask 022),
+so a web server's unprivileged workers can read what `rsync -a` copies.
 """
 
 from __future__ import annotations
@@ -10,14 +12,14 @@ from __future__ import annotations
 import os
 import posixpath
 import shutil
-import tempfile
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import RaporError
-
-MARKER = ".rapor-output"
+from .interrupts import Interrupted, deferred_signals
+from .oserrors import located
+from .output_guard import MARKER, MARKER_TEXT, make_folder, output_lock, remove_leftovers, sibling_folder
 
 
 @dataclass(frozen=True)
@@ -37,21 +39,18 @@ def safe_relative(path: str) -> str:
     return normal
 
 
-def check_output_folder(output: Path, project: Path) -> None:
-    """Refuse output folders a build must never replace: the project itself, or a folder Rapor did not make."""
-    output = output.resolve()
-    project = project.resolve()
-    if output == project or output in project.parents:
-        raise RaporError.single("rapor.toml", 1, 1, f"the output folder {output} contains the project",
-                                "build into a folder of its own, e.g. output/")
-    if output.exists() and (not output.is_dir() or (any(output.iterdir()) and not (output / MARKER).exists())):
-        raise RaporError.single(str(output), 1, 1, "the output folder exists and was not made by rapor",
-                                "choose an empty or new folder; rapor replaces only folders it built itself")
+def file_mode() -> int:
+    """The mode a new file gets under the current umask (0644 under umask 022)."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
+def _same_file(path: Path, data: bytes, mode: int) -> bool:
+    """Whether the previous build's file has these bytes and the mode a new file would get."""
     try:
-        if path.stat().st_size != len(data):
+        info = path.stat()
+        if info.st_size != len(data) or stat.S_IMODE(info.st_mode) != mode or not stat.S_ISREG(info.st_mode):
             return False
         return path.read_bytes() == data
     except OSError:
@@ -59,49 +58,110 @@ def _same_bytes(path: Path, data: bytes) -> bool:
 
 
 def write_site(files: Iterable[tuple[str, bytes]], output: Path) -> WriteReport:
-    """Write every (path, bytes) into a new folder, then swap it in for `output` atomically."""
+    """Write every (path, bytes) into a new folder, then swap it in for `output` atomically.
+
+    Holds the output's lock meanwhile (another build of it stops with a clear error) and first removes
+    what killed builds left beside it. An operating-system failure (full or read-only disk, no
+    permission) becomes a located RaporError; the previous output is kept.
+    """
     output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    with output_lock(output):
+        remove_leftovers(output)
+        return _write_and_swap(files, output)
+
+
+def _write_and_swap(files: Iterable[tuple[str, bytes]], output: Path) -> WriteReport:
+    mode = file_mode()
+    staging: Path | None = None
+    current: Path = output.parent
     seen: set[str] = set()
     changed = unchanged = total = 0
     try:
-        for relative, data in files:
+        with deferred_signals():
+            make_folder(output.parent)
+            staging = sibling_folder(output, "new")
+            # Written first, so a folder left by a killed build is recognisably Rapor's.
+            current = staging / MARKER
+            current.write_text(MARKER_TEXT, encoding="utf-8")
+        for relative, data in _reading(files):
             relative = safe_relative(relative)
             if relative in seen:
                 raise ValueError(f"two pages want to write {relative}")
             seen.add(relative)
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
+            current = staging / relative
+            current.parent.mkdir(parents=True, exist_ok=True)
             previous = output / relative
             total += len(data)
-            if _same_bytes(previous, data):
+            if _same_file(previous, data, mode):
                 try:
-                    os.link(previous, target)
+                    os.link(previous, current)
                 except OSError:  # file systems without hard links
-                    shutil.copy2(previous, target)
+                    shutil.copy2(previous, current)
                 unchanged += 1
             else:
-                target.write_bytes(data)
+                current.write_bytes(data)
                 changed += 1
-        (staging / MARKER).write_text("This folder is built by rapor; it is replaced on every build.\n")
+        current = output
         _swap(staging, output)
+    except OSError as exc:
+        _discard(staging)
+        if staging is not None:  # name the file as it would be in the output, not in the removed staging folder
+            exc.filename = _as_output(exc.filename, staging, output)
+            current = output / current.relative_to(staging) if current.is_relative_to(staging) else current
+        raise located(exc, current, "cannot write the output") from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(staging)
         raise
     return WriteReport(len(seen), changed, unchanged, total)
 
 
-def _swap(staging: Path, output: Path) -> None:
-    if not output.exists():
-        staging.rename(output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    retired.rmdir()
-    output.rename(retired)
+def _reading(files: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+    """The files as rendered; a file the rendering cannot read is named as what it is, not as a write failure."""
+    items = iter(files)
+    while True:
+        try:
+            item = next(items)
+        except StopIteration:
+            return
+        except OSError as exc:
+            raise located(exc, None, "cannot read") from None
+        yield item
+
+
+def _as_output(path: str | os.PathLike[str] | None, staging: Path, output: Path) -> str | None:
+    if path is None:
+        return None
     try:
-        staging.rename(output)
-    except BaseException:
-        retired.rename(output)
+        return str(output / Path(os.fsdecode(path)).relative_to(staging))
+    except ValueError:
+        return os.fsdecode(path)
+
+
+def _discard(staging: Path | None) -> None:
+    if staging is not None:
+        with deferred_signals():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Put `staging` in the place of `output`; the previous output is removed only once the new one is in."""
+    swapped = False
+    try:
+        with deferred_signals():
+            if output.exists():
+                retired = sibling_folder(output, "old")
+                retired.rmdir()
+                output.rename(retired)
+                try:
+                    staging.rename(output)
+                except BaseException:
+                    retired.rename(output)
+                    raise
+                swapped = True
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
+                staging.rename(output)
+                swapped = True
+    except Interrupted as exc:  # a signal that arrived during the swap, raised once it was done
+        exc.finished = swapped
         raise
-    shutil.rmtree(retired, ignore_errors=True)

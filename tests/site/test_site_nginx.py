@@ -1,16 +1,24 @@
 """The built site served by a real nginx under a sub-path (``/rapor/``), as it would be hosted.
 
 nginx runs as a subprocess of the tests with everything (config, pid, logs, temp folders) in a
-temporary folder, on a random free port of 127.0.0.1, and is stopped at the end.
+temporary folder, on a random free port of 127.0.0.1, and is stopped at the end. As on a real host:
+the site is copied as `rsync -a` deploys it (modes kept) into a web root that others may enter, the
+server block holds exactly the locations the README's snippet gives, and when the tests run as root,
+nginx's workers run as an unprivileged user, so a site only its owner can read is answered with 403.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import pwd
+import re
 import shutil
 import socket
+import stat
 import subprocess
+import tempfile
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -24,11 +32,20 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "/rapor/"
 LINKS_TO_CHECK = 50
+# Where the README's snippet says the site was uploaded; the tests put their copy there instead.
+README_WEB_ROOT = "/var/www/rapor/"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None  # a redirect is an answer the tests look at, not one they follow
+
 
 # Requests go straight to 127.0.0.1, whatever proxy the environment names.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
 
 _MIME_TYPES = """
     types {
@@ -82,17 +99,58 @@ def _nginx_binary() -> str:
     return found
 
 
+def readme_nginx_locations() -> str:
+    """The nginx snippet of the README's Host paragraph, as written there."""
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^[ \t]*```nginx\n(.*?)^[ \t]*```", readme, flags=re.M | re.S)
+    assert len(blocks) == 1, f"README.md should hold one nginx snippet, found {len(blocks)}"
+    snippet = textwrap.dedent(blocks[0])
+    assert README_WEB_ROOT in snippet, f"the README's nginx snippet no longer serves {README_WEB_ROOT}"
+    return snippet
+
+
+def test_the_readme_snippet_serves_the_sample_sites_base_path(base_path: str) -> None:
+    assert base_path == PREFIX
+    assert f"location {PREFIX} " in readme_nginx_locations()
+
+
+def _worker_user() -> str:
+    """As root, the `user` line real hosts have: workers run unprivileged (www-data, else nobody)."""
+    if os.geteuid() != 0:
+        return ""  # nginx cannot switch users; its workers run as this user
+    for user, group in (("www-data", "www-data"), ("nobody", "nogroup"), ("nobody", "nobody")):
+        try:
+            pwd.getpwnam(user)
+        except KeyError:
+            continue
+        return f"user {user} {group};\n"
+    pytest.fail("neither www-data nor nobody exists to run nginx's workers")
+
+
 @pytest.fixture(scope="module")
-def nginx_base(site: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
-    """``http://127.0.0.1:<port>/rapor/`` served by nginx from the built site."""
+def web_root(site: Path, request: pytest.FixtureRequest) -> Path:
+    """The site deployed as `rsync -a output/ /var/www/rapor/` would: modes kept, in a folder others may enter."""
+    # In /tmp, not $TMPDIR, which may lie in a private home folder.
+    www = Path(tempfile.mkdtemp(prefix="rapor-www-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(www, ignore_errors=True))
+    www.chmod(0o755)  # like /var/www; pytest's own temporary folders are private to their owner
+    closed = [str(p) for p in www.parents if not p.stat().st_mode & stat.S_IXOTH]
+    assert not closed, f"nginx's workers could not reach the web root through {closed}"
+    deployed = www / "rapor"
+    shutil.copytree(site, deployed, copy_function=shutil.copy2)  # copies every folder's mode too
+    return deployed
+
+
+@pytest.fixture(scope="module")
+def nginx_base(web_root: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    """``http://127.0.0.1:<port>/rapor/`` served by nginx from the deployed site."""
     nginx = _nginx_binary()
     tmp = tmp_path_factory.mktemp("nginx")
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (tmp / sub).mkdir()
     port = _free_port()
-    # As root, nginx would hand requests to an unprivileged worker that cannot read
-    # pytest's private temporary folders.
-    user = "user root;\n" if os.geteuid() == 0 else ""
+    user = _worker_user()
+    locations = readme_nginx_locations().replace(README_WEB_ROOT, f"{web_root}/")
     conf = tmp / "nginx.conf"
     conf.write_text(
         f"""{user}worker_processes 1;
@@ -113,14 +171,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         server_name localhost;
-        location {PREFIX} {{
-            alias {site.resolve()}/;
-        }}
-        error_page 404 {PREFIX}404.html;
-        location {PREFIX}en/ {{
-            alias {site.resolve()}/en/;
-            error_page 404 {PREFIX}en/404.html;
-        }}
+{textwrap.indent(locations, " " * 8)}
     }}
 }}
 """,
@@ -170,6 +221,21 @@ def test_home(nginx_base: str, site: Path) -> None:
     assert r.status == 200, f"GET {nginx_base} -> {r.status}"
     assert r.headers.get("content-type", "").startswith("text/html")
     assert r.body == (site / "index.html").read_bytes(), f"{nginx_base} did not serve index.html"
+
+
+def test_the_address_without_its_slash_redirects(nginx_base: str) -> None:
+    bare = nginx_base.rstrip("/")
+    r = fetch(bare)
+    assert r.status == 301, f"GET {bare} -> {r.status}"
+    assert r.headers.get("location", "").endswith(PREFIX), r.headers.get("location")
+    assert urlsplit(r.headers["location"]).path == PREFIX
+
+
+def test_the_output_marker_is_not_published(nginx_base: str, site: Path) -> None:
+    url = urljoin(nginx_base, ".rapor-output")
+    r = fetch(url)
+    assert r.status in (403, 404), f"GET {url} -> {r.status}"
+    assert r.body != (site / ".rapor-output").read_bytes()
 
 
 def test_unit_page(nginx_base: str, site: Path, sample_pages: dict[tuple[str, str], str]) -> None:
