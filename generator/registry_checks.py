@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .csv_read import LINE, Table, find_column
 from .errors import ProblemList
-from .load import LINE, Table, find_column
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 ID_HINT = "use letters, digits, '.', '-' and '_' only (e.g. 35.07-dpmptsp); no '/', '\\' or '..'"

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
+from .csv_read import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table
 from .errors import ProblemList
-from .load import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table
 from .registry_checks import ID_HINT, describe_id, name_key, unsafe_id
 
 SUGGESTION_LIMIT = 10  # 'closest known' hints cost ~0.1 s each against 20,000 units; the first few suffice
