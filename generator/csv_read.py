@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import ProblemList, read_failure
+from .errors import CONTROL_CHARACTERS, ProblemList, read_failure
 
 LINE = " line"  # headers are stripped, so no CSV column can be called this
 
@@ -310,3 +310,8 @@ def parse_numbers(table: Table, column: str, missing: frozenset[str], problems: 
         for value, line in zip(rest[bad], table.frame.loc[failed, LINE].to_numpy()[bad], strict=True):
             problems.error(table.path, int(line), col, f"'{value}' is not a number (column '{column}')", hint)
     return numbers
+
+
+def with_control(values: pd.Series) -> np.ndarray:
+    """Which cells hold a control or invisible formatting character."""
+    return values.str.contains(CONTROL_CHARACTERS.pattern, regex=True).fillna(False).to_numpy(dtype=bool)

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .columns import likely_field, report_unread
 from .config import Config
-from .csv_read import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table
-from .errors import ProblemList, shown
+from .csv_read import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table, with_control
+from .errors import CONTROL_HINT, ProblemList, shown
+from .names import WINDOWS_DEVICE, WINDOWS_HINT
 
 __all__ = [
     "LINE",
@@ -51,11 +53,21 @@ def _reference(table: Table | None, what: str, pattern: str, example: str,
     frame = table.frame
     codes = frame[code_column].astype(object)
     column = table.column(code_column)
-    bad = ~(codes.str.fullmatch(pattern).fillna(False) & ~codes.str.contains("..", regex=False))
+    bad = ~(codes.str.fullmatch(pattern).fillna(False) & ~codes.str.contains("..", regex=False)).to_numpy(dtype=bool)
     for code, line in zip(codes[bad], frame.loc[bad, LINE], strict=True):
-        shown = code.encode("unicode_escape").decode("ascii")
-        problems.error(display, int(line), column, f"{what} code '{shown}' is not allowed",
+        shown_code = code.encode("unicode_escape").decode("ascii")
+        problems.error(display, int(line), column, f"{what} code '{shown_code}' is not allowed",
                        f"use the Kemendagri code: {example}")
+    # Codes name folders of the site (province/<code>/): one that Windows cannot store is refused too.
+    device = ~bad & (codes.str.fullmatch(WINDOWS_DEVICE.pattern).fillna(False) | codes.str.endswith(".")).to_numpy()
+    for code, line in zip(codes[device], frame.loc[device, LINE], strict=True):
+        problems.error(display, int(line), column, f"{what} code '{code}' cannot name a folder on Windows",
+                       WINDOWS_HINT)
+    bad |= device
+    names = frame[name_column].astype(object)
+    for name, line in zip(names[with_control(names)], frame.loc[with_control(names), LINE], strict=True):
+        problems.error(display, int(line), table.column(name_column),
+                       f"{what} name '{name}' holds a control or invisible character", CONTROL_HINT)
     twice = codes.duplicated() & ~bad
     for code, line in zip(codes[twice], frame.loc[twice, LINE], strict=True):
         problems.error(display, int(line), column, f"{what} code '{code}' appears twice", f"list each {what} once")
@@ -92,16 +104,26 @@ REGISTRY_COLUMNS = ("id", "name", "level", "type", "province", "regency", "forme
 REQUIRED_REGISTRY = ("id", "name", "level", "type")
 
 
-def load_registry(config: Config, problems: ProblemList) -> Table | None:
-    """The unit registry as text cells; `registry_checks.check_registry` turns it into the unit table."""
+def load_registry(config: Config, problems: ProblemList, strict: bool = False) -> Table | None:
+    """The unit registry as text cells; `registry_checks.check_registry` turns it into the unit table.
+
+    A column that is not one of the registry's is reported (a misspelled `former_ids` would drop them all).
+    """
     display = config.rel(config.data.registry)
     table = read_table(config.data.registry, display, problems)
     if table is None:
         return None
-    missing = [c for c in REQUIRED_REGISTRY if find_column(table, c) is None]
+    found = {c: find_column(table, c) for c in REGISTRY_COLUMNS}
+    missing = [c for c in REQUIRED_REGISTRY if found[c] is None]
+    unread = [h for h in table.columns if h not in found.values() and h.strip().casefold()
+              not in config.data.ignore_columns]
     for name in missing:
+        meant = [h for h in unread if likely_field(h, {name: ()}) == name]
         problems.error(display, 1, 1, f"missing column '{name}'",
+                       f"the file has '{meant[0]}': rename it to {name}" if meant else
                        "the registry needs the columns " + ",".join(REGISTRY_COLUMNS))
+    report_unread(table, [h for h in found.values() if h is not None], config.data.ignore_columns,
+                  {c: () for c, h in found.items() if h is None}, problems, strict, "registry")
     return None if missing else table
 
 
