@@ -123,7 +123,9 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
         needed.append("unit_id")
     absent = [f for f in needed if headers[f] is None]
     labels = {a.key: (a.label_id, a.label_en) for a in scheme.aspects}
-    not_found = {f: (config.columns[f], *labels.get(f, ())) for f, h in headers.items() if h is None}
+    # A per-year file needs no year column: the year is not offered as a field a stray column might hold.
+    not_found = {f: (config.columns[f], *labels.get(f, ())) for f, h in headers.items()
+                 if h is None and not (f == "year" and file_year is not None)}
     read = [h for h in headers.values() if h is not None]
     if absent:
         _report_missing(table, absent, config, read, not_found, problems)
