@@ -78,12 +78,14 @@ def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Conf
     """Read `rapor.toml`, adding every problem to `problems`, so the data can be checked in the same run.
 
     Raises RaporError (with every config problem) only when the config cannot be used to check the data:
-    unreadable, not TOML, or a scheme, column mapping or data setting that cannot be read.
+    unreadable, not TOML, or a scheme, column mapping or data setting that cannot be read. Every config
+    problem is an error with or without `strict` (an unknown key is most often a misspelling); the argument
+    is accepted so that callers can pass the one flag to every stage.
     """
     root = root.resolve()
     path = root / CONFIG_NAME
     text, raw = _read_toml(root, path)
-    reader = ConfigReader(CONFIG_NAME, key_positions(text), problems, strict)
+    reader = ConfigReader(CONFIG_NAME, key_positions(text), problems)
     reader.check_table("", raw)
     scheme = _read_scheme(raw, reader)
     levels = _read_choices(raw, "levels", "levels", reader)

@@ -64,11 +64,10 @@ def _structural(key: str) -> bool:
 class ConfigReader:
     """Walks the parsed TOML, checking kinds and unknown keys, remembering every problem."""
 
-    def __init__(self, path: str, positions: dict[str, tuple[int, int]], problems: ProblemList, strict: bool):
+    def __init__(self, path: str, positions: dict[str, tuple[int, int]], problems: ProblemList):
         self.path = path
         self.positions = positions
         self.problems = problems
-        self.strict = strict
         self.fatal = False  # an error that leaves the config unusable for checking the data
         self.grades_in_error = False
         self.weights_in_error: set[int | None] = set()
