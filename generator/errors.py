@@ -8,9 +8,9 @@ is bounded (a few problems per file, then a count) and never passes a control ch
 from __future__ import annotations
 
 import errno
+import heapq
 import os
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -78,17 +78,22 @@ class Problem:
 
 
 def format_problems(problems: Iterable[Problem], per_file: int = SHOWN_PER_FILE) -> str:
-    """Every problem sorted, at most `per_file` of each file, each file's rest counted on one line."""
-    lines: list[str] = []
-    count: Counter[str] = Counter()
-    for problem in sorted(problems, key=Problem.sort_key):
-        count[problem.path] += 1
-        if count[problem.path] <= per_file:
-            lines.append(problem.format())
-    for path, total in count.items():
-        if total > per_file:
-            more = total - per_file
-            lines.append(f"… and {more:,} more problem{'s' if more != 1 else ''} in {shown(path)}")
+    """Every problem sorted, at most `per_file` of each file, each file's rest counted on one line.
+
+    Only the problems shown are sorted, so a file with a million problems costs one pass over them.
+    """
+    by_path: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_path.setdefault(problem.path, []).append(problem)
+    shown_problems: list[Problem] = []
+    more: dict[str, int] = {}
+    for path, found in by_path.items():
+        shown_problems += heapq.nsmallest(per_file, found, key=Problem.sort_key)
+        if len(found) > per_file:
+            more[path] = len(found) - per_file
+    lines = [p.format() for p in sorted(shown_problems, key=Problem.sort_key)]
+    lines += [f"… and {count:,} more problem{'s' if count != 1 else ''} in {shown(path)}"
+              for path, count in sorted(more.items())]
     return "\n".join(lines)
 
 
@@ -97,7 +102,10 @@ class RaporError(Exception):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(sorted(problems, key=Problem.sort_key))
-        super().__init__(self.format())
+        super().__init__(f"{self.error_count} errors")
+
+    def __str__(self) -> str:
+        return self.format()
 
     @classmethod
     def single(cls, path: str, line: int, column: int, message: str, hint: str = "") -> RaporError:

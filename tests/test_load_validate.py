@@ -152,11 +152,11 @@ def test_missing_column(tmp_site: TmpSite) -> None:
 
 
 def test_missing_column_lists_the_headers_found(tmp_site: TmpSite) -> None:
-    header = RESULT_HEADER.replace(",index,", ",total_x,")
+    header = RESULT_HEADER.replace(",index,", ",xyz,")
     results_file(tmp_site, 2023, row("11-dpmptsp", "3.80", "B"), header=header)
     problem(tmp_site.validate(), "data/results/2023.csv:1:1: missing column 'index'",
             "add it, or map Rapor's field 'index' to your header under [columns] in rapor.toml; the file's headers: "
-            "unit_id, unit_name, kebijakan, sdm, sarpras, sipp, konsultasi, inovasi, total_x, grade")
+            "unit_id, unit_name, kebijakan, sdm, sarpras, sipp, konsultasi, inovasi, xyz, grade")
 
 
 def test_missing_registry_column(tmp_site: TmpSite) -> None:
