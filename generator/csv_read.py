@@ -97,6 +97,27 @@ def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
         return None
 
 
+# Files often saved or renamed as .csv by mistake, known by their first bytes.
+_SIGNATURES = (
+    ((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"), "a spreadsheet workbook"),
+    ((b"%PDF",), "a PDF document"),
+    ((b"\x89PNG", b"GIF8", b"\xff\xd8\xff"), "an image"),
+    ((b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!", b"\xfd7zXZ"), "a compressed archive"),
+)
+_MARKUP = re.compile(rb"\s*<(?:!doctype html|html|table|\?xml)", re.IGNORECASE)
+
+
+def _not_csv(data: bytes) -> str | None:
+    """What a file is when its first bytes show it is not text at all, or is a web page or XML export."""
+    start = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    for signatures, kind in _SIGNATURES:
+        if start.startswith(signatures):
+            return kind
+    if _MARKUP.match(start[:200]):
+        return "a web page or XML export (markup)"
+    return None
+
+
 _QUOTED = re.compile(r'"[^"]*"')
 
 
@@ -206,8 +227,9 @@ def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one
     except OSError as exc:
         problems.error(display, 1, 1, *read_failure(exc, path, f"'{path.name}'"))
         return None
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        problems.error(display, 1, 1, "this is a spreadsheet workbook, not a CSV file",
+    kind = _not_csv(data)
+    if kind is not None:
+        problems.error(display, 1, 1, f"this is {kind}, not a CSV file",
                        "open it and save (or export) the sheet as 'CSV UTF-8'")
         return None
     decoded = _decode(data, display, problems)

@@ -158,7 +158,7 @@ def test_promised_encodings_are_read(tmp_site: TmpSite, encoding: str) -> None:
      "the file starts like UTF-16 text but is not"),
     (lambda t: t.encode() + "Malang é\n".encode() + "Surabaya é\n".encode("cp1252"), 11,
      "this line is not UTF-8 but other lines are: the file mixes encodings"),
-    (lambda t: b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03" + bytes(range(256)) * 4, 1,
+    (lambda t: b"SQLite format 3\x00" + bytes(range(256)) * 4, 1,
      "this line holds NUL bytes: the file is not a text (CSV) file"),
     (lambda t: t.encode() + b"\x81\x8d\x8f\x90\x9d\n", 10, "the file is neither UTF-8 nor Windows-1252 text"),
 ])
@@ -170,6 +170,19 @@ def test_other_encodings_are_encoding_errors(tmp_site: TmpSite, data: object, li
     assert result.exit_code == 2, result.output
     assert f"data/results/2023.csv:{line}:1: {message}\n" in result.output, result.output
     assert "missing column" not in result.output
+
+
+@pytest.mark.parametrize(("data", "kind"), [
+    (b"PK\x03\x04\x14\x00", "a spreadsheet workbook"), (b"\xd0\xcf\x11\xe0\xa1\xb1", "a spreadsheet workbook"),
+    (b"%PDF-1.7\n%\xe2\xe3\n", "a PDF document"), (b"\x89PNG\r\n\x1a\n", "an image"),
+    (b"\x1f\x8b\x08\x00", "a compressed archive"),
+    (b"<!DOCTYPE html><html><table><tr><td>unit_id</td></tr></table>", "a web page or XML export (markup)"),
+    (b'\xef\xbb\xbf<?xml version="1.0"?><Workbook>', "a web page or XML export (markup)"),
+])
+def test_files_that_are_not_csv(tmp_site: TmpSite, data: bytes, kind: str) -> None:
+    (tmp_site.root / "data/results/2023.csv").write_bytes(data + bytes(range(256)))
+    problem(tmp_site.validate(), f"data/results/2023.csv:1:1: this is {kind}, not a CSV file",
+            "open it and save (or export) the sheet as 'CSV UTF-8'")
 
 
 # --- item 14: control characters -----------------------------------------------------------------------------------
