@@ -17,11 +17,12 @@ from typing import Any
 from .config_reader import ConfigReader, as_number, as_whole, finite, key_positions, setting_entries, setting_value
 from .config_site import Program, SiteSettings, lang_pair, read_program, read_site
 from .errors import CONTROL_HINT, Problem, ProblemList, RaporError, did_you_mean, has_control, read_failure
-from .names import RESULT_FIELDS, WINDOWS_HINT, reserved_column, windows_unsafe
+from .file_names import WINDOWS_HINT, windows_unsafe
 from .scheme import Aspect, Choice, GradeBand, Scheme, check_scheme
 from .settings import SETTINGS_BY_KEY
 
 CONFIG_NAME = "rapor.toml"
+RESULT_FIELDS = ("year", "unit_id", "unit_name", "index", "grade")
 SAFE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 # Grade colours are written into a style attribute: only a CSS hex colour can go there safely.
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
@@ -165,17 +166,12 @@ def _read_aspects(raw: dict[str, Any], reader: ConfigReader) -> tuple[Aspect, ..
         for a in setting_entries(raw, "scheme.aspects", reader)
     )
     for i, aspect in enumerate(aspects):
-        # The key names a column of the result files and of the tables built from them: one named like a
-        # Rapor field or an internal column would be read as, or overwrite, that column.
-        where = f"scheme.aspects[{i}].key"
+        # The key names a column of the result files (the default header) and of the yearly download.
+        # (Keys Rapor reserves for its own columns are refused by scheme.check_scheme.)
         if not SAFE_KEY.fullmatch(aspect.key):
-            reader.error(where, f"aspect key '{aspect.key}' is not a plain name",
+            reader.error(f"scheme.aspects[{i}].key", f"aspect key '{aspect.key}' is not a plain name",
                          "use lower-case letters, digits, '-' and '_', e.g. kebijakan; map the file's header to "
                          "it under [columns]", fatal=True)
-        elif reserved_column(aspect.key):
-            reader.error(where, f"aspect key '{aspect.key}' is a name Rapor uses for its own column",
-                         "choose another key, e.g. aspek_" + aspect.key + "; map the file's header to it under "
-                         "[columns]", fatal=True)
     return aspects
 
 

@@ -154,7 +154,6 @@ class ConfigReader:
                 self.weights_in_error.add(None)
                 self.bad_numbers.add("scheme.aspects")
 
-
     def check_text(self, key: str, values: list[str]) -> None:
         """Text goes into pages and terminal messages: control and invisible formatting characters are refused
         (a line break or tab in a long text such as a notice is harmless and allowed)."""

@@ -15,7 +15,7 @@ from .columns import likely_field, report_unread
 from .config import Config
 from .csv_read import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table, with_control
 from .errors import CONTROL_HINT, ProblemList, shown
-from .names import WINDOWS_DEVICE, WINDOWS_HINT
+from .file_names import WINDOWS_DEVICE, WINDOWS_HINT
 
 __all__ = [
     "LINE",

@@ -17,7 +17,7 @@ import pandas as pd
 from .config import Config
 from .csv_read import LINE, Table, find_column, with_control
 from .errors import CONTROL_HINT, ProblemList
-from .names import WINDOWS_DEVICE, WINDOWS_HINT, windows_unsafe
+from .file_names import WINDOWS_DEVICE, WINDOWS_HINT, windows_unsafe
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 ID_HINT = "use letters, digits, '.', '-' and '_' only (e.g. 35.07-dpmptsp); no '/', '\\' or '..'"

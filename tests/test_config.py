@@ -479,17 +479,6 @@ def aspect(key: str) -> str:
     return f'[[scheme.aspects]]\nkey = "{key}"\nlabel_id = "A"\nlabel_en = "A"\nweight = 100\n'
 
 
-@pytest.mark.parametrize("key", ["index", "score", "grade", "year", "unit_id", "line", "path", "rank_national",
-                                 "evaluated"])
-def test_aspect_key_that_rapor_uses_itself(tmp_site: TmpSite, key: str) -> None:
-    tmp_site.config(aspect(key))
-    result = tmp_site.validate()
-    problem(result, f"rapor.toml:{line(2)}:1: aspect key '{key}' is a name Rapor uses for its own column",
-            f"choose another key, e.g. aspek_{key}; map the file's header to it under [columns]")
-    assert problem_lines(result) == [f"rapor.toml:{line(2)}:1: aspect key '{key}' is a name Rapor uses for its own "
-                                     "column"]  # the config stops before the data
-
-
 @pytest.mark.parametrize("key", ["Inovasi", "ino vasi", "../x", "", "a\x00b"])
 def test_aspect_key_that_is_not_a_plain_name(tmp_site: TmpSite, key: str) -> None:
     tmp_site.config(aspect(key.replace("\x00", "\\u0000")))
