@@ -16,7 +16,7 @@ from typing import Any
 
 from .config_reader import ConfigReader, as_number, as_whole, finite, key_positions, setting_entries, setting_value
 from .config_site import Program, SiteSettings, lang_pair, read_program, read_site
-from .errors import CONTROL_HINT, Problem, ProblemList, RaporError, did_you_mean, has_control, read_failure
+from .errors import CONTROL_HINT, Problem, ProblemList, RaporError, did_you_mean, has_control, read_bytes, read_failure
 from .file_names import WINDOWS_HINT, windows_unsafe
 from .scheme import Aspect, Choice, GradeBand, Scheme, check_scheme
 from .settings import SETTINGS_BY_KEY
@@ -117,7 +117,7 @@ def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Conf
 def _read_toml(root: Path, path: Path) -> tuple[str, dict[str, Any]]:
     """The file's text and its parsed tables; a file that cannot be read as TOML stops at once."""
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
             raise RaporError.single(CONFIG_NAME, 1, 1, f"no {CONFIG_NAME} in {root}",

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import CONTROL_CHARACTERS, ProblemList, read_failure
+from .errors import CONTROL_CHARACTERS, ProblemList, read_bytes, read_failure
 
 LINE = " line"  # headers are stripped, so no CSV column can be called this
 
@@ -223,7 +223,7 @@ def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one
     Returns None when nothing usable is left.
     """
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as exc:
         problems.error(display, 1, 1, *read_failure(exc, path, f"'{path.name}'"))
         return None

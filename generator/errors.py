@@ -11,6 +11,7 @@ import errno
 import heapq
 import os
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -173,6 +174,9 @@ def read_failure(exc: OSError, path: Path, what: str = "the file") -> tuple[str,
     cannot be searched.
     """
     code = exc.errno
+    if isinstance(exc, NotARegularFile):
+        return (f"{what} is a device, pipe or socket, not a file",
+                "put the file itself in its place, or correct its path in rapor.toml")
     if isinstance(exc, IsADirectoryError) or os.path.isdir(path):
         return f"{what} is a folder, not a file", "put the file in its place, or correct its path in rapor.toml"
     if code == errno.ENOENT and os.path.islink(path):
@@ -190,3 +194,16 @@ def read_failure(exc: OSError, path: Path, what: str = "the file") -> tuple[str,
         return f"{what} cannot be reached: its links form a loop", "point the link at the file itself"
     return (f"cannot read {what}: {exc.strerror or exc}",
             "check the disk and the file, then run rapor again")
+
+
+class NotARegularFile(OSError):
+    """A path naming a device, pipe or socket: reading it could block or never end."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file. A device, pipe or socket (e.g. a link to /dev/zero) raises NotARegularFile
+    before anything is read; other failures raise the OSError that reading gives."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder fails below as IsADirectoryError
+        raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
+    return path.read_bytes()

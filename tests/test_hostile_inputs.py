@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -350,6 +351,23 @@ def test_dangling_links(tmp_site: TmpSite) -> None:
     problem(result, f"data/units.csv:1:1: 'units.csv' is a link to {gone}, which does not exist", hint)
     problem(result, f"data/reference/provinsi.csv:1:1: 'provinsi.csv' is a link to {gone}, which does not exist", hint)
     problem(result, f"data/results/2023.csv:1:1: '2023.csv' is a link to {gone}, which does not exist", hint)
+
+
+def test_links_to_devices_and_pipes(tmp_site: TmpSite) -> None:
+    """Reading /dev/zero never ends and a pipe waits for a writer: neither is read."""
+    (tmp_site.root / "data/units.csv").unlink()
+    (tmp_site.root / "data/units.csv").symlink_to("/dev/zero")
+    (tmp_site.root / "data/results/2023.csv").unlink()
+    os.mkfifo(tmp_site.root / "data/results/2023.csv")
+    (tmp_site.root / "rapor.toml").rename(tmp_site.root / "real.toml")
+    hint = "put the file itself in its place, or correct its path in rapor.toml"
+    os.mkfifo(tmp_site.root / "rapor.toml")
+    problem(tmp_site.validate(), "rapor.toml:1:1: rapor.toml is a device, pipe or socket, not a file", hint)
+    (tmp_site.root / "rapor.toml").unlink()
+    (tmp_site.root / "real.toml").rename(tmp_site.root / "rapor.toml")
+    result = tmp_site.validate()
+    problem(result, "data/units.csv:1:1: 'units.csv' is a device, pipe or socket, not a file", hint)
+    problem(result, "data/results/2023.csv:1:1: '2023.csv' is a device, pipe or socket, not a file", hint)
 
 
 def test_dangling_results_folder_link(tmp_site: TmpSite) -> None:
