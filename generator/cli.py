@@ -23,8 +23,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 project_argument = click.argument(
     "project_dir", default=".", type=click.Path(file_okay=False, path_type=Path), metavar="[PROJECT_DIR]"
 )
-strict_option = click.option("--strict", is_flag=True, help="Treat warnings (unknown config keys, index "
-                              "that disagrees with the weighted aspects) as errors.")
+strict_option = click.option("--strict", is_flag=True, help="Treat warnings (a data column that no field "
+                              "reads, an index that disagrees with the weighted aspects) as errors.")
 
 
 def _guarded(run: Callable[[], int]) -> None:
@@ -103,10 +103,11 @@ def validate(project_dir: Path, strict: bool) -> None:
 
     def run() -> int:
         from .build import check_project
+        from .errors import format_problems
 
         report = check_project(project_dir, strict=strict)
-        for warning in report.warnings:
-            click.echo(warning.format(), err=True)
+        if report.warnings:
+            click.echo(format_problems(report.warnings), err=True)
         click.echo(f"ok: {report.units} units, {report.rows} result rows, years {report.years}, "
                    f"{report.pages} content pages; {len(report.warnings)} warnings")
         return 0
@@ -130,8 +131,10 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool) -> 
         report = build_site(project_dir, output=output, strict=strict,
                             progress=_progress_bar if show_progress else None)
         if not quiet:
-            for warning in report.warnings:
-                click.echo(warning.format(), err=True)
+            from .errors import format_problems
+
+            if report.warnings:
+                click.echo(format_problems(report.warnings), err=True)
             click.echo(report.summary())
         return 0
 

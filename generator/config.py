@@ -1,21 +1,23 @@
 """Read `rapor.toml` against the settings table into frozen dataclasses, collecting every problem.
 
 A config with errors is still used to check the data when it can be (a bad weight, overlapping grade
-bands, an unknown key under --strict): the user then sees config and data problems in one run. Only a
+bands, an unknown key): the user then sees config and data problems in one run. Only a
 config that cannot be read, or whose scheme, columns or data settings cannot be used, stops at once.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from .config_reader import ConfigReader, as_number, as_whole, finite, key_positions, setting_entries, setting_value
-from .errors import Problem, ProblemList, RaporError, did_you_mean
+from .config_site import Program, SiteSettings, lang_pair, read_program, read_site
+from .errors import CONTROL_HINT, Problem, ProblemList, RaporError, did_you_mean, has_control, read_bytes, read_failure
+from .file_names import WINDOWS_HINT, windows_unsafe
 from .scheme import Aspect, Choice, GradeBand, Scheme, check_scheme
 from .settings import SETTINGS_BY_KEY
 
@@ -25,27 +27,6 @@ SAFE_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 # Grade colours are written into a style attribute: only a CSS hex colour can go there safely.
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
 COLOUR_HINT = "use a hex colour such as #1f5f8b"
-LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
-# The languages the default theme has messages for. Another language gets past the theme's message check
-# only to fail loading the narrative (content.py), so it is refused here until that check stops the run.
-SUPPORTED_LANGUAGES = ("id", "en")
-
-
-@dataclass(frozen=True)
-class SiteSettings:
-    title: dict[str, str]
-    description: dict[str, str]
-    notice: dict[str, str]
-    base_url: str
-    theme: str
-    languages: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Program:
-    key: str
-    name: dict[str, str]
-    publisher: str
 
 
 @dataclass(frozen=True)
@@ -58,6 +39,7 @@ class DataSettings:
     results: Path
     not_evaluated: frozenset[str]
     zero_is_missing: bool
+    ignore_columns: frozenset[str] = frozenset()  # headers (casefolded) read by nothing, and not reported
 
 
 @dataclass(frozen=True)
@@ -97,26 +79,29 @@ def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Conf
     """Read `rapor.toml`, adding every problem to `problems`, so the data can be checked in the same run.
 
     Raises RaporError (with every config problem) only when the config cannot be used to check the data:
-    unreadable, not TOML, or a scheme, column mapping or data setting that cannot be read.
+    unreadable, not TOML, or a scheme, column mapping or data setting that cannot be read. Every config
+    problem is an error with or without `strict` (an unknown key is most often a misspelling); the argument
+    is accepted so that callers can pass the one flag to every stage.
     """
     root = root.resolve()
     path = root / CONFIG_NAME
     text, raw = _read_toml(root, path)
-    reader = ConfigReader(CONFIG_NAME, key_positions(text), problems, strict)
+    reader = ConfigReader(CONFIG_NAME, key_positions(text), problems)
     reader.check_table("", raw)
     scheme = _read_scheme(raw, reader)
     levels = _read_choices(raw, "levels", "levels", reader)
     unit_types = _read_choices(raw, "unit_types", "unit types", reader)
-    site = _read_site(raw, reader)
+    site = read_site(raw, reader)
     data = _read_data(raw, root, reader)
     columns = _read_columns(raw, scheme, reader)
+    _check_ignored(data, columns, reader)
     if reader.fatal:
         raise RaporError(problems.items)
     return Config(
         root=root,
         path=path,
         site=site,
-        program=_read_program(raw),
+        program=read_program(raw),
         scheme=scheme,
         levels=levels,
         unit_types=unit_types,
@@ -131,19 +116,20 @@ def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Conf
 
 def _read_toml(root: Path, path: Path) -> tuple[str, dict[str, Any]]:
     """The file's text and its parsed tables; a file that cannot be read as TOML stops at once."""
-    if not path.exists():
-        raise RaporError.single(CONFIG_NAME, 1, 1, f"no {CONFIG_NAME} in {root}",
-                                "run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR; "
-                                "to start a new project there, run: rapor init PROJECT_DIR")
-    if path.is_dir():
-        raise RaporError.single(CONFIG_NAME, 1, 1, f"{CONFIG_NAME} is a folder, not a file",
-                                f"replace the folder with the {CONFIG_NAME} text file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        return text, tomllib.loads(text)
+        data = read_bytes(path)
     except OSError as exc:
-        raise RaporError.single(CONFIG_NAME, 1, 1, f"cannot read {CONFIG_NAME}: {exc.strerror or exc}",
-                                "check that the file is readable") from None
+        if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
+            raise RaporError.single(CONFIG_NAME, 1, 1, f"no {CONFIG_NAME} in {root}",
+                                    "run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR; "
+                                    "to start a new project there, run: rapor init PROJECT_DIR") from None
+        message, hint = read_failure(exc, path, CONFIG_NAME)
+        if message.endswith("is a folder, not a file"):
+            hint = f"replace the folder with the {CONFIG_NAME} text file"
+        raise RaporError.single(CONFIG_NAME, 1, 1, message, hint) from None
+    try:
+        text = data.decode("utf-8-sig")
+        return text, tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise RaporError.single(CONFIG_NAME, 1, 1, f"{CONFIG_NAME} is not UTF-8 text ({exc.reason})",
                                 "save the file as UTF-8") from None
@@ -165,7 +151,7 @@ def _read_scheme(raw: dict[str, Any], reader: ConfigReader) -> Scheme:
         scale_max=number("scheme.scale_max"),
         precision=as_whole(setting_value(raw, "scheme.precision"), SETTINGS_BY_KEY["scheme.precision"].default),
         tolerance=number("scheme.tolerance"),
-        index_label=_lang_pair(raw, "scheme.index_label"),
+        index_label=lang_pair(raw, "scheme.index_label"),
         aspects=_read_aspects(raw, reader),
         grades=_read_grades(raw, reader),
         weights_by_year=_read_weights(raw, reader),
@@ -175,10 +161,18 @@ def _read_scheme(raw: dict[str, Any], reader: ConfigReader) -> Scheme:
 
 
 def _read_aspects(raw: dict[str, Any], reader: ConfigReader) -> tuple[Aspect, ...]:
-    return tuple(
+    aspects = tuple(
         Aspect(str(a["key"]), str(a["label_id"]), str(a["label_en"]), as_number(a["weight"]))
         for a in setting_entries(raw, "scheme.aspects", reader)
     )
+    for i, aspect in enumerate(aspects):
+        # The key names a column of the result files (the default header) and of the yearly download.
+        # (Keys Rapor reserves for its own columns are refused by scheme.check_scheme.)
+        if not SAFE_KEY.fullmatch(aspect.key):
+            reader.error(f"scheme.aspects[{i}].key", f"aspect key '{aspect.key}' is not a plain name",
+                         "use lower-case letters, digits, '-' and '_', e.g. kebijakan; map the file's header to "
+                         "it under [columns]", fatal=True)
+    return aspects
 
 
 def _read_grades(raw: dict[str, Any], reader: ConfigReader) -> tuple[GradeBand, ...]:
@@ -261,6 +255,8 @@ def _read_choices(raw: dict[str, Any], key: str, what: str, reader: ConfigReader
         if not SAFE_KEY.fullmatch(choice.key):
             reader.error(where, f"{key} key '{choice.key}' is not a plain name",
                          "use lower-case letters, digits and '-', e.g. kabupaten-kota; it becomes part of URLs")
+        elif windows_unsafe(choice.key):
+            reader.error(where, f"{key} key '{choice.key}' cannot name a folder on Windows", WINDOWS_HINT)
         elif choice.key in seen:
             reader.error(where, f"{key} key '{choice.key}' is declared twice", "give each entry its own key")
         seen.add(choice.key)
@@ -270,81 +266,6 @@ def _read_choices(raw: dict[str, Any], key: str, what: str, reader: ConfigReader
     return found
 
 
-def _read_site(raw: dict[str, Any], reader: ConfigReader) -> SiteSettings:
-    return SiteSettings(
-        title=_lang_pair(raw, "site.title"),
-        description=_lang_pair(raw, "site.description"),
-        notice=_lang_pair(raw, "site.notice"),
-        base_url=_read_base_url(raw, reader),
-        theme=_read_theme(raw, reader),
-        languages=_read_languages(raw, reader),
-    )
-
-
-def _read_theme(raw: dict[str, Any], reader: ConfigReader) -> str:
-    theme = str(setting_value(raw, "site.theme"))
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
-        reader.error("site.theme", f"theme name '{theme}' is not a plain folder name",
-                     "use letters, digits, '-' or '_'; the theme lives in themes/<name>/")
-    return theme
-
-
-def _read_base_url(raw: dict[str, Any], reader: ConfigReader) -> str:
-    """Empty, or an absolute http(s) address with a host and no query or fragment: sitemap.xml and robots.txt
-    append page paths to it, and the 404 page's links start at its path."""
-    url = setting_value(raw, "site.base_url")
-    if not isinstance(url, str) or url == "":
-        return ""  # text of the wrong kind is reported by the reader
-    example = "e.g. https://rapor.example.id/ or https://example.org/rapor/"
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname
-    except ValueError:
-        parts, host = None, None
-    if parts is None or parts.scheme not in ("http", "https") or not host or re.search(r"[\s\x00-\x1f\x7f]", url):
-        reader.error("site.base_url", f"base_url '{_shown(url)}' is not an absolute http(s) address",
-                     f"give the site's public address with its host, {example}; or leave it empty")
-    elif "?" in url or "#" in url:
-        reader.error("site.base_url", f"base_url '{_shown(url)}' has a query or fragment",
-                     f"give the address without '?' or '#' and what follows, {example}")
-    else:
-        return url if parts.path else url + "/"  # https://example.org: the 404 page's links start at /
-    return ""
-
-
-def _shown(text: str) -> str:
-    return text.encode("unicode_escape").decode("ascii")
-
-
-def _read_languages(raw: dict[str, Any], reader: ConfigReader) -> tuple[str, ...]:
-    """Language codes, the first served at the root: each a lower-case code, listed once."""
-    languages_raw = setting_value(raw, "site.languages")
-    if not isinstance(languages_raw, list):
-        return ("id", "en")  # reported by the reader
-    good: list[str] = []
-    for lang in languages_raw:
-        if not isinstance(lang, str):
-            continue  # reported by the reader
-        if not LANGUAGE_CODE.fullmatch(lang):
-            reader.error("site.languages", f"language '{_shown(lang)}' is not a language code",
-                         "use lower-case two- or three-letter codes, e.g. [\"id\", \"en\"]")
-        elif lang in good:
-            reader.error("site.languages", f"language '{lang}' is listed twice", "list each language once")
-        elif lang not in SUPPORTED_LANGUAGES:
-            reader.error("site.languages", f"language '{lang}' is not supported", "use 'id' and/or 'en'")
-        else:
-            good.append(lang)
-    if not languages_raw:
-        reader.error("site.languages", "site.languages is empty", "use [\"id\", \"en\"]")
-    # What is left is used to check the narrative; with an error reported, nothing is built from it.
-    return tuple(good) or ("id", "en")
-
-
-def _read_program(raw: dict[str, Any]) -> Program:
-    return Program(str(setting_value(raw, "program.key")), _lang_pair(raw, "program.name"),
-                   str(setting_value(raw, "program.publisher")))
-
-
 def _read_data(raw: dict[str, Any], root: Path, reader: ConfigReader) -> DataSettings:
     layout = str(setting_value(raw, "data.layout"))
     if layout not in ("per-year", "long"):
@@ -352,6 +273,7 @@ def _read_data(raw: dict[str, Any], root: Path, reader: ConfigReader) -> DataSet
     regencies = str(setting_value(raw, "data.regencies"))
     data_table = raw.get("data")
     not_evaluated = setting_value(raw, "data.not_evaluated")
+    ignored = setting_value(raw, "data.ignore_columns")
     return DataSettings(
         registry=root / str(setting_value(raw, "data.registry")),
         provinces=root / str(setting_value(raw, "data.provinces")),
@@ -362,6 +284,8 @@ def _read_data(raw: dict[str, Any], root: Path, reader: ConfigReader) -> DataSet
         not_evaluated=(frozenset(str(v).strip().casefold() for v in not_evaluated)
                        if isinstance(not_evaluated, list) else frozenset()),
         zero_is_missing=bool(setting_value(raw, "data.zero_is_missing")),
+        ignore_columns=(frozenset(str(v).strip().casefold() for v in ignored)
+                        if isinstance(ignored, list) else frozenset()),
     )
 
 
@@ -369,18 +293,40 @@ def _read_columns(raw: dict[str, Any], scheme: Scheme, reader: ConfigReader) -> 
     """Rapor field -> the header in the result files: each field's own name unless [columns] maps it."""
     columns_raw = setting_value(raw, "columns")
     columns = {f: f for f in RESULT_FIELDS} | {a.key: a.key for a in scheme.aspects}
-    if isinstance(columns_raw, dict):
-        for field, header in columns_raw.items():
-            if field not in columns:
-                reader.unused(f"columns.{field}", f"unknown field '{field}' in [columns]",
-                              did_you_mean(field, columns) or "fields: " + ", ".join(columns))
-            elif not isinstance(header, str):
-                reader.error(f"columns.{field}", f"the header for '{field}' must be text in quotes",
-                             f"write the header as it appears in your file, e.g. {field} = \"{field}\"", fatal=True)
-            else:
-                columns[field] = header
+    if not isinstance(columns_raw, dict):
+        return columns
+    mapped: dict[str, str] = {}  # header ignoring case -> the field it was mapped to first
+    for field, header in columns_raw.items():
+        key = f"columns.{field}"
+        if field not in columns:
+            reader.unused(key, f"unknown field '{field}' in [columns]",
+                          did_you_mean(field, columns) or "fields: " + ", ".join(columns))
+        elif not isinstance(header, str):
+            reader.error(key, f"the header for '{field}' must be text in quotes",
+                         f"write the header as it appears in your file, e.g. {field} = \"{field}\"", fatal=True)
+        elif has_control(header):
+            reader.error(key, f"the header for '{field}' holds a control or invisible character: '{header}'",
+                         CONTROL_HINT, fatal=True)
+        elif not header.strip():
+            reader.error(key, f"the header for '{field}' is empty",
+                         f"write the header as it appears in your file, e.g. {field} = \"{field}\"", fatal=True)
+        else:
+            columns[field] = header
+    for field, header in columns.items():
+        folded = header.strip().casefold()
+        if folded in mapped:
+            other = mapped[folded]
+            written = field if field in columns_raw else other
+            reader.error(f"columns.{written}", f"'{other}' and '{field}' both read the column '{header}'",
+                         "map each field to its own column", fatal=True)
+        mapped.setdefault(folded, field)
     return columns
 
 
-def _lang_pair(raw: dict[str, Any], prefix: str) -> dict[str, str]:
-    return {"id": str(setting_value(raw, f"{prefix}_id")), "en": str(setting_value(raw, f"{prefix}_en"))}
+def _check_ignored(data: DataSettings, columns: dict[str, str], reader: ConfigReader) -> None:
+    """A column listed in data.ignore_columns cannot also be read for a field."""
+    read = {header.strip().casefold(): field for field, header in columns.items()}
+    for header in sorted(data.ignore_columns):
+        if header in read:
+            reader.error("data.ignore_columns", f"column '{header}' is ignored but also read for '{read[header]}'",
+                         "remove it from data.ignore_columns, or map the field to another column under [columns]")

@@ -9,7 +9,7 @@ import math
 import re
 from typing import Any
 
-from .errors import ProblemList, did_you_mean
+from .errors import CONTROL_HINT, ProblemList, did_you_mean, has_control, shown
 from .settings import SETTINGS, SETTINGS_BY_KEY
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -64,11 +64,10 @@ def _structural(key: str) -> bool:
 class ConfigReader:
     """Walks the parsed TOML, checking kinds and unknown keys, remembering every problem."""
 
-    def __init__(self, path: str, positions: dict[str, tuple[int, int]], problems: ProblemList, strict: bool):
+    def __init__(self, path: str, positions: dict[str, tuple[int, int]], problems: ProblemList):
         self.path = path
         self.positions = positions
         self.problems = problems
-        self.strict = strict
         self.fatal = False  # an error that leaves the config unusable for checking the data
         self.grades_in_error = False
         self.weights_in_error: set[int | None] = set()
@@ -95,10 +94,10 @@ class ConfigReader:
                     did_you_mean(leaf, known) or "see the configuration table in README.md")
 
     def unused(self, key: str, message: str, hint: str) -> None:
-        """Something rapor.toml says that nothing reads: a warning, or an error with --strict."""
+        """Something rapor.toml says that nothing reads, most often a misspelling: what it meant to configure
+        is silently left at its default, so it is an error, listed before the errors it may cause."""
         line, column = self.where(key)
-        report = self.problems.error if self.strict else self.problems.warning
-        report(self.path, line, column, message, hint)
+        self.problems.error(self.path, line, column, message, hint, cause=True)
 
     def check_table(self, prefix: str, table: dict[str, Any]) -> None:
         generic = _generic(prefix)
@@ -139,6 +138,8 @@ class ConfigReader:
             "bool": isinstance(value, bool),
             "list[str]": isinstance(value, list) and all(isinstance(v, str) for v in value),
         }.get(kind, True)
+        if ok and kind in ("str", "list[str]"):
+            self.check_text(key, [value] if kind == "str" else value)
         if not ok or (kind == "float" and not finite(value)):
             words = {"str": "text in quotes", "int": "a whole number", "float": "a finite number" if ok else "a number",
                      "bool": "true or false", "list[str]": "a list of texts"}
@@ -152,6 +153,15 @@ class ConfigReader:
             elif generic == "scheme.aspects[].weight":
                 self.weights_in_error.add(None)
                 self.bad_numbers.add("scheme.aspects")
+
+    def check_text(self, key: str, values: list[str]) -> None:
+        """Text goes into pages and terminal messages: control and invisible formatting characters are refused
+        (a line break or tab in a long text such as a notice is harmless and allowed)."""
+        for value in values:
+            if has_control(value.replace("\n", "").replace("\t", "")):
+                leaf = key.rpartition(".")[2]
+                self.error(key, f"'{leaf}' holds a control or invisible character: '{shown(value)}'", CONTROL_HINT)
+                return
 
 
 def setting_value(raw: dict[str, Any], key: str) -> Any:

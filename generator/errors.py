@@ -1,14 +1,23 @@
 """One error family for everything a user can fix, and one way to print it.
 
 A problem names where it is (file, line, column), what is wrong and how to fix it. Stages collect
-problems into a list and raise `RaporError` once, so the user sees every problem in one run.
+problems into a list and raise `RaporError` once, so the user sees every problem in one run. Printing
+is bounded (a few problems per file, then a count) and never passes a control character to the terminal.
 """
 
 from __future__ import annotations
 
+import errno
+import heapq
+import os
+import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
+
+SHOWN_PER_FILE = 20  # one bad export can hold a million bad cells: the first few say what is wrong
 
 
 class Severity(StrEnum):
@@ -16,9 +25,38 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True, order=True)
+# Characters that change what a terminal or a page shows without being seen themselves: controls (C0, DEL,
+# C1), format characters (bidi overrides and isolates, zero-width ones, the soft hyphen, tags) and the Unicode
+# line and paragraph separators; that is Unicode's Cc, Cf, Zl and Zp (tests compare it with unicodedata).
+CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+CONTROL_HINT = "remove control and invisible formatting characters (shown as \\x.. or \\u....)"
+
+
+def has_control(text: str) -> bool:
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char) or (
+        f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+
+
+def shown(text: str) -> str:
+    """`text` safe to print: every character a terminal would not show as itself is written as an escape
+    (`\\x1b`, `\\u202e`), as Python's repr does; printable text, accents included, is left as it is."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
+
+
+@dataclass(frozen=True, order=True, slots=True)
 class Problem:
-    """One located problem. Sorting orders problems by file, then line, then column."""
+    """One located problem. Problems are listed by file, then line, then column (see `sort_key`)."""
 
     path: str
     line: int
@@ -26,28 +64,61 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    # A problem that causes others (an unknown config key drops what it configured): listed before every other.
+    cause: bool = False
+
+    def sort_key(self) -> tuple[bool, str, int, int, str, str]:
+        return (not self.cause, self.path, self.line, self.column, self.message, self.hint)
 
     def format(self) -> str:
         prefix = "warning: " if self.severity is Severity.WARNING else ""
-        text = f"{self.path}:{self.line}:{self.column}: {prefix}{self.message}"
+        text = f"{shown(self.path)}:{self.line}:{self.column}: {prefix}{shown(self.message)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
+            text += f"\n  hint: {shown(self.hint)}"
         return text
+
+
+def format_problems(problems: Iterable[Problem], per_file: int = SHOWN_PER_FILE) -> str:
+    """Every problem sorted, at most `per_file` of each file, each file's rest counted on one line.
+
+    Only the problems shown are sorted, so a file with a million problems costs one pass over them.
+    """
+    by_path: dict[str, list[Problem]] = {}
+    for problem in problems:
+        by_path.setdefault(problem.path, []).append(problem)
+    shown_problems: list[Problem] = []
+    more: dict[str, int] = {}
+    for path, found in by_path.items():
+        shown_problems += heapq.nsmallest(per_file, found, key=Problem.sort_key)
+        if len(found) > per_file:
+            more[path] = len(found) - per_file
+    lines = [p.format() for p in sorted(shown_problems, key=Problem.sort_key)]
+    lines += [f"… and {count:,} more problem{'s' if count != 1 else ''} in {shown(path)}"
+              for path, count in sorted(more.items())]
+    return "\n".join(lines)
 
 
 class RaporError(Exception):
     """Bad input the user can fix. Carries every problem found, not just the first."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(sorted(problems))
-        super().__init__(self.format())
+        self.problems = tuple(sorted(problems, key=Problem.sort_key))
+        super().__init__(f"{self.error_count} errors")
+
+    def __str__(self) -> str:
+        return self.format()
 
     @classmethod
     def single(cls, path: str, line: int, column: int, message: str, hint: str = "") -> RaporError:
         return cls([Problem(path, line, column, message, hint)])
 
+    @property
+    def error_count(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
+
     def format(self) -> str:
-        return "\n".join(p.format() for p in self.problems)
+        """The problems as printed: sorted, a few per file, the rest of each file counted."""
+        return format_problems(self.problems)
 
 
 class ProblemList:
@@ -56,11 +127,11 @@ class ProblemList:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def error(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.items.append(Problem(path, line, column, message, hint, Severity.ERROR))
+    def error(self, path: str, line: int, column: int, message: str, hint: str = "", cause: bool = False) -> None:
+        self.items.append(Problem(path, line, column, message, hint, Severity.ERROR, cause))
 
-    def warning(self, path: str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.items.append(Problem(path, line, column, message, hint, Severity.WARNING))
+    def warning(self, path: str, line: int, column: int, message: str, hint: str = "", cause: bool = False) -> None:
+        self.items.append(Problem(path, line, column, message, hint, Severity.WARNING, cause))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.items.extend(problems)
@@ -79,13 +150,14 @@ class ProblemList:
 
 
 def closest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
-    """The known names nearest to `word`, for 'did you mean' hints."""
+    """The known names nearest to `word`, for 'did you mean' hints: the nearest, and others about as near."""
     import difflib
 
-    options = list(choices)
-    lowered = {c.lower(): c for c in options}
-    hits = difflib.get_close_matches(word.lower(), list(lowered), n=n, cutoff=0.6)
-    return [lowered[h] for h in hits]
+    lowered = {c.lower(): c for c in choices}
+    target = word.lower()
+    scored = sorted(((difflib.SequenceMatcher(None, target, c).ratio(), c) for c in lowered), reverse=True)
+    hits = [(score, c) for score, c in scored if score >= 0.6][:n]
+    return [lowered[c] for score, c in hits if score >= hits[0][0] - 0.1]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -93,3 +165,45 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     if not hits:
         return ""
     return "did you mean " + " or ".join(f"'{h}'" for h in hits) + "?"
+
+
+def read_failure(exc: OSError, path: Path, what: str = "the file") -> tuple[str, str]:
+    """What an operating-system failure while reading `path` means, and what to do about it: (message, hint).
+
+    `path` is inspected with os.path, which answers False rather than raising where a folder on the way
+    cannot be searched.
+    """
+    code = exc.errno
+    if isinstance(exc, NotARegularFile):
+        return (f"{what} is a device, pipe or socket, not a file",
+                "put the file itself in its place, or correct its path in rapor.toml")
+    if isinstance(exc, IsADirectoryError) or os.path.isdir(path):
+        return f"{what} is a folder, not a file", "put the file in its place, or correct its path in rapor.toml"
+    if code == errno.ENOENT and os.path.islink(path):
+        return (f"{what} is a link to {shown(os.readlink(path))}, which does not exist",
+                "point the link at the file, or put the file in its place")
+    if code == errno.ENOENT:
+        return f"{what} does not exist", "create it, or correct its path in rapor.toml"
+    if code == errno.ENOTDIR:
+        return (f"{what} cannot be reached: a part of its path is a file, not a folder",
+                "correct the path in rapor.toml, or put the folder in place of that file")
+    if code in (errno.EACCES, errno.EPERM):
+        return (f"no permission to read {what}",
+                "give read permission to the file and its folders (e.g. chmod a+r FILE), or run rapor as their owner")
+    if code == errno.ELOOP:
+        return f"{what} cannot be reached: its links form a loop", "point the link at the file itself"
+    return (f"cannot read {what}: {exc.strerror or exc}",
+            "check the disk and the file, then run rapor again")
+
+
+class NotARegularFile(OSError):
+    """A path naming a device, pipe or socket: reading it could block or never end."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file. A device, pipe or socket (e.g. a link to /dev/zero) raises NotARegularFile
+    before anything is read; other failures raise the OSError that reading gives."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder fails below as IsADirectoryError
+        raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
+    return path.read_bytes()

@@ -1,286 +1,35 @@
-"""Read CSV exports into string DataFrames that remember where every cell came from.
+"""Load the registry, the reference lists and the list of result files, each read with `csv_read`.
 
-Spreadsheet exports vary: a UTF-8 byte-order mark or Windows-1252, `,` or `;` separators, decimal
-commas, padded cells, upper-case names. Everything is read as text (codes like `11.10` must not become
-numbers); `parse_numbers` converts the score columns afterwards and reports every cell that is not one.
+Every file is read as text cells (codes like `11.10` must not become numbers) and every problem is collected.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import itertools
+import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from .columns import likely_field, report_unread
 from .config import Config
-from .errors import ProblemList
+from .csv_read import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table, with_control
+from .errors import CONTROL_HINT, ProblemList, shown
+from .file_names import WINDOWS_DEVICE, WINDOWS_HINT
 
-LINE = " line"  # headers are stripped, so no CSV column can be called this
-
-
-@dataclass(frozen=True)
-class Table:
-    """One CSV file: its cells as text, the 1-based line of every row, the column of every header."""
-
-    path: str
-    frame: pd.DataFrame  # one column per named header plus LINE
-    columns: dict[str, int]  # header as written -> 1-based column number
-
-    def column(self, header: str | None) -> int:
-        return self.columns.get(header, 1) if header is not None else 1
-
-
-def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
-    """Text of a CSV export: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            problems.error(display, 1, 1, "the file starts like UTF-16 text but is not",
-                           "save it again as 'CSV UTF-8'")
-            return None
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    try:
-        return data[skip:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if skip:
-            line = data.count(b"\n", 0, skip + exc.start) + 1
-            problems.error(display, line, 1, "the file says it is UTF-8 but this line is not",
-                           "save the file again as 'CSV UTF-8'")
-            return None
-    try:
-        # Excel on Windows saves "CSV" as Windows-1252.
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        problems.error(display, line, 1, "the file is neither UTF-8 nor Windows-1252 text",
-                       "save the file again as 'CSV UTF-8'")
-        return None
-
-
-_QUOTED = re.compile(r'"[^"]*"')
-
-
-def _separator(header_line: str) -> str:
-    """The most frequent of `;`, `,` and tab outside quotes in the header; `,` wins ties."""
-    bare = _QUOTED.sub("", header_line)
-    counts = {sep: bare.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=lambda s: (counts[s], s == ","))
-
-
-def _padded(text: str, sep: str) -> bool:
-    """Whether any cell may start or end with white space (or the file has quotes, which may hide some)."""
-    if '"' in text or text[:1].isspace() or text.rstrip("\n")[-1:].isspace():
-        return True
-    # No-break spaces and the like are rare, so any of them anywhere means stripping every cell.
-    if any(c in text for c in "\x0b\x0c\x1c\x1d\x1e\x1f") or (not text.isascii() and _UNUSUAL_SPACE.search(text)):
-        return True
-    # Substring tests run at memchr speed; a regex with look-arounds is ten times slower on 20,000 lines.
-    blanks = {" ", "\t"} - {sep}
-    return any(pair in text for blank in blanks for pair in (blank + sep, sep + blank, blank + "\n", "\n" + blank))
-
-
-_UNUSUAL_SPACE = re.compile(r"[^\S\n \t]")
-
-
-def per_unique(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
-    """`func` applied to each distinct cell once: scores, grades and years repeat a lot."""
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
-    mapped = np.empty(len(uniques), dtype=object)
-    mapped[:] = [func(str(u)) for u in uniques]
-    return mapped[codes] if len(codes) else np.empty(0, dtype=object)
-
-
-def _too_many_hint(sep: str) -> str:
-    if sep == ",":
-        return ("a decimal comma splits a number in two in a ','-separated file: quote it (\"3,68\"), "
-                "use a decimal point, or export with ';'")
-    shown = "tab" if sep == "\t" else f"'{sep}'"
-    return f"check for a stray {shown} or quote the value that contains it"
-
-
-@dataclass
-class _Parsed:
-    header: list[str]
-    frame: pd.DataFrame  # columns 0..width-1, every cell text
-    cells: np.ndarray  # cells per row as written (0 for a blank line)
-    lines: np.ndarray  # 1-based line where each row starts
-
-
-def _parse_plain(text: str, sep: str) -> _Parsed | None:
-    """A file without quotes: every line is a row, so counting separators is exact and vectorised."""
-    physical = text.split("\n")
-    if physical and physical[-1] == "":
-        physical.pop()
-    header, body = physical[0].split(sep), physical[1:]
-    if not body:
-        return _Parsed(header, pd.DataFrame(), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
-    # Cells per line from the byte positions of separators and line ends (both ASCII, so never part of a
-    # multi-byte UTF-8 character): no Python call per line.
-    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
-    ends = np.flatnonzero(data == ord("\n"))
-    if len(ends) < len(physical):
-        ends = np.append(ends, len(data))
-    separators = np.flatnonzero(data == ord(sep))
-    per_line = np.diff(np.searchsorted(separators, ends), prepend=0)
-    cells = per_line[1:len(physical)].astype(np.int64) + 1
-    width = max(len(header), int(cells.max()))
-    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
-                        skip_blank_lines=False, skiprows=1, names=list(range(width)), index_col=False,
-                        engine="c", skipinitialspace=True, quoting=csv.QUOTE_NONE)
-    if len(frame) != len(body):
-        return None  # the tokenizer saw the lines differently (e.g. a NUL byte); use the csv module
-    return _Parsed(header, frame, cells, np.arange(2, len(body) + 2, dtype=np.int64))
-
-
-def _parse_quoted(text: str, sep: str) -> _Parsed:
-    """A file with quotes: the csv module, which also knows where a row spanning lines starts."""
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True))
-    header, body = rows[0], rows[1:]
-    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
-    if physical == len(rows):
-        lines = np.arange(2, len(body) + 2, dtype=np.int64)
-    else:  # a quoted cell spans lines: ask the reader where each row starts
-        reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
-        starts, end = [], 0
-        for _ in reader:
-            starts.append(end + 1)
-            end = reader.line_num
-        lines = np.array(starts[1:], dtype=np.int64)
-    cells = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-    width = max(len(header), int(cells.max()) if len(body) else 0)
-    columns = list(itertools.zip_longest(*body, fillvalue="")) if body else []
-    frame = pd.DataFrame({i: pd.Series(columns[i] if i < len(columns) else [""] * len(body), dtype=object)
-                          for i in range(width)})
-    return _Parsed(header, frame, cells, lines)
-
-
-def read_table(path: Path, display: str, problems: ProblemList) -> Table | None:
-    """Read one CSV file as text cells, reporting every row and header that cannot be used.
-
-    Rows with the wrong number of cells are reported and left out, so the rest of the file is still checked.
-    Returns None when nothing usable is left.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        hint = ("this is a folder; put the CSV file in its place" if path.is_dir()
-                else "check that it exists and is readable")
-        problems.error(display, 1, 1, f"cannot read the file: {reason}", hint)
-        return None
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        problems.error(display, 1, 1, "this is a spreadsheet workbook, not a CSV file",
-                       "open it and save (or export) the sheet as 'CSV UTF-8'")
-        return None
-    decoded = _decode(data, display, problems)
-    if decoded is None:
-        return None
-    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        problems.error(display, 1, 1, "the file is empty", "export the sheet again with its header row and data")
-        return None
-    sep = _separator(text.split("\n", 1)[0])
-    parsed = None if '"' in text else _parse_plain(text, sep)
-    if parsed is None:
-        try:
-            parsed = _parse_quoted(text, sep)
-        except csv.Error as exc:
-            problems.error(display, 1, 1, f"the file cannot be read as CSV ({exc})",
-                           "export the sheet again as 'CSV UTF-8'")
-            return None
-        if text.count('"') % 2:  # the unclosed quote swallowed the rest of the file into the last row
-            line = int(parsed.lines[-1]) if len(parsed.lines) else 1
-            problems.error(display, line, 1, "a quote (\") opened on this line is never closed",
-                           "close the quote or remove it; a quote inside a quoted cell is written twice (\"\")")
-            return None
-
-    header = [name.strip() for name in parsed.header]
-    named = max((i + 1 for i, name in enumerate(header) if name), default=0)
-    if named == 0:
-        problems.error(display, 1, 1, "the first line holds no column names",
-                       "the first line must be the header row, e.g. unit_id,index,grade")
-        return None
-    frame = parsed.frame.fillna("")
-    if _padded(text, sep):  # stripping costs a Python call per cell; most exports need none
-        frame = frame.apply(lambda col: col.str.strip())
-    lines, cells = parsed.lines, parsed.cells
-    blank = ~(frame != "").any(axis=1).to_numpy()
-    extra = frame[list(range(named, frame.shape[1]))]
-    too_many = ~blank & (extra != "").any(axis=1).to_numpy()
-    too_few = ~blank & ~too_many & (cells < named)
-    for line, count in zip(lines[too_many], cells[too_many], strict=True):
-        problems.error(display, int(line), named + 1, f"this row has {count} cells but the header has {named}",
-                       _too_many_hint(sep))
-    for line, count in zip(lines[too_few], cells[too_few], strict=True):
-        problems.error(display, int(line), int(count) + 1, f"this row has {count} cells but the header has {named}",
-                       f"keep a cell for every column, even an empty one (e.g. a{sep}{sep}c)")
-
-    columns: dict[str, int] = {}
-    seen: dict[str, int] = {}
-    keep: dict[int, str] = {}
-    for number, name in enumerate(header[:named], start=1):
-        if not name:
-            continue  # an unnamed column cannot be mapped to anything
-        folded = name.casefold()
-        if folded in seen:
-            problems.error(display, 1, number, f"column '{name}' appears twice",
-                           f"the first is column {seen[folded]}; rename or delete one")
-            continue
-        seen[folded] = number
-        columns[name] = number
-        keep[number - 1] = name
-    usable = ~blank & ~too_many & ~too_few
-    frame = frame.loc[usable, list(keep)].rename(columns=keep)
-    frame[LINE] = lines[usable]
-    if frame.empty:
-        if not (too_many.any() or too_few.any()):
-            problems.error(display, 1, 1, "the file has a header but no data rows",
-                           "add one row per unit below the header")
-        return None
-    return Table(display, frame.reset_index(drop=True), columns)
-
-
-def find_column(table: Table, header: str) -> str | None:
-    """The frame column for a configured header, matched without regard to case or padding."""
-    wanted = header.strip().casefold()
-    for name in table.columns:
-        if name.casefold() == wanted:
-            return name
-    return None
-
-
-def is_marker(values: pd.Series, markers: frozenset[str]) -> np.ndarray:
-    """Which cells are one of the 'not evaluated' markers (given casefolded), ignoring case."""
-    return per_unique(values, lambda v: v.casefold() in markers).astype(bool)
-
-
-def parse_numbers(table: Table, column: str, missing: frozenset[str], problems: ProblemList,
-                  hint: str) -> pd.Series:
-    """A text column as floats: decimal commas accepted, 'not evaluated' markers (any case) become NaN."""
-    text = table.frame[column].astype(object)
-    numbers = pd.to_numeric(text, errors="coerce").astype("float64")  # the fast path: plain decimal points
-    failed = numbers.isna().to_numpy()
-    if not failed.any():
-        return numbers
-    rest = text[failed]
-    marked = is_marker(rest, missing)
-    retried = pd.to_numeric(rest.str.replace(",", ".", regex=False).where(~marked), errors="coerce")
-    numbers[failed] = retried.to_numpy(dtype="float64")
-    bad = retried.isna().to_numpy() & ~marked
-    if bad.any():
-        col = table.column(column)
-        for value, line in zip(rest[bad], table.frame.loc[failed, LINE].to_numpy()[bad], strict=True):
-            problems.error(table.path, int(line), col, f"'{value}' is not a number (column '{column}')", hint)
-    return numbers
-
+__all__ = [
+    "LINE",
+    "Table",
+    "find_column",
+    "is_marker",
+    "load_provinces",
+    "load_regencies",
+    "load_registry",
+    "parse_numbers",
+    "per_unique",
+    "read_table",
+    "result_files",
+]
 
 SAFE_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -304,11 +53,21 @@ def _reference(table: Table | None, what: str, pattern: str, example: str,
     frame = table.frame
     codes = frame[code_column].astype(object)
     column = table.column(code_column)
-    bad = ~(codes.str.fullmatch(pattern).fillna(False) & ~codes.str.contains("..", regex=False))
+    bad = ~(codes.str.fullmatch(pattern).fillna(False) & ~codes.str.contains("..", regex=False)).to_numpy(dtype=bool)
     for code, line in zip(codes[bad], frame.loc[bad, LINE], strict=True):
-        shown = code.encode("unicode_escape").decode("ascii")
-        problems.error(display, int(line), column, f"{what} code '{shown}' is not allowed",
+        shown_code = code.encode("unicode_escape").decode("ascii")
+        problems.error(display, int(line), column, f"{what} code '{shown_code}' is not allowed",
                        f"use the Kemendagri code: {example}")
+    # Codes name folders of the site (province/<code>/): one that Windows cannot store is refused too.
+    device = ~bad & (codes.str.fullmatch(WINDOWS_DEVICE.pattern).fillna(False) | codes.str.endswith(".")).to_numpy()
+    for code, line in zip(codes[device], frame.loc[device, LINE], strict=True):
+        problems.error(display, int(line), column, f"{what} code '{code}' cannot name a folder on Windows",
+                       WINDOWS_HINT)
+    bad |= device
+    names = frame[name_column].astype(object)
+    for name, line in zip(names[with_control(names)], frame.loc[with_control(names), LINE], strict=True):
+        problems.error(display, int(line), table.column(name_column),
+                       f"{what} name '{name}' holds a control or invisible character", CONTROL_HINT)
     twice = codes.duplicated() & ~bad
     for code, line in zip(codes[twice], frame.loc[twice, LINE], strict=True):
         problems.error(display, int(line), column, f"{what} code '{code}' appears twice", f"list each {what} once")
@@ -318,7 +77,7 @@ def _reference(table: Table | None, what: str, pattern: str, example: str,
 
 def load_provinces(config: Config, problems: ProblemList) -> pd.DataFrame:
     """Province codes and names from the reference CSV (columns kode, nama); codes become folder names."""
-    table = read_table(config.data.provinces, config.rel(config.data.provinces), problems)
+    table = read_table(config.data.provinces, config.rel(config.data.provinces), problems, "one row per province")
     found = _reference(table, "province", SAFE_CODE.pattern, "digits, e.g. 35", problems)
     if found is None:  # reported; units are then not checked against an empty list
         return pd.DataFrame({"code": pd.Series(dtype=object), "name": pd.Series(dtype=object)})
@@ -335,9 +94,9 @@ def load_regencies(config: Config, problems: ProblemList) -> pd.DataFrame | None
     cannot be used (which is reported).
     """
     path = config.data.regencies
-    if path is None or (config.data.regencies_optional and not path.exists()):
+    if path is None or (config.data.regencies_optional and not os.path.lexists(path)):
         return None
-    table = read_table(path, config.rel(path), problems)
+    table = read_table(path, config.rel(path), problems, "one row per regency or city")
     return _reference(table, "regency", REGENCY_CODE.pattern, "<province>.<nn>, e.g. 35.07", problems)
 
 
@@ -345,16 +104,26 @@ REGISTRY_COLUMNS = ("id", "name", "level", "type", "province", "regency", "forme
 REQUIRED_REGISTRY = ("id", "name", "level", "type")
 
 
-def load_registry(config: Config, problems: ProblemList) -> Table | None:
-    """The unit registry as text cells; `registry_checks.check_registry` turns it into the unit table."""
+def load_registry(config: Config, problems: ProblemList, strict: bool = False) -> Table | None:
+    """The unit registry as text cells; `registry_checks.check_registry` turns it into the unit table.
+
+    A column that is not one of the registry's is reported (a misspelled `former_ids` would drop them all).
+    """
     display = config.rel(config.data.registry)
     table = read_table(config.data.registry, display, problems)
     if table is None:
         return None
-    missing = [c for c in REQUIRED_REGISTRY if find_column(table, c) is None]
+    found = {c: find_column(table, c) for c in REGISTRY_COLUMNS}
+    missing = [c for c in REQUIRED_REGISTRY if found[c] is None]
+    unread = [h for h in table.columns if h not in found.values() and h.strip().casefold()
+              not in config.data.ignore_columns]
     for name in missing:
+        meant = [h for h in unread if likely_field(h, {name: ()}) == name]
         problems.error(display, 1, 1, f"missing column '{name}'",
+                       f"the file has '{meant[0]}': rename it to {name}" if meant else
                        "the registry needs the columns " + ",".join(REGISTRY_COLUMNS))
+    report_unread(table, [h for h in found.values() if h is not None], config.data.ignore_columns,
+                  {c: () for c, h in found.items() if h is None}, problems, strict, "registry")
     return None if missing else table
 
 
@@ -363,29 +132,25 @@ def result_files(config: Config, problems: ProblemList) -> list[tuple[int | None
     source = config.data.results
     display = config.rel(source)
     if config.data.layout == "long":
-        if source.is_dir():
+        if os.path.isdir(source):
             problems.error(display, 1, 1, "data.results names a folder, but data.layout = \"long\" reads one file",
                            "set data.results to your CSV file, or use data.layout = \"per-year\" for a folder of "
                            "<year>.csv files")
             return []
-        if not source.exists():
+        if not os.path.lexists(source) and _missing(source):
             problems.error(display, 1, 1, "the results file does not exist",
                            "set data.results in rapor.toml to your CSV file")
             return []
-        return [(None, source)]
-    if source.exists() and not source.is_dir():
-        problems.error(display, 1, 1, "data.results names a file, but data.layout = \"per-year\" reads a folder",
-                       "set data.results to the folder holding one <year>.csv per year, or use "
-                       "data.layout = \"long\" for one file with a year column")
-        return []
-    if not source.is_dir():
-        problems.error(display, 1, 1, "the results folder does not exist",
-                       "set data.results to the folder holding one <year>.csv per year")
+        return [(None, source)]  # read_table reports any other failure to read it
+    try:
+        entries = sorted(source.iterdir())
+    except OSError as exc:
+        problems.error(display, 1, 1, *_folder_failure(exc, source))
         return []
     files: list[tuple[int | None, Path]] = []
     misnamed = False
-    for path in sorted(source.iterdir()):
-        if path.name.startswith(".") or (path.is_dir() and path.suffix.lower() != ".csv"):
+    for path in entries:
+        if path.name.startswith(".") or (os.path.isdir(path) and path.suffix.lower() != ".csv"):
             continue  # hidden files and plain sub-folders (e.g. an archive) are not result files
         stem_is_year = re.fullmatch(r"(19|20)\d\d", path.stem) is not None
         if path.suffix.lower() != ".csv" or not stem_is_year:
@@ -397,3 +162,34 @@ def result_files(config: Config, problems: ProblemList) -> list[tuple[int | None
     if not files and not misnamed:
         problems.error(display, 1, 1, "no <year>.csv files in the results folder", "add e.g. 2023.csv")
     return files
+
+
+def _missing(path: Path) -> bool:
+    """Whether `path` is simply absent (its folder exists and holds no such name)."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False  # another failure (a path through a file, no permission): read_table words it
+    return False
+
+
+def _folder_failure(exc: OSError, source: Path) -> tuple[str, str]:
+    """Why the results folder of the per-year layout cannot be listed, and what to do."""
+    per_year = "set data.results to the folder holding one <year>.csv per year"
+    if isinstance(exc, NotADirectoryError) and os.path.isfile(source):
+        return ("data.results names a file, but data.layout = \"per-year\" reads a folder",
+                per_year + ", or use data.layout = \"long\" for one file with a year column")
+    if isinstance(exc, FileNotFoundError) and os.path.islink(source):
+        return (f"the results folder is a link to {shown(os.readlink(source))}, which does not exist",
+                "point the link at the folder, or put the folder in its place")
+    if isinstance(exc, FileNotFoundError):
+        return "the results folder does not exist", per_year
+    if isinstance(exc, NotADirectoryError):
+        return ("the results folder cannot be reached: a part of its path is a file, not a folder",
+                "correct data.results in rapor.toml")
+    if isinstance(exc, PermissionError):
+        return ("no permission to read the results folder",
+                "give read and search permission to the folder (e.g. chmod a+rx FOLDER), or run rapor as its owner")
+    return f"cannot read the results folder: {exc.strerror or exc}", "check the disk and the folder"

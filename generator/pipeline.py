@@ -42,7 +42,7 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     theme = load_theme(config, problems)
     provinces = load_provinces(config, problems)
     regencies = load_regencies(config, problems)
-    table = load_registry(config, problems)
+    table = load_registry(config, problems, strict)
     units = check_registry(config, table, provinces, problems, regencies) if table is not None else None
     files = result_files(config, problems)
     # Without a registry the result files are still checked, only not matched to units.

@@ -15,22 +15,42 @@ import numpy as np
 import pandas as pd
 
 from .config import Config
-from .errors import ProblemList
-from .load import LINE, Table, find_column
+from .csv_read import LINE, Table, find_column, with_control
+from .errors import CONTROL_HINT, ProblemList
+from .file_names import WINDOWS_DEVICE, WINDOWS_HINT, windows_unsafe
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 ID_HINT = "use letters, digits, '.', '-' and '_' only (e.g. 35.07-dpmptsp); no '/', '\\' or '..'"
 LIST_SEP = "|"
 
 
+def id_refusal(unit_id: str) -> tuple[str, str] | None:
+    """Why an id cannot name its unit's folder, as (what is wrong, hint); None for a safe id.
+
+    Refused: ids that could name a path outside the unit's own folder or none at all, and ids that Windows
+    cannot store as a folder name (the site is copied to and served from Windows machines too).
+    """
+    if SAFE_ID.fullmatch(unit_id) is None or ".." in unit_id:
+        return "is not allowed", ID_HINT
+    if windows_unsafe(unit_id):
+        return "cannot name a folder on Windows", WINDOWS_HINT
+    return None
+
+
 def unsafe_id(unit_id: str) -> bool:
-    """True for ids that could name a path outside the unit's own folder, or none at all."""
-    return SAFE_ID.fullmatch(unit_id) is None or ".." in unit_id
+    """True for ids that cannot name their unit's folder (see `id_refusal`)."""
+    return id_refusal(unit_id) is not None
 
 
 def _unsafe_ids(ids: pd.Series) -> np.ndarray:
     safe = ids.str.fullmatch(SAFE_ID.pattern).fillna(False) & ~ids.str.contains("..", regex=False)
-    return ~safe.to_numpy(dtype=bool)
+    device = ids.str.fullmatch(WINDOWS_DEVICE.pattern).fillna(False) | ids.str.endswith(".").fillna(False)
+    return ~(safe & ~device).to_numpy(dtype=bool)
+
+
+def refusal(unit_id: str) -> tuple[str, str]:
+    """`id_refusal` of an id already known to be unsafe."""
+    return id_refusal(unit_id) or ("is not allowed", ID_HINT)
 
 
 def describe_id(unit_id: str) -> str:
@@ -79,7 +99,8 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
     unsafe = _unsafe_ids(ids) & ~empty_id
     report(empty_id, "id", lambda r: "this row has no unit id",
            lambda r: "give every unit an id, e.g. 35.07-dpmptsp; " + ID_HINT)
-    report(unsafe, "id", lambda r: f"unit id '{describe_id(r['id'])}' is not allowed", lambda r: ID_HINT)
+    report(unsafe, "id", lambda r: f"unit id '{describe_id(r['id'])}' {refusal(r['id'])[0]}",
+           lambda r: refusal(r["id"])[1])
     usable = ~empty_id & ~unsafe
     folded = ids.str.casefold()
     twice = folded.duplicated().to_numpy() & usable
@@ -99,6 +120,14 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
 
     report((cells("name") == "").to_numpy(), "name", lambda r: f"unit '{r['id']}' has no name",
            lambda r: "fill in the name column")
+    # Names are shown on every page and in messages: control and invisible formatting characters (a bidi
+    # override turns a name around, an escape sequence rewrites a terminal) are refused.
+    report(with_control(cells("name")), "name",
+           lambda r: f"the name of unit '{r['id']}' holds a control or invisible character: '{r['name']}'",
+           lambda r: CONTROL_HINT)
+    report(with_control(cells("former_names")), "former_names",
+           lambda r: f"a former name of unit '{r['id']}' holds a control or invisible character: "
+                     f"'{r['former_names']}'", lambda r: CONTROL_HINT)
     level_keys = [c.key for c in config.levels]
     type_keys = [c.key for c in config.unit_types]
     level = cells("level")
@@ -138,9 +167,10 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
     for unit_id, cell, line in zip(ids[formers != ""], formers[formers != ""], lines[(formers != "").to_numpy()],
                                    strict=True):
         for former in _split(cell):
-            if unsafe_id(former):
+            refused = id_refusal(former)
+            if refused is not None:
                 problems.error(table.path, int(line), col["former_ids"],
-                               f"former id '{describe_id(former)}' is not allowed", ID_HINT)
+                               f"former id '{describe_id(former)}' {refused[0]}", refused[1])
             elif former.casefold() in owners:
                 spelling, owner = owners[former.casefold()]
                 problems.error(table.path, int(line), col["former_ids"],

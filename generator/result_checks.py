@@ -14,11 +14,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .columns import likely_field, report_unread
 from .config import Config
-from .errors import ProblemList
-from .load import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table
+from .csv_read import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table, with_control
+from .errors import CONTROL_HINT, ProblemList
 from .names import aspect_column
-from .registry_checks import ID_HINT, describe_id, name_key, unsafe_id
+from .registry_checks import describe_id, id_refusal, name_key
 from .rounding import format_fixed
 
 SUGGESTION_LIMIT = 10  # 'closest known' hints cost ~0.1 s each against 20,000 units; the first few suffice
@@ -123,11 +124,15 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
     if headers["unit_id"] is None and headers["unit_name"] is None:
         needed.append("unit_id")
     absent = [f for f in needed if headers[f] is None]
-    for field in absent:
-        problems.error(table.path, 1, 1, f"missing column '{config.columns[field]}'",
-                       f"add it, or map Rapor's field '{field}' to your header under [columns] in rapor.toml")
+    labels = {a.key: (a.label_id, a.label_en) for a in scheme.aspects}
+    # A per-year file needs no year column: the year is not offered as a field a stray column might hold.
+    not_found = {f: (config.columns[f], *labels.get(f, ())) for f, h in headers.items()
+                 if h is None and not (f == "year" and file_year is not None)}
+    read = [h for h in headers.values() if h is not None]
     if absent:
+        _report_missing(table, absent, config, read, not_found, problems)
         return None
+    report_unread(table, read, config.data.ignore_columns, not_found, problems, strict, "results")
     frame = table.frame
     line = frame[LINE].to_numpy()
     missing = config.data.not_evaluated
@@ -188,6 +193,23 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
     return out
 
 
+def _report_missing(table: Table, absent: list[str], config: Config, read: list[str],
+                    not_found: dict[str, tuple[str, ...]], problems: ProblemList) -> None:
+    """A missing column's error names the file's header that most likely holds it, or the headers there are."""
+    unread = [h for h in table.columns if h not in read and h.strip().casefold() not in config.data.ignore_columns]
+    for field in absent:
+        header = config.columns[field]
+        hint = f"add it, or map Rapor's field '{field}' to your header under [columns] in rapor.toml"
+        meant = [h for h in unread if likely_field(h, {field: not_found[field]}) == field]
+        if meant:
+            hint = (f"the file has '{meant[0]}': map it under [columns] in rapor.toml ({field} = \"{meant[0]}\"), "
+                    f"or name the column '{header}'")
+        else:
+            found = list(table.columns)
+            hint += "; the file's headers: " + ", ".join(found[:12]) + (", …" if len(found) > 12 else "")
+        problems.error(table.path, 1, 1, f"missing column '{header}'", hint)
+
+
 def _resolve_units(table: Table, headers: dict[str, str | None], registry: _Registry,
                    problems: ProblemList) -> tuple[np.ndarray, np.ndarray]:
     """The registry id of every row ('' where unknown) and the column that named the unit."""
@@ -204,13 +226,19 @@ def _resolve_units(table: Table, headers: dict[str, str | None], registry: _Regi
     resolved = raw_ids.map(registry.by_id).astype(object).where(has_id, by_name)
     id_column, name_column = table.column(id_header), table.column(name_header)
     columns = np.where(has_id, id_column, name_column if name_header else id_column)
-    unknown = resolved.isna().to_numpy() & registry.match
+    # A name is matched, and shown in messages: control and invisible formatting characters are refused.
+    bad_name = with_control(names)
+    for name, line in zip(names[bad_name], frame.loc[bad_name, LINE], strict=True):
+        problems.error(table.path, int(line), name_column,
+                       f"the unit name '{name}' holds a control or invisible character", CONTROL_HINT)
+    unknown = resolved.isna().to_numpy() & registry.match & ~(bad_name & ~has_id)
     for raw_id, name, key, line in zip(raw_ids[unknown], names[unknown], name_keys[unknown],
                                        frame.loc[unknown, LINE], strict=True):
         if raw_id:
-            if unsafe_id(raw_id):
-                problems.error(table.path, int(line), id_column, f"unit id '{describe_id(raw_id)}' is not allowed",
-                               ID_HINT)
+            refused = id_refusal(raw_id)
+            if refused is not None:
+                problems.error(table.path, int(line), id_column, f"unit id '{describe_id(raw_id)}' {refused[0]}",
+                               refused[1])
             else:
                 problems.error(table.path, int(line), id_column, f"unit '{raw_id}' is not in the registry",
                                registry.suggest(raw_id, name))

@@ -136,6 +136,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Cell values meaning 'not evaluated' (compared ignoring case and surrounding spaces)."),
     Setting("data.zero_is_missing", True, "bool",
             "Treat an index of 0 (often exported with grade 0) as not evaluated."),
+    Setting("data.ignore_columns", [], "list[str]",
+            "Headers of the result files and the registry that Rapor does not read, e.g. [\"No\", \"Provinsi\"]: "
+            "any other column that matches no field is reported (a warning; an error with --strict)."),
     Setting("columns", {}, "table",
             "Column mapping: Rapor field = the file's header. Fields: year, unit_id, unit_name, index, grade "
             "and each aspect key."),

@@ -65,17 +65,17 @@ def test_validate_writes_nothing(tmp_site: TmpSite) -> None:
 def test_unreadable_registry(tmp_site: TmpSite) -> None:
     (tmp_site.root / "data/units.csv").unlink()
     (tmp_site.root / "data/units.csv").mkdir()
-    problem(tmp_site.validate(), "data/units.csv:1:1: cannot read the file: Is a directory",
-            "this is a folder; put the CSV file in its place")
+    problem(tmp_site.validate(), "data/units.csv:1:1: 'units.csv' is a folder, not a file",
+            "put the file in its place, or correct its path in rapor.toml")
 
 
 def test_result_file_that_is_a_folder(tmp_site: TmpSite) -> None:
     (tmp_site.root / "data/results/2021.csv").mkdir()
     (tmp_site.root / "data/results/archive").mkdir()  # a plain sub-folder is not a result file
     result = tmp_site.validate()
-    problem(result, "data/results/2021.csv:1:1: cannot read the file: Is a directory",
-            "this is a folder; put the CSV file in its place")
-    assert problem_lines(result) == ["data/results/2021.csv:1:1: cannot read the file: Is a directory"]
+    problem(result, "data/results/2021.csv:1:1: '2021.csv' is a folder, not a file",
+            "put the file in its place, or correct its path in rapor.toml")
+    assert problem_lines(result) == ["data/results/2021.csv:1:1: '2021.csv' is a folder, not a file"]
 
 
 def test_results_folder_with_the_long_layout(tmp_site: TmpSite) -> None:
@@ -95,13 +95,13 @@ def test_results_file_with_the_per_year_layout(tmp_site: TmpSite) -> None:
 def test_missing_province_list_is_reported_once(tmp_site: TmpSite) -> None:
     (tmp_site.root / "data/reference/provinsi.csv").unlink()
     assert problem_lines(tmp_site.validate()) == [
-        "data/reference/provinsi.csv:1:1: cannot read the file: No such file or directory"]
+        "data/reference/provinsi.csv:1:1: 'provinsi.csv' does not exist"]
 
 
 def test_missing_registry(tmp_site: TmpSite) -> None:
     (tmp_site.root / "data/units.csv").unlink()
-    problem(tmp_site.validate(), "data/units.csv:1:1: cannot read the file: No such file or directory",
-            "check that it exists and is readable")
+    problem(tmp_site.validate(), "data/units.csv:1:1: 'units.csv' does not exist",
+            "create it, or correct its path in rapor.toml")
 
 
 def test_empty_file(tmp_site: TmpSite) -> None:
@@ -147,7 +147,16 @@ def test_missing_column(tmp_site: TmpSite) -> None:
     header = RESULT_HEADER.replace(",index,", ",indeks,")
     results_file(tmp_site, 2023, row("11-dpmptsp", "3.80", "B"), header=header)
     problem(tmp_site.validate(), "data/results/2023.csv:1:1: missing column 'index'",
-            "add it, or map Rapor's field 'index' to your header under [columns] in rapor.toml")
+            "the file has 'indeks': map it under [columns] in rapor.toml (index = \"indeks\"), or name the column "
+            "'index'")
+
+
+def test_missing_column_lists_the_headers_found(tmp_site: TmpSite) -> None:
+    header = RESULT_HEADER.replace(",index,", ",xyz,")
+    results_file(tmp_site, 2023, row("11-dpmptsp", "3.80", "B"), header=header)
+    problem(tmp_site.validate(), "data/results/2023.csv:1:1: missing column 'index'",
+            "add it, or map Rapor's field 'index' to your header under [columns] in rapor.toml; the file's headers: "
+            "unit_id, unit_name, kebijakan, sdm, sarpras, sipp, konsultasi, inovasi, xyz, grade")
 
 
 def test_missing_registry_column(tmp_site: TmpSite) -> None:
@@ -467,9 +476,9 @@ def test_regency_list_turned_off(tmp_site: TmpSite) -> None:
 def test_regency_list_named_in_the_config_must_exist(tmp_site: TmpSite) -> None:
     tmp_site.config('[data]\nregencies = "data/reference/kabkota.csv"\n')
     result = tmp_site.validate()
-    problem(result, "data/reference/kabkota.csv:1:1: cannot read the file: No such file or directory",
-            "check that it exists and is readable")
-    assert problem_lines(result) == ["data/reference/kabkota.csv:1:1: cannot read the file: No such file or directory"]
+    problem(result, "data/reference/kabkota.csv:1:1: 'kabkota.csv' does not exist",
+            "create it, or correct its path in rapor.toml")
+    assert problem_lines(result) == ["data/reference/kabkota.csv:1:1: 'kabkota.csv' does not exist"]
 
 
 def test_regency_list_without_names(tmp_site: TmpSite) -> None:
@@ -552,6 +561,7 @@ def test_every_problem_in_one_run_sorted_by_file_and_line(tmp_site: TmpSite) -> 
     result = tmp_site.validate()
     assert result.exit_code == 2
     assert problem_lines(result) == [
+        "rapor.toml:6:1: unknown key 'sitee'",  # a misspelling comes first: it may cause the others
         "data/results/2022.csv:2:3: 'x' is not a number (column 'kebijakan')",
         "data/results/2022.csv:2:4: 'x' is not a number (column 'sdm')",
         "data/results/2022.csv:2:5: 'x' is not a number (column 'sarpras')",
@@ -569,9 +579,8 @@ def test_every_problem_in_one_run_sorted_by_file_and_line(tmp_site: TmpSite) -> 
         "data/results/2023.csv:4:8: 9 is outside the scale 0–5 (column 'inovasi')",
         "data/results/2023.csv:4:9: 9 is outside the scale 0–5 (column 'index')",
         "data/units.csv:10:3: unknown level 'kota'",
-        "rapor.toml:6:1: warning: unknown key 'sitee'",
     ]
-    assert result.output.endswith("\n17 errors found; nothing was written.\n")
+    assert result.output.endswith("\n18 errors found; nothing was written.\n")
     assert "Traceback" not in result.output
 
 

@@ -1,0 +1,108 @@
+"""The [site] and [program] tables of `rapor.toml`: titles, notices, address, theme and languages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from .config_reader import ConfigReader, setting_value
+from .errors import has_control, shown
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+# The languages the default theme has messages for. Another language gets past the theme's message check
+# only to fail loading the narrative (content.py), so it is refused here until that check stops the run.
+SUPPORTED_LANGUAGES = ("id", "en")
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    title: dict[str, str]
+    description: dict[str, str]
+    notice: dict[str, str]
+    base_url: str
+    theme: str
+    languages: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Program:
+    key: str
+    name: dict[str, str]
+    publisher: str
+
+
+def read_site(raw: dict[str, Any], reader: ConfigReader) -> SiteSettings:
+    return SiteSettings(
+        title=lang_pair(raw, "site.title"),
+        description=lang_pair(raw, "site.description"),
+        notice=lang_pair(raw, "site.notice"),
+        base_url=_read_base_url(raw, reader),
+        theme=_read_theme(raw, reader),
+        languages=_read_languages(raw, reader),
+    )
+
+
+def _read_theme(raw: dict[str, Any], reader: ConfigReader) -> str:
+    theme = str(setting_value(raw, "site.theme"))
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
+        reader.error("site.theme", f"theme name '{theme}' is not a plain folder name",
+                     "use letters, digits, '-' or '_'; the theme lives in themes/<name>/")
+    return theme
+
+
+def _read_base_url(raw: dict[str, Any], reader: ConfigReader) -> str:
+    """Empty, or an absolute http(s) address with a host and no query or fragment: sitemap.xml and robots.txt
+    append page paths to it, and the 404 page's links start at its path."""
+    url = setting_value(raw, "site.base_url")
+    if not isinstance(url, str) or url == "" or has_control(url):
+        return ""  # text of the wrong kind, or holding control characters, is reported by the reader
+    example = "e.g. https://rapor.example.id/ or https://example.org/rapor/"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not host or re.search(r"[\s\x00-\x1f\x7f]", url):
+        reader.error("site.base_url", f"base_url '{shown(url)}' is not an absolute http(s) address",
+                     f"give the site's public address with its host, {example}; or leave it empty")
+    elif "?" in url or "#" in url:
+        reader.error("site.base_url", f"base_url '{url}' has a query or fragment",
+                     f"give the address without '?' or '#' and what follows, {example}")
+    else:
+        return url if parts.path else url + "/"  # https://example.org: the 404 page's links start at /
+    return ""
+
+
+def _read_languages(raw: dict[str, Any], reader: ConfigReader) -> tuple[str, ...]:
+    """Language codes, the first served at the root: each a lower-case code, listed once."""
+    languages_raw = setting_value(raw, "site.languages")
+    if not isinstance(languages_raw, list):
+        return ("id", "en")  # reported by the reader
+    good: list[str] = []
+    for lang in languages_raw:
+        if not isinstance(lang, str):
+            continue  # reported by the reader
+        if not LANGUAGE_CODE.fullmatch(lang):
+            reader.error("site.languages", f"language '{shown(lang)}' is not a language code",
+                         "use lower-case two- or three-letter codes, e.g. [\"id\", \"en\"]")
+        elif lang in good:
+            reader.error("site.languages", f"language '{lang}' is listed twice", "list each language once")
+        elif lang not in SUPPORTED_LANGUAGES:
+            reader.error("site.languages", f"language '{lang}' is not supported", "use 'id' and/or 'en'")
+        else:
+            good.append(lang)
+    if not languages_raw:
+        reader.error("site.languages", "site.languages is empty", "use [\"id\", \"en\"]")
+    # What is left is used to check the narrative; with an error reported, nothing is built from it.
+    return tuple(good) or ("id", "en")
+
+
+def read_program(raw: dict[str, Any]) -> Program:
+    return Program(str(setting_value(raw, "program.key")), lang_pair(raw, "program.name"),
+                   str(setting_value(raw, "program.publisher")))
+
+
+def lang_pair(raw: dict[str, Any], prefix: str) -> dict[str, str]:
+    return {"id": str(setting_value(raw, f"{prefix}_id")), "en": str(setting_value(raw, f"{prefix}_en"))}

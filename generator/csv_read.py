@@ -1,0 +1,339 @@
+"""Read CSV exports into string DataFrames that remember where every cell came from.
+
+Spreadsheet exports vary: a UTF-8 byte-order mark or Windows-1252, `,` or `;` separators, decimal
+commas, padded cells, upper-case names. Everything is read as text (codes like `11.10` must not become
+numbers); `parse_numbers` converts the score columns afterwards and reports every cell that is not one.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import CONTROL_CHARACTERS, ProblemList, read_bytes, read_failure
+
+LINE = " line"  # headers are stripped, so no CSV column can be called this
+
+
+@dataclass(frozen=True)
+class Table:
+    """One CSV file: its cells as text, the 1-based line of every row, the column of every header."""
+
+    path: str
+    frame: pd.DataFrame  # one column per named header plus LINE
+    columns: dict[str, int]  # header as written -> 1-based column number
+
+    def column(self, header: str | None) -> int:
+        return self.columns.get(header, 1) if header is not None else 1
+
+
+# A well-formed multi-byte UTF-8 character: in a file that is not UTF-8 as a whole, it shows a mix of encodings.
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_SAVE_UTF8 = "save the file again as 'CSV UTF-8'"
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
+    """Text of a CSV export: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
+
+    Anything else (UTF-16 without BOM, UTF-32, binary data, a file mixing UTF-8 with another encoding) is
+    reported as an encoding problem, never read into garbled headers.
+    """
+    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        problems.error(display, 1, 1, "the file is UTF-32 text, which Rapor does not read", _SAVE_UTF8)
+        return None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = "\x00"
+        if "\x00" in text:
+            problems.error(display, 1, 1, "the file starts like UTF-16 text but is not", _SAVE_UTF8)
+            return None
+        return text
+    nuls = data.count(0)
+    first_line = data.split(b"\n", 1)[0]
+    if nuls and (0 in first_line or nuls > max(8, len(data) // 100)):
+        # ASCII text in UTF-16 has a NUL byte in every other place; other files full of NULs are not text.
+        # (A stray NUL in a cell is left to the cell checks, which refuse it where it is.)
+        sample = data[:4096]
+        if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
+            problems.error(display, 1, 1, "the file is UTF-16 text without a byte-order mark", _SAVE_UTF8)
+        else:
+            problems.error(display, _line_of(data, data.index(0)), 1,
+                           "this line holds NUL bytes: the file is not a text (CSV) file",
+                           "export the sheet as 'CSV UTF-8'")
+        return None
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = _line_of(data, skip + exc.start)
+        if skip:
+            problems.error(display, line, 1, "the file says it is UTF-8 but this line is not", _SAVE_UTF8)
+            return None
+        if _UTF8_MULTIBYTE.search(data):
+            problems.error(display, line, 1, "this line is not UTF-8 but other lines are: the file mixes encodings",
+                           _SAVE_UTF8 + "; text pasted from another file may have brought the other encoding")
+            return None
+    try:
+        # Excel on Windows saves "CSV" as Windows-1252.
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        problems.error(display, _line_of(data, exc.start), 1, "the file is neither UTF-8 nor Windows-1252 text",
+                       _SAVE_UTF8)
+        return None
+
+
+# Files often saved or renamed as .csv by mistake, known by their first bytes.
+_SIGNATURES = (
+    ((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"), "a spreadsheet workbook"),
+    ((b"%PDF",), "a PDF document"),
+    ((b"\x89PNG", b"GIF8", b"\xff\xd8\xff"), "an image"),
+    ((b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!", b"\xfd7zXZ"), "a compressed archive"),
+)
+_MARKUP = re.compile(rb"\s*<(?:!doctype html|html|table|\?xml)", re.IGNORECASE)
+
+
+def _not_csv(data: bytes) -> str | None:
+    """What a file is when its first bytes show it is not text at all, or is a web page or XML export."""
+    start = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
+    for signatures, kind in _SIGNATURES:
+        if start.startswith(signatures):
+            return kind
+    if _MARKUP.match(start[:200]):
+        return "a web page or XML export (markup)"
+    return None
+
+
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def _separator(header_line: str) -> str:
+    """The most frequent of `;`, `,` and tab outside quotes in the header; `,` wins ties."""
+    bare = _QUOTED.sub("", header_line)
+    counts = {sep: bare.count(sep) for sep in (";", ",", "\t")}
+    return max(counts, key=lambda s: (counts[s], s == ","))
+
+
+def _padded(text: str, sep: str) -> bool:
+    """Whether any cell may start or end with white space (or the file has quotes, which may hide some)."""
+    if '"' in text or text[:1].isspace() or text.rstrip("\n")[-1:].isspace():
+        return True
+    # No-break spaces and the like are rare, so any of them anywhere means stripping every cell.
+    if any(c in text for c in "\x0b\x0c\x1c\x1d\x1e\x1f") or (not text.isascii() and _UNUSUAL_SPACE.search(text)):
+        return True
+    # Substring tests run at memchr speed; a regex with look-arounds is ten times slower on 20,000 lines.
+    blanks = {" ", "\t"} - {sep}
+    return any(pair in text for blank in blanks for pair in (blank + sep, sep + blank, blank + "\n", "\n" + blank))
+
+
+_UNUSUAL_SPACE = re.compile(r"[^\S\n \t]")
+
+
+def per_unique(values: pd.Series, func: Callable[[str], object]) -> np.ndarray:
+    """`func` applied to each distinct cell once: scores, grades and years repeat a lot."""
+    codes, uniques = pd.factorize(values.to_numpy(dtype=object))
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(str(u)) for u in uniques]
+    return mapped[codes] if len(codes) else np.empty(0, dtype=object)
+
+
+def _too_many_hint(sep: str) -> str:
+    if sep == ",":
+        return ("a decimal comma splits a number in two in a ','-separated file: quote it (\"3,68\"), "
+                "use a decimal point, or export with ';'")
+    shown = "tab" if sep == "\t" else f"'{sep}'"
+    return f"check for a stray {shown} or quote the value that contains it"
+
+
+@dataclass
+class _Parsed:
+    header: list[str]
+    frame: pd.DataFrame  # columns 0..width-1, every cell text
+    cells: np.ndarray  # cells per row as written (0 for a blank line)
+    lines: np.ndarray  # 1-based line where each row starts
+
+
+def _parse_plain(text: str, sep: str) -> _Parsed | None:
+    """A file without quotes: every line is a row, so counting separators is exact and vectorised."""
+    physical = text.split("\n")
+    if physical and physical[-1] == "":
+        physical.pop()
+    header, body = physical[0].split(sep), physical[1:]
+    if not body:
+        empty = pd.DataFrame({i: pd.Series(dtype=object) for i in range(len(header))})
+        return _Parsed(header, empty, np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    # Cells per line from the byte positions of separators and line ends (both ASCII, so never part of a
+    # multi-byte UTF-8 character): no Python call per line.
+    data = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(data == ord("\n"))
+    if len(ends) < len(physical):
+        ends = np.append(ends, len(data))
+    separators = np.flatnonzero(data == ord(sep))
+    per_line = np.diff(np.searchsorted(separators, ends), prepend=0)
+    cells = per_line[1:len(physical)].astype(np.int64) + 1
+    width = max(len(header), int(cells.max()))
+    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, header=None,
+                        skip_blank_lines=False, skiprows=1, names=list(range(width)), index_col=False,
+                        engine="c", skipinitialspace=True, quoting=csv.QUOTE_NONE)
+    if len(frame) != len(body):
+        return None  # the tokenizer saw the lines differently (e.g. a NUL byte); use the csv module
+    return _Parsed(header, frame, cells, np.arange(2, len(body) + 2, dtype=np.int64))
+
+
+def _parse_quoted(text: str, sep: str) -> _Parsed:
+    """A file with quotes: the csv module, which also knows where a row spanning lines starts."""
+    rows = list(csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True))
+    header, body = rows[0], rows[1:]
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical == len(rows):
+        lines = np.arange(2, len(body) + 2, dtype=np.int64)
+    else:  # a quoted cell spans lines: ask the reader where each row starts
+        reader = csv.reader(io.StringIO(text), delimiter=sep, skipinitialspace=True)
+        starts, end = [], 0
+        for _ in reader:
+            starts.append(end + 1)
+            end = reader.line_num
+        lines = np.array(starts[1:], dtype=np.int64)
+    cells = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    width = max(len(header), int(cells.max()) if len(body) else 0)
+    columns = list(itertools.zip_longest(*body, fillvalue="")) if body else []
+    frame = pd.DataFrame({i: pd.Series(columns[i] if i < len(columns) else [""] * len(body), dtype=object)
+                          for i in range(width)})
+    return _Parsed(header, frame, cells, lines)
+
+
+def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one row per unit") -> Table | None:
+    """Read one CSV file as text cells, reporting every row and header that cannot be used.
+
+    Rows with the wrong number of cells are reported and left out, so the rest of the file is still checked.
+    Returns None when nothing usable is left.
+    """
+    try:
+        data = read_bytes(path)
+    except OSError as exc:
+        problems.error(display, 1, 1, *read_failure(exc, path, f"'{path.name}'"))
+        return None
+    kind = _not_csv(data)
+    if kind is not None:
+        problems.error(display, 1, 1, f"this is {kind}, not a CSV file",
+                       "open it and save (or export) the sheet as 'CSV UTF-8'")
+        return None
+    decoded = _decode(data, display, problems)
+    if decoded is None:
+        return None
+    text = decoded.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        problems.error(display, 1, 1, "the file is empty", "export the sheet again with its header row and data")
+        return None
+    sep = _separator(text.split("\n", 1)[0])
+    parsed = None if '"' in text else _parse_plain(text, sep)
+    if parsed is None:
+        try:
+            parsed = _parse_quoted(text, sep)
+        except csv.Error as exc:
+            problems.error(display, 1, 1, f"the file cannot be read as CSV ({exc})",
+                           "export the sheet again as 'CSV UTF-8'")
+            return None
+        if text.count('"') % 2:  # the unclosed quote swallowed the rest of the file into the last row
+            line = int(parsed.lines[-1]) if len(parsed.lines) else 1
+            problems.error(display, line, 1, "a quote (\") opened on this line is never closed",
+                           "close the quote or remove it; a quote inside a quoted cell is written twice (\"\")")
+            return None
+
+    header = [name.strip() for name in parsed.header]
+    named = max((i + 1 for i, name in enumerate(header) if name), default=0)
+    if named == 0:
+        problems.error(display, 1, 1, "the first line holds no column names",
+                       "the first line must be the header row, e.g. unit_id,index,grade")
+        return None
+    frame = parsed.frame.fillna("")
+    if _padded(text, sep):  # stripping costs a Python call per cell; most exports need none
+        frame = frame.apply(lambda col: col.str.strip())
+    lines, cells = parsed.lines, parsed.cells
+    blank = ~(frame != "").any(axis=1).to_numpy()
+    extra = frame[list(range(named, frame.shape[1]))]
+    too_many = ~blank & (extra != "").any(axis=1).to_numpy()
+    too_few = ~blank & ~too_many & (cells < named)
+    for line, count in zip(lines[too_many], cells[too_many], strict=True):
+        problems.error(display, int(line), named + 1, f"this row has {count} cells but the header has {named}",
+                       _too_many_hint(sep))
+    for line, count in zip(lines[too_few], cells[too_few], strict=True):
+        problems.error(display, int(line), int(count) + 1, f"this row has {count} cells but the header has {named}",
+                       f"keep a cell for every column, even an empty one (e.g. a{sep}{sep}c)")
+
+    columns: dict[str, int] = {}
+    seen: dict[str, int] = {}
+    keep: dict[int, str] = {}
+    for number, name in enumerate(header[:named], start=1):
+        if not name:
+            continue  # an unnamed column cannot be mapped to anything
+        folded = name.casefold()
+        if folded in seen:
+            problems.error(display, 1, number, f"column '{name}' appears twice",
+                           f"the first is column {seen[folded]}; rename or delete one")
+            continue
+        seen[folded] = number
+        columns[name] = number
+        keep[number - 1] = name
+    usable = ~blank & ~too_many & ~too_few
+    frame = frame.loc[usable, list(keep)].rename(columns=keep)
+    frame[LINE] = lines[usable]
+    if frame.empty:
+        if not (too_many.any() or too_few.any()):
+            problems.error(display, 1, 1, "the file has a header but no data rows",
+                           f"add {rows} below the header")
+        return None
+    return Table(display, frame.reset_index(drop=True), columns)
+
+
+def find_column(table: Table, header: str) -> str | None:
+    """The frame column for a configured header, matched without regard to case or padding."""
+    wanted = header.strip().casefold()
+    for name in table.columns:
+        if name.casefold() == wanted:
+            return name
+    return None
+
+
+def is_marker(values: pd.Series, markers: frozenset[str]) -> np.ndarray:
+    """Which cells are one of the 'not evaluated' markers (given casefolded), ignoring case."""
+    return per_unique(values, lambda v: v.casefold() in markers).astype(bool)
+
+
+def parse_numbers(table: Table, column: str, missing: frozenset[str], problems: ProblemList,
+                  hint: str) -> pd.Series:
+    """A text column as floats: decimal commas accepted, 'not evaluated' markers (any case) become NaN."""
+    text = table.frame[column].astype(object)
+    numbers = pd.to_numeric(text, errors="coerce").astype("float64")  # the fast path: plain decimal points
+    failed = numbers.isna().to_numpy()
+    if not failed.any():
+        return numbers
+    rest = text[failed]
+    marked = is_marker(rest, missing)
+    retried = pd.to_numeric(rest.str.replace(",", ".", regex=False).where(~marked), errors="coerce")
+    numbers[failed] = retried.to_numpy(dtype="float64")
+    bad = retried.isna().to_numpy() & ~marked
+    if bad.any():
+        col = table.column(column)
+        for value, line in zip(rest[bad], table.frame.loc[failed, LINE].to_numpy()[bad], strict=True):
+            problems.error(table.path, int(line), col, f"'{value}' is not a number (column '{column}')", hint)
+    return numbers
+
+
+def with_control(values: pd.Series) -> np.ndarray:
+    """Which cells hold a control or invisible formatting character."""
+    return values.str.contains(CONTROL_CHARACTERS.pattern, regex=True).fillna(False).to_numpy(dtype=bool)
