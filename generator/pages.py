@@ -17,6 +17,10 @@ from .sitedata import Row, SiteData
 from .urls import SiteUrls
 
 TOP = 10
+# Rows per ranking page: long rankings are split so that no page grows past ~150 KB (a phone on a slow
+# connection, and a screen reader's page list, stay usable); tests check every built page's size.
+RANKING_PAGE_ROWS = 200
+HOME_TOP = 5
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,18 @@ class YearFacts:
     scopes: dict[str, dict[str, list[Row]]]  # scope -> key -> rows in rank order
 
 
+def previous_year(data: SiteData, year: int) -> int | None:
+    """The year the changes shown for `year` compare with: the previous year present in the data."""
+    earlier = [y for y in data.years if y < year]
+    return earlier[-1] if earlier else None
+
+
+def top_rows(scored: list[Row], n: int) -> dict[str, Any]:
+    """The units ranked n or better: more than n when units tie at the edge, and the page says so."""
+    rows = [r for r in scored if r["rank_national"] <= n]
+    return {"rows": rows, "n": n, "tied": len(rows) > n}
+
+
 def year_facts(config: Config, data: SiteData, year: int) -> YearFacts:
     """What a year's overview and rankings show; the same in every language, so computed once."""
     rows = data.rows_by_year[year]
@@ -75,18 +91,22 @@ def year_facts(config: Config, data: SiteData, year: int) -> YearFacts:
                     "levels": {level.key: data.average(year, "level", level.key, key) for level in config.levels}}
                    for key in config.scheme.aspect_keys]
     scopes = _scope_rows(rows)
+    order = {"level": level_order, "type": type_order}
     return YearFacts({
         "year": year,
+        "previous_year": previous_year(data, year),
         "listed": len(rows),
         "evaluated": len(scored),
         "national": data.average(year, "all", "", "index"),
         "index_levels": {level.key: data.average(year, "level", level.key, "index") for level in config.levels},
         "groups": groups,
         "aspect_rows": aspect_rows,
-        "top": [r for r in scored if r["rank_national"] <= TOP],
+        "top": top_rows(scored, TOP),
         "risers": sorted((r for r in moved if r["delta"] > 0), key=lambda r: (-r["delta"], r["unit_id"]))[:TOP],
         "fallers": sorted((r for r in moved if r["delta"] < 0), key=lambda r: (r["delta"], r["unit_id"]))[:TOP],
-        "scopes": {scope: sorted(keys) for scope, keys in scopes.items()},
+        # Levels and types in the order the configuration lists them; provinces by code.
+        "scopes": {scope: sorted(keys, key=lambda k: (order.get(scope, {}).get(k, 99), k))
+                   for scope, keys in scopes.items()},
         "download": SiteUrls.download(year),
     }, scopes)
 
@@ -132,6 +152,7 @@ def province_facts(config: Config, data: SiteData) -> dict[str, dict[str, Any]]:
             "code": code,
             "name": data.province_names.get(code, code),
             "year": latest_year,
+            "previous_year": previous_year(data, latest_year),
             "rows": sorted(evaluated_now.get(code, []),
                            key=lambda r: (r["rank_province"] is None, r["rank_province"] or 0, r["unit_id"])),
             "absent": absent.get(code, []),
@@ -155,13 +176,38 @@ def home_facts(data: SiteData) -> dict[str, Any]:
         "national": data.average(latest, "all", "", "index"),
         "evaluated": len(scored),
         "counts": dict(counts),
-        "top": [r for r in scored if r["rank_national"] <= 5],
+        "previous_year": previous_year(data, latest),
+        "top": top_rows(scored, HOME_TOP),
         "year_summaries": [
             {"year": y, "national": data.average(y, "all", "", "index"),
              "evaluated": sum(1 for r in data.rows_by_year[y] if r["evaluated"])}
             for y in reversed(data.years)
         ],
     }
+
+
+def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: str, key: str,
+                  rows: list[Row]) -> Iterator[PagePlan]:
+    """A ranking's pages of at most RANKING_PAGE_ROWS rows each; every page lists all of them by the
+    positions they hold ("201–400"), and the year's other rankings."""
+    chunks = [rows[start:start + RANKING_PAGE_ROWS] for start in range(0, len(rows), RANKING_PAGE_ROWS)] or [[]]
+    year = year_page.context["year"]
+    pages = [{"number": n, "path": site_urls.ranking(lang, year, scope, key, n),
+              "first": (n - 1) * RANKING_PAGE_ROWS + 1, "last": (n - 1) * RANKING_PAGE_ROWS + len(chunk)}
+             for n, chunk in enumerate(chunks, start=1)]
+    shared = {key: year_page.context[key] for key in ("year", "previous_year", "scopes")}
+    for page, chunk in zip(pages, chunks, strict=True):
+        yield PagePlan(str(page["path"]), "ranking.html", lang,
+                       shared | {"scope": scope, "key": key, "rows": chunk, "total": len(rows), "page": page,
+                                 "pages": pages})
+
+
+def former_names(unit: Row) -> dict[str, str | None]:
+    """Each former id with the name the unit had under it: the `former_names` entry at the same position when
+    both lists are equally long, else none (the id alone changed, or the names cannot be told apart)."""
+    ids, names = list(unit["former_ids"]), list(unit["former_names"])
+    paired = len(ids) == len(names)
+    return {former: (names[i] if paired and names[i] != unit["name"] else None) for i, former in enumerate(ids)}
 
 
 def _with_narrative(kind: str, key: str, lang: str, narratives: Narratives, default: str) -> tuple[str, dict[str, Any]]:
@@ -187,19 +233,17 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
         for year, year_page in years.items():
             template, told = _with_narrative("year", str(year), lang, narratives, "year.html")
             yield PagePlan(site_urls.year(lang, year), template, lang, year_page.context | told)
-            yield PagePlan(site_urls.ranking(lang, year), "ranking.html", lang,
-                           {"year": year, "scope": "national", "key": "", "rows": data.rows_by_year[year]})
+            yield from ranking_plans(site_urls, lang, year_page, "national", "", data.rows_by_year[year])
             for scope, groups in year_page.scopes.items():
                 for key, rows in sorted(groups.items()):
-                    yield PagePlan(site_urls.ranking(lang, year, scope, key), "ranking.html", lang,
-                                   {"year": year, "scope": scope, "key": key, "rows": rows})
+                    yield from ranking_plans(site_urls, lang, year_page, scope, key, rows)
         for unit_id, unit_page in units.items():
             template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
             yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told)
             # A unit's former ids keep their old addresses working: each points readers to the unit's page.
-            for former in unit_page["unit"]["former_ids"]:
+            for former, former_name in former_names(unit_page["unit"]).items():
                 yield PagePlan(site_urls.unit(lang, former), "redirect.html", lang,
-                               {"unit": unit_page["unit"], "former_id": former,
+                               {"unit": unit_page["unit"], "former_id": former, "former_name": former_name,
                                 "target": site_urls.unit(lang, unit_id)}, in_sitemap=False)
         for code, province_page in provinces.items():
             yield PagePlan(site_urls.province(lang, code), "province.html", lang, province_page)
