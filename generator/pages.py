@@ -45,7 +45,9 @@ class Narratives:
         return page, page is not None and bool(page.fallback_from)
 
 
-def _scope_rows(rows: list[Row]) -> dict[str, dict[str, list[Row]]]:
+def _scope_rows(rows: list[Row], level_order: dict[str, int]) -> dict[str, dict[str, list[Row]]]:
+    """Rows per scope and key in rank order; a type's rows come level by level (in the configured order of
+    levels), so its ranking page shows each level's units together."""
     grouped: dict[str, dict[str, list[Row]]] = {"level": defaultdict(list), "type": defaultdict(list),
                                                 "province": defaultdict(list)}
     for row in rows:
@@ -54,7 +56,8 @@ def _scope_rows(rows: list[Row]) -> dict[str, dict[str, list[Row]]]:
                 grouped[scope][row[scope]].append(row)
     for scope, groups in grouped.items():
         for rows_in_group in groups.values():
-            rows_in_group.sort(key=lambda r: (r[f"rank_{scope}"] is None, r[f"rank_{scope}"] or 0, r["unit_id"]))
+            rows_in_group.sort(key=lambda r: (level_order.get(r["level"], 99) if scope == "type" else 0,
+                                              r[f"rank_{scope}"] is None, r[f"rank_{scope}"] or 0, r["unit_id"]))
     return grouped
 
 
@@ -90,7 +93,7 @@ def year_facts(config: Config, data: SiteData, year: int) -> YearFacts:
     aspect_rows = [{"key": key, "national": data.average(year, "all", "", key),
                     "levels": {level.key: data.average(year, "level", level.key, key) for level in config.levels}}
                    for key in config.scheme.aspect_keys]
-    scopes = _scope_rows(rows)
+    scopes = _scope_rows(rows, level_order)
     order = {"level": level_order, "type": type_order}
     return YearFacts({
         "year": year,
@@ -186,6 +189,41 @@ def home_facts(data: SiteData) -> dict[str, Any]:
     }
 
 
+def ranking_page_numbers(data: SiteData, years: dict[int, YearFacts]) -> dict[tuple[int, str, str], int]:
+    """(year, scope, unit id) -> the page of that ranking the unit's row is on, so a unit's page links there."""
+    numbers = {}
+    for year, year_page in years.items():
+        for position, row in enumerate(data.rows_by_year[year]):
+            numbers[(year, "national", row["unit_id"])] = position // RANKING_PAGE_ROWS + 1
+        for scope, groups in year_page.scopes.items():
+            for rows in groups.values():
+                for position, row in enumerate(rows):
+                    numbers[(year, scope, row["unit_id"])] = position // RANKING_PAGE_ROWS + 1
+    return numbers
+
+
+def unit_ranking_links(site_urls: SiteUrls, lang: str, unit_page: dict[str, Any],
+                       numbers: dict[tuple[int, str, str], int]) -> dict[str, str]:
+    """The ranking pages (per scope) that hold the unit's latest evaluated row."""
+    latest, unit = unit_page["latest"], unit_page["unit"]
+    if latest is None or not latest["evaluated"]:
+        return {}
+    year, unit_id = int(latest["year"]), latest["unit_id"]
+    keys = {"national": "", "level": unit["level"], "type": unit["type"], "province": unit["province"]}
+    return {scope: site_urls.ranking(lang, year, scope, key, numbers[(year, scope, unit_id)])
+            for scope, key in keys.items() if (year, scope, unit_id) in numbers}
+
+
+def level_sections(rows: list[Row]) -> list[tuple[str, list[Row]]]:
+    """A ranking's rows cut wherever the level changes (a type's ranking comes level by level)."""
+    sections: list[tuple[str, list[Row]]] = []
+    for row in rows:
+        if not sections or sections[-1][0] != row["level"]:
+            sections.append((row["level"], []))
+        sections[-1][1].append(row)
+    return sections
+
+
 def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: str, key: str,
                   rows: list[Row]) -> Iterator[PagePlan]:
     """A ranking's pages of at most RANKING_PAGE_ROWS rows each; every page lists all of them by the
@@ -199,7 +237,7 @@ def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: s
     for page, chunk in zip(pages, chunks, strict=True):
         yield PagePlan(str(page["path"]), "ranking.html", lang,
                        shared | {"scope": scope, "key": key, "rows": chunk, "total": len(rows), "page": page,
-                                 "pages": pages})
+                                 "pages": pages, "sections": level_sections(chunk) if scope == "type" else []})
 
 
 def former_names(unit: Row) -> dict[str, str | None]:
@@ -226,6 +264,7 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
     years = {year: year_facts(config, data, year) for year in data.years}
     units = {unit_id: unit_facts(config, data, unit_id, unit) for unit_id, unit in sorted(data.units.items())}
     provinces = province_facts(config, data)
+    page_numbers = ranking_page_numbers(data, years)
     slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
     for lang in config.site.languages:
         template, told = _with_narrative("home", "", lang, narratives, "home.html")
@@ -239,7 +278,8 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
                     yield from ranking_plans(site_urls, lang, year_page, scope, key, rows)
         for unit_id, unit_page in units.items():
             template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
-            yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told)
+            links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers)}
+            yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told | links)
             # A unit's former ids keep their old addresses working: each points readers to the unit's page.
             for former, former_name in former_names(unit_page["unit"]).items():
                 yield PagePlan(site_urls.unit(lang, former), "redirect.html", lang,

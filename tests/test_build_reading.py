@@ -185,6 +185,7 @@ def test_a_former_id_page_says_what_changed(tmp_site: TmpSite) -> None:
 
 
 def test_every_page_links_an_icon_shipped_at_the_site_root(built: Path) -> None:
+    """Every page a reader stays on (a former id's page sends readers on at once, so it links none)."""
     assert (built / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file
     assert (built / "static/favicon.svg").read_text(encoding="utf-8").startswith("<svg")
     for path in ("index.html", "en/2023/ranking/index.html", "unit/35.07-dpmptsp/index.html", "en/404.html"):
@@ -213,3 +214,30 @@ def test_content_is_inside_landmarks_and_tables_are_labelled_apart_from_their_se
         names += [nav["aria-label"] for nav in page.select("nav")]
         names += [div["aria-label"] for div in page.select("[role=region]")]
         assert len(names) == len(set(names)), (path, names)
+
+
+def test_a_unit_page_links_the_ranking_pages_that_hold_its_row(tmp_site: TmpSite,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.pages.RANKING_PAGE_ROWS", 3)
+    out = build(tmp_site)
+    # DPMPTSP Kota Tangerang Selatan, 2023, at three rows a page: 4th nationally and 4th among Kabupaten/Kota
+    # (page 2); 5th row of the DPMPTSP ranking, which lists the two provincial offices first (page 2).
+    unit = out / "unit/36.74-dpmptsp/index.html"
+    links = {text(div.dt): div.select_one("dd a") for div in soup(unit).select("dl.figures > div")}
+    targets = {label: (unit.parent / str(a["href"])).resolve().relative_to(out.resolve()).as_posix()
+               for label, a in links.items() if a is not None}
+    assert targets["Peringkat nasional"] == "2023/ranking/page-2/index.html"
+    assert targets["Peringkat Kabupaten/Kota"] == "2023/ranking/level/kabupaten-kota/page-2/index.html"
+    assert targets["Peringkat DPMPTSP"] == "2023/ranking/type/dpmptsp/page-2/index.html"
+    for target in targets.values():
+        rows = soup(out / target).select("table.ranking tbody th[scope=row]")
+        assert "DPMPTSP Kota Tangerang Selatan" in [text(th) for th in rows], target
+
+
+def test_a_type_ranking_shows_each_level_in_its_own_table(built: Path) -> None:
+    page = soup(built / "2023/ranking/type/dpmptsp/index.html")
+    sections = page.select("main section[aria-labelledby]")
+    assert [text(s.h2) for s in sections] == ["DPMPTSP · Provinsi", "DPMPTSP · Kabupaten/Kota"]
+    names = [[text(th) for th in s.select("table.ranking tbody th[scope=row]")] for s in sections]
+    assert names == [["DPMPTSP Provinsi Aceh", "DPMPTSP Provinsi Jawa Timur"],
+                     ["DPMPTSP Kota Surabaya", "DPMPTSP Kabupaten Malang", "DPMPTSP Kota Tangerang Selatan"]]
