@@ -241,3 +241,4 @@ def test_a_type_ranking_shows_each_level_in_its_own_table(built: Path) -> None:
     names = [[text(th) for th in s.select("table.ranking tbody th[scope=row]")] for s in sections]
     assert names == [["DPMPTSP Provinsi Aceh", "DPMPTSP Provinsi Jawa Timur"],
                      ["DPMPTSP Kota Surabaya", "DPMPTSP Kabupaten Malang", "DPMPTSP Kota Tangerang Selatan"]]
+

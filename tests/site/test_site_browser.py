@@ -235,3 +235,20 @@ def test_national_ranking_links_every_level_and_type_ranking(
             assert expected and expected <= linked, (lang, scope, sorted(expected - linked))
         pages = {p.relative_to(site).as_posix() for p in (site / folder).glob("page-*/index.html")}
         assert pages and pages <= linked, (lang, sorted(pages - linked))
+
+
+def test_english_footer_has_no_indonesian(site: Path, sample_pages: dict[tuple[str, str], str]) -> None:
+    """An English page's footer holds English words and names only: nothing of the Indonesian footer that is
+    not also in the English one (the sample's publisher is a name, the same in both)."""
+    from bs4 import BeautifulSoup
+
+    def footer_words(path: str) -> set[str]:
+        page = BeautifulSoup((site / path).read_text(encoding="utf-8"), "lxml")
+        footer = page.select_one("footer")
+        assert footer is not None, path
+        return set(re.findall(r"[^\W\d_]+", footer.get_text(" ").casefold()))
+
+    for kind in ("home", "unit", "404"):
+        indonesian, english = footer_words(sample_pages[(kind, "id")]), footer_words(sample_pages[(kind, "en")])
+        shared = indonesian & english
+        assert shared <= {"rapor", "javascript"}, (kind, sorted(shared))
