@@ -57,7 +57,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
     from .output_guard import check_output_folder
     from .pages import plan_site
-    from .render import download_csv, make_renderer, robots, sitemap, static_files
+    from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
     from .sitedata import build_site_data
     from .write import write_site
 
@@ -81,6 +81,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         for plan in (progress(plans) if progress is not None else plans):
             yield renderer.render(plan)
         yield from static_files(inputs.theme.folders)
+        yield from root_icon(inputs.theme.folders)
         for year in data.years:
             yield SiteUrls.download(year), download_csv(config, data, year)
         if config.site.base_url:

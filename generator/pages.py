@@ -18,6 +18,10 @@ from .sitedata import Row, SiteData
 from .urls import SiteUrls
 
 TOP = 10
+# Rows per ranking page: long rankings are split so that no page grows past ~150 KB (a phone on a slow
+# connection, and a screen reader's page list, stay usable); tests check every built page's size.
+RANKING_PAGE_ROWS = 200
+HOME_TOP = 5
 
 
 @dataclass(frozen=True)
@@ -43,8 +47,8 @@ class Narratives:
 
 
 def _scope_rows(rows: list[Row], level_order: dict[str, int]) -> dict[str, dict[str, list[Row]]]:
-    """Rows per scope and key in rank order; a type's rows are ranked within their level, so they come
-    level by level (in the configured order of levels)."""
+    """Rows per scope and key in rank order; a type's rows come level by level (in the configured order of
+    levels), so its ranking page shows each level's units together."""
     grouped: dict[str, dict[str, list[Row]]] = {"level": defaultdict(list), "type": defaultdict(list),
                                                 "province": defaultdict(list)}
     for row in rows:
@@ -58,20 +62,22 @@ def _scope_rows(rows: list[Row], level_order: dict[str, int]) -> dict[str, dict[
     return grouped
 
 
-def _level_sections(rows: list[Row]) -> list[tuple[str, list[Row]]]:
-    """A type's ranking split by level (rows already come level by level): each level is its own ranking."""
-    sections: list[tuple[str, list[Row]]] = []
-    for row in rows:
-        if not sections or sections[-1][0] != row["level"]:
-            sections.append((row["level"], []))
-        sections[-1][1].append(row)
-    return sections
-
-
 @dataclass(frozen=True)
 class YearFacts:
     context: dict[str, Any]  # what the year's overview shows, in any language
     scopes: dict[str, dict[str, list[Row]]]  # scope -> key -> rows in rank order
+
+
+def previous_year(data: SiteData, year: int) -> int | None:
+    """The year the changes shown for `year` compare with: the previous year present in the data."""
+    earlier = [y for y in data.years if y < year]
+    return earlier[-1] if earlier else None
+
+
+def top_rows(scored: list[Row], n: int) -> dict[str, Any]:
+    """The units ranked n or better: more than n when units tie at the edge, and the page says so."""
+    rows = [r for r in scored if r["rank_national"] <= n]
+    return {"rows": rows, "n": n, "tied": len(rows) > n}
 
 
 def year_facts(config: Config, data: SiteData, year: int) -> YearFacts:
@@ -90,18 +96,22 @@ def year_facts(config: Config, data: SiteData, year: int) -> YearFacts:
                                for level in config.levels}}
                    for key in config.scheme.aspect_keys]
     scopes = _scope_rows(rows, level_order)
+    order = {"level": level_order, "type": type_order}
     return YearFacts({
         "year": year,
+        "previous_year": previous_year(data, year),
         "listed": len(rows),
         "evaluated": len(scored),
         "national": data.average(year, "all", "", "index"),
         "index_levels": {level.key: data.average(year, "level", level.key, "index") for level in config.levels},
         "groups": groups,
         "aspect_rows": aspect_rows,
-        "top": [r for r in scored if r["rank_national"] <= TOP],
+        "top": top_rows(scored, TOP),
         "risers": sorted((r for r in moved if r["delta"] > 0), key=lambda r: (-r["delta"], r["unit_id"]))[:TOP],
         "fallers": sorted((r for r in moved if r["delta"] < 0), key=lambda r: (r["delta"], r["unit_id"]))[:TOP],
-        "scopes": {scope: sorted(keys) for scope, keys in scopes.items()},
+        # Levels and types in the order the configuration lists them; provinces by code.
+        "scopes": {scope: sorted(keys, key=lambda k: (order.get(scope, {}).get(k, 99), k))
+                   for scope, keys in scopes.items()},
         "download": SiteUrls.download(year),
     }, scopes)
 
@@ -147,6 +157,7 @@ def province_facts(config: Config, data: SiteData) -> dict[str, dict[str, Any]]:
             "code": code,
             "name": data.province_names.get(code, code),
             "year": latest_year,
+            "previous_year": previous_year(data, latest_year),
             "rows": sorted(evaluated_now.get(code, []),
                            key=lambda r: (r["rank_province"] is None, r["rank_province"] or 0, r["unit_id"])),
             "absent": absent.get(code, []),
@@ -170,13 +181,73 @@ def home_facts(data: SiteData) -> dict[str, Any]:
         "national": data.average(latest, "all", "", "index"),
         "evaluated": len(scored),
         "counts": dict(counts),
-        "top": [r for r in scored if r["rank_national"] <= 5],
+        "previous_year": previous_year(data, latest),
+        "top": top_rows(scored, HOME_TOP),
         "year_summaries": [
             {"year": y, "national": data.average(y, "all", "", "index"),
              "evaluated": sum(1 for r in data.rows_by_year[y] if r["evaluated"])}
             for y in reversed(data.years)
         ],
     }
+
+
+def ranking_page_numbers(data: SiteData, years: dict[int, YearFacts]) -> dict[tuple[int, str, str], int]:
+    """(year, scope, unit id) -> the page of that ranking the unit's row is on, so a unit's page links there."""
+    numbers = {}
+    for year, year_page in years.items():
+        for position, row in enumerate(data.rows_by_year[year]):
+            numbers[(year, "national", row["unit_id"])] = position // RANKING_PAGE_ROWS + 1
+        for scope, groups in year_page.scopes.items():
+            for rows in groups.values():
+                for position, row in enumerate(rows):
+                    numbers[(year, scope, row["unit_id"])] = position // RANKING_PAGE_ROWS + 1
+    return numbers
+
+
+def unit_ranking_links(site_urls: SiteUrls, lang: str, unit_page: dict[str, Any],
+                       numbers: dict[tuple[int, str, str], int]) -> dict[str, str]:
+    """The ranking pages (per scope) that hold the unit's latest evaluated row."""
+    latest, unit = unit_page["latest"], unit_page["unit"]
+    if latest is None or not latest["evaluated"]:
+        return {}
+    year, unit_id = int(latest["year"]), latest["unit_id"]
+    keys = {"national": "", "level": unit["level"], "type": unit["type"], "province": unit["province"]}
+    return {scope: site_urls.ranking(lang, year, scope, key, numbers[(year, scope, unit_id)])
+            for scope, key in keys.items() if (year, scope, unit_id) in numbers}
+
+
+def level_sections(rows: list[Row]) -> list[tuple[str, list[Row]]]:
+    """A ranking's rows cut wherever the level changes (a type's ranking comes level by level)."""
+    sections: list[tuple[str, list[Row]]] = []
+    for row in rows:
+        if not sections or sections[-1][0] != row["level"]:
+            sections.append((row["level"], []))
+        sections[-1][1].append(row)
+    return sections
+
+
+def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: str, key: str,
+                  rows: list[Row]) -> Iterator[PagePlan]:
+    """A ranking's pages of at most RANKING_PAGE_ROWS rows each; every page lists all of them by the
+    positions they hold ("201–400"), and the year's other rankings."""
+    chunks = [rows[start:start + RANKING_PAGE_ROWS] for start in range(0, len(rows), RANKING_PAGE_ROWS)] or [[]]
+    year = year_page.context["year"]
+    pages = [{"number": n, "path": site_urls.ranking(lang, year, scope, key, n),
+              "first": (n - 1) * RANKING_PAGE_ROWS + 1, "last": (n - 1) * RANKING_PAGE_ROWS + len(chunk)}
+             for n, chunk in enumerate(chunks, start=1)]
+    shared = {key: year_page.context[key] for key in ("year", "previous_year", "scopes")}
+    for page, chunk in zip(pages, chunks, strict=True):
+        yield PagePlan(str(page["path"]), "ranking.html", lang,
+                       shared | {"scope": scope, "key": key, "rows": chunk, "total": len(rows), "page": page,
+                                 "pages": pages, "sections": level_sections(chunk) if scope == "type" else []})
+
+
+def former_names(unit: Row) -> dict[str, str | None]:
+    """Each former id with the name the unit had under it: the `former_names` entry at the same position when
+    both lists are equally long, else none (the id alone changed, or the names cannot be told apart)."""
+    ids, names = list(unit["former_ids"]), list(unit["former_names"])
+    paired = len(ids) == len(names)
+    return {former: (names[i] if paired and names[i] != unit["name"] else None) for i, former in enumerate(ids)}
 
 
 def _with_narrative(kind: str, key: str, lang: str, narratives: Narratives, default: str) -> tuple[str, dict[str, Any]]:
@@ -195,6 +266,7 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
     years = {year: year_facts(config, data, year) for year in data.years}
     units = {unit_id: unit_facts(config, data, unit_id, unit) for unit_id, unit in sorted(data.units.items())}
     provinces = province_facts(config, data)
+    page_numbers = ranking_page_numbers(data, years)
     slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
     for lang in config.site.languages:
         template, told = _with_narrative("home", "", lang, narratives, "home.html")
@@ -202,21 +274,18 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
         for year, year_page in years.items():
             template, told = _with_narrative("year", str(year), lang, narratives, "year.html")
             yield PagePlan(site_urls.year(lang, year), template, lang, year_page.context | told)
-            yield PagePlan(site_urls.ranking(lang, year), "ranking.html", lang,
-                           {"year": year, "scope": "national", "key": "", "rows": data.rows_by_year[year],
-                            "sections": []})
+            yield from ranking_plans(site_urls, lang, year_page, "national", "", data.rows_by_year[year])
             for scope, groups in year_page.scopes.items():
                 for key, rows in sorted(groups.items()):
-                    yield PagePlan(site_urls.ranking(lang, year, scope, key), "ranking.html", lang,
-                                   {"year": year, "scope": scope, "key": key, "rows": rows,
-                                    "sections": _level_sections(rows) if scope == "type" else []})
+                    yield from ranking_plans(site_urls, lang, year_page, scope, key, rows)
         for unit_id, unit_page in units.items():
             template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
-            yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told)
+            links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers)}
+            yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told | links)
             # A unit's former ids keep their old addresses working: each points readers to the unit's page.
-            for former in unit_page["unit"]["former_ids"]:
+            for former, former_name in former_names(unit_page["unit"]).items():
                 yield PagePlan(site_urls.unit(lang, former), "redirect.html", lang,
-                               {"unit": unit_page["unit"], "former_id": former,
+                               {"unit": unit_page["unit"], "former_id": former, "former_name": former_name,
                                 "target": site_urls.unit(lang, unit_id)}, in_sitemap=False)
         for code, province_page in provinces.items():
             yield PagePlan(site_urls.province(lang, code), "province.html", lang, province_page)

@@ -123,7 +123,8 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
                         "min": g.min, "max": g.max} for g in scheme.grades],
             "grade": {g.letter: {"predikat": g.predikat(lang), "color": g.color, "zone": g.zone}
                       for g in scheme.grades},
-            "aspects": [{"key": a.key, "label": a.label(lang)} for a in scheme.aspects],
+            "aspects": [{"key": a.key, "label": a.label(lang),
+                         "short": locale.messages.get(f"aspect_short.{a.key}", a.key)} for a in scheme.aspects],
             "aspect_label": {a.key: a.label(lang) for a in scheme.aspects},
             "index_label": scheme.index_label[lang],
             "precision": scheme.precision,
@@ -154,6 +155,14 @@ def static_files(themes: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
             raise RaporError.single(path.as_posix(), 1, 1, "this theme file is a symbolic link out of the project",
                                     LINK_HINT)
         yield f"static/{relative}", path.read_bytes()
+
+
+def root_icon(themes: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
+    """The theme's static/favicon.ico again at the site's root: browsers, bookmarks and feed readers ask for
+    /favicon.ico whatever a page links to."""
+    for path, content in static_files(themes):
+        if path == "static/favicon.ico":
+            yield "favicon.ico", content
 
 
 def sitemap(config: Config, html_paths: list[str]) -> bytes:

@@ -24,10 +24,10 @@ class SiteUrls:
     def year(self, lang: str, year: int) -> str:
         return f"{self.prefix(lang)}{year}/index.html"
 
-    def ranking(self, lang: str, year: int, scope: str = "national", key: str = "") -> str:
-        if scope == "national":
-            return f"{self.prefix(lang)}{year}/ranking/index.html"
-        return f"{self.prefix(lang)}{year}/ranking/{scope}/{key}/index.html"
+    def ranking(self, lang: str, year: int, scope: str = "national", key: str = "", page: int = 1) -> str:
+        """A ranking's page `page`: long rankings are split into pages, the first at the ranking's own address."""
+        folder = f"{self.prefix(lang)}{year}/ranking/" + ("" if scope == "national" else f"{scope}/{key}/")
+        return folder + ("" if page == 1 else f"page-{page}/") + "index.html"
 
     def unit(self, lang: str, unit_id: str) -> str:
         return f"{self.prefix(lang)}unit/{unit_id}/index.html"

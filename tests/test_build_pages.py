@@ -27,12 +27,13 @@ def built(tmp_site: TmpSite) -> Path:
 
 
 def ranking_rows(page: Path) -> list[tuple[str, str, str]]:
-    """(rank, movement, unit name) per row of the page's ranking table."""
+    """(rank, movement, unit name) per row of the page's ranking table; the unit's name heads its row."""
     table = soup(page).select_one("table.ranking")
     assert table is not None
     rows = []
     for tr in table.select("tbody tr"):
-        cells = tr.find_all("td")
+        cells = tr.find_all(["td", "th"])
+        assert cells[2].name == "th" and cells[2]["scope"] == "row", cells[2]
         rows.append((text(cells[0]), text(cells[1]), text(cells[2])))
     return rows
 
@@ -72,11 +73,11 @@ def test_scoped_rankings_rank_within_their_group(built: Path) -> None:
 def test_year_page_counts_grades_and_averages(built: Path) -> None:
     page = soup(built / "2023/index.html")
     headlines = [text(li) for li in page.select("ul.headlines li")]
-    assert "1 dari 3 DPMPTSP (Kabupaten/Kota) meraih A — Pelayanan Prima" in headlines
-    assert "0 dari 2 DPMPTSP (Provinsi) meraih A — Pelayanan Prima" in headlines
+    assert "DPMPTSP · Kabupaten/Kota: 1 dari 3 meraih A — Pelayanan Prima" in headlines
+    assert "DPMPTSP · Provinsi: 0 dari 2 meraih A — Pelayanan Prima" in headlines
     figures = text(page.select_one("dl.figures"))
     # (4.55 + 4.20 + 4.05 + 3.95 + 3.80 + 3.80 + 3.70) / 7 = 4.007; 2022 averaged 3.571
-    assert "Rata-rata nasional 4,01 +0,44" in figures
+    assert "Rata-rata nasional 4,01 +0,44 dibanding 2022" in figures
     assert "Unit dinilai 7 dari 8 terdaftar" in figures
     counts = page.select_one("table.counts")
     row = next(tr for tr in counts.select("tbody tr") if "Kabupaten/Kota" in text(tr.th) and "DPMPTSP" in text(tr.th))
@@ -86,9 +87,11 @@ def test_year_page_counts_grades_and_averages(built: Path) -> None:
 def test_english_mirror_uses_english_words_and_numbers(built: Path) -> None:
     page = soup(built / "en/2023/index.html")
     assert page.html is not None and page.html["lang"] == "en"
-    assert "National average 4.01 +0.44" in text(page.select_one("dl.figures"))
-    assert "1 of 3 DPMPTSP (Regencies and cities) got A — Excellent service" in [
-        text(li) for li in page.select("ul.headlines li")]
+    assert "National average 4.01 +0.44 vs 2022" in text(page.select_one("dl.figures"))
+    headlines = [text(li) for li in page.select("ul.headlines li")]
+    assert "DPMPTSP · Regencies and cities: 1 of 3 got A — Excellent service" in headlines
+    # A type's label is never made into a wrong plural ("80 Ministry/agency service unit").
+    assert "Ministry/agency service unit · Ministries and agencies: 0 of 1 got A — Excellent service" in headlines
     alternates = {link["hreflang"]: link["href"] for link in page.select("link[rel=alternate]")}
     assert alternates == {"id": "../../2023/index.html", "en": "../../en/2023/index.html"}
 
@@ -179,7 +182,8 @@ def test_year_page_lists_aspect_averages_top_units_risers_and_fallers(built: Pat
 def test_unit_page_ranks_in_every_scope_and_compares_aspects(built: Path) -> None:
     page = soup(built / "unit/35.07-dpmptsp/index.html")
     figures = {text(div.dt): text(div.dd) for div in page.select("dl.figures > div")}
-    assert figures["Peringkat nasional"] == "2 dari 7 ▲ 2 naik 2 peringkat"
+    assert figures["Peringkat nasional"] == "2 dari 7 ▲ 2 naik 2 peringkat dibanding 2022"
+    assert figures["Indeks"] == "4,20 +0,80 dibanding 2022"
     assert figures["Peringkat Kabupaten/Kota"] == "2 dari 4"
     assert figures["Peringkat DPMPTSP (Kabupaten/Kota)"] == "2 dari 3"  # ranked within its level
     assert figures["Peringkat di Jawa Timur"] == "2 dari 3"
@@ -234,8 +238,10 @@ def test_a_former_unit_id_keeps_its_address_and_points_to_the_unit(built: Path) 
         assert refresh is not None and refresh["content"] == f"0; url={root}{prefix}unit/kl-imigrasi/index.html"
         link = page.select_one("main p a")
         assert link is not None and link["href"] == f"{root}{prefix}unit/kl-imigrasi/index.html"
-    assert text(soup(built / "unit/kl-imigrasi-lama/index.html").select_one("main p")) == (
-        "Unit dengan kode lama kl-imigrasi-lama kini bernama Direktorat Jenderal Imigrasi dan punya halaman baru.")
+    # The former id's page names the unit's name under that id (the former name at the same position).
+    assert text(soup(built / "unit/kl-imigrasi-lama/index.html").select_one("main p:not(.notice)")) == (
+        "Ditjen Imigrasi Lama (kode lama kl-imigrasi-lama) kini bernama Direktorat Jenderal Imigrasi; "
+        "halamannya pindah ke alamat baru.")
 
 
 @pytest.mark.parametrize(("base_url", "root"), [("", ""), ("https://rapor.example.id", "/"),

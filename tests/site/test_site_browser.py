@@ -1,6 +1,7 @@
 """The built site in a real browser (Debian's chromium driven by Playwright) on a phone-sized
-360x740 screen: clean console, no failed or foreign requests, no sideways scrolling, content
-without JavaScript, and working links when opened straight from disk."""
+360x740 screen: clean console, no failed or foreign requests, no sideways scrolling, nothing cut off
+unless it visibly scrolls in a labelled region, content without JavaScript, and working links when
+opened straight from disk; and no built page over 150 KB."""
 
 from __future__ import annotations
 
@@ -15,6 +16,34 @@ import pytest
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 VIEWPORT_WIDTH = 360
+MAX_PAGE_BYTES = 150 * 1024
+
+# Everything wider than its box must be in a sideways scroller that a reader can see and reach: a region
+# with a name (role=region and aria-label), focusable so keyboards can scroll it (tabindex=0), scrolling
+# (overflow-x auto or scroll, not hidden) and showing that it does (its edge shadows are background
+# gradients). Visually hidden text (1 px boxes) is not content that is cut off.
+_CUT_OFF_JS = """() => {
+  const problems = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (style.overflowX === 'visible' || el.clientWidth <= 1) continue;
+    if (el.scrollWidth <= el.clientWidth + 1) continue;
+    const missing = [];
+    if (!['auto', 'scroll'].includes(style.overflowX))
+      missing.push('does not scroll (overflow-x: ' + style.overflowX + ')');
+    if (el.getAttribute('role') !== 'region' || !(el.getAttribute('aria-label') || '').trim())
+      missing.push('no labelled region');
+    if (el.tabIndex < 0) missing.push('not focusable');
+    if (!style.backgroundImage.includes('gradient')) missing.push('no visible scroll cue');
+    if (missing.length) {
+      let name = el.tagName.toLowerCase();
+      if (typeof el.className === 'string' && el.className.trim())
+        name += '.' + el.className.trim().split(/\\s+/).join('.');
+      problems.push(name + ' hides ' + (el.scrollWidth - el.clientWidth) + 'px: ' + missing.join(', '));
+    }
+  }
+  return problems;
+}"""
 
 _OVERFLOW_JS = """() => {
   const root = document.documentElement;
@@ -72,12 +101,12 @@ def test_page_in_browser(
     http_base: str,
     visit: Callable[..., Any],
 ) -> None:
-    """No console error/warning, page error, failed request or request to another host, and
-    nothing wider than the 360px screen."""
+    """No console error/warning, page error, failed request or request to another host, nothing wider
+    than the 360px screen, and nothing cut off unless it visibly scrolls inside a labelled region."""
     url = urljoin(http_base, sample_pages[page_case])
     with visit(url) as v:
         result = v.page.evaluate(_OVERFLOW_JS)
-        failures = list(v.problems)
+        failures = list(v.problems) + [f"cut off: {problem}" for problem in v.page.evaluate(_CUT_OFF_JS)]
         if result["scrollWidth"] > VIEWPORT_WIDTH:
             failures.append(
                 f"horizontal overflow: document is {result['scrollWidth']}px wide on a "
@@ -156,17 +185,70 @@ def test_page_works_from_disk(
 def test_ranking_shows_rank_to_index_on_a_phone_without_sideways_scrolling(
     kind: str, lang: str, sample_pages: dict[tuple[str, str], str], http_base: str, visit: Callable[..., Any]
 ) -> None:
-    """At 360 px the ranking table shows rank, movement, unit, grade and index, and nothing scrolls sideways."""
+    """At 360 px the ranking table shows rank, movement, unit, grade and index, nothing scrolls sideways, and
+    its header row stays on screen while the reader scrolls down the table."""
     url = urljoin(http_base, sample_pages[(kind, lang)])
     with visit(url) as v:
         shown = v.page.evaluate("""() => {
-            const scroller = document.querySelector('table.ranking').closest('.table-scroll');
-            const heads = [...document.querySelectorAll('table.ranking thead th')]
+            const table = document.querySelector('table.ranking');
+            const heads = [...table.querySelectorAll('thead th')]
                 .filter(th => getComputedStyle(th).display !== 'none');
-            return {overflow: scroller.scrollWidth - scroller.clientWidth,
+            const rows = table.querySelectorAll('tbody tr');
+            rows[rows.length - 1].scrollIntoView();
+            return {table: table.getBoundingClientRect().right,
                     heads: heads.map(th => th.textContent.trim()),
-                    right: Math.max(...heads.map(th => th.getBoundingClientRect().right))};
+                    right: Math.max(...heads.map(th => th.getBoundingClientRect().right)),
+                    headTop: heads[0].getBoundingClientRect().top,
+                    tableTop: table.getBoundingClientRect().top};
         }""")
-    assert shown["overflow"] <= 0, f"{url}: the ranking table scrolls sideways by {shown['overflow']} px"
+    assert shown["table"] <= VIEWPORT_WIDTH, f"{url}: the ranking table ends at {shown['table']} px"
     assert len(shown["heads"]) == 5, f"{url}: columns shown on a phone: {shown['heads']}"
     assert shown["right"] <= VIEWPORT_WIDTH, f"{url}: the last column ends at {shown['right']} px"
+    assert shown["tableTop"] < 0, f"{url}: the table is too short to test its sticky header"
+    assert shown["headTop"] == 0, f"{url}: scrolled to the last row, the header row is at {shown['headTop']} px"
+
+
+def test_no_page_is_over_150_kb(site: Path) -> None:
+    """Long rankings are split into pages, so no page is too heavy for a phone on a slow connection."""
+    sizes = {path.relative_to(site).as_posix(): path.stat().st_size for path in site.rglob("*.html")}
+    heavy = sorted((size, path) for path, size in sizes.items() if size > MAX_PAGE_BYTES)
+    assert not heavy, f"{len(heavy)} pages over {MAX_PAGE_BYTES} bytes, the largest: {heavy[-3:]}"
+    assert len(sizes) > 1000, "the sample site was expected to have its long rankings and every unit"
+
+
+def test_national_ranking_links_every_level_and_type_ranking(
+    site: Path, sample_pages: dict[tuple[str, str], str]
+) -> None:
+    """The national ranking's first page (where the navigation's "Ranking" leads) links the year's ranking
+    of every level and every unit type, and all of its own pages."""
+    import posixpath
+
+    from bs4 import BeautifulSoup
+
+    for lang in ("id", "en"):
+        path = sample_pages[("ranking", lang)]
+        page = BeautifulSoup((site / path).read_text(encoding="utf-8"), "lxml")
+        folder = posixpath.dirname(path)
+        linked = {posixpath.normpath(posixpath.join(folder, str(a["href"]).split("#")[0])) for a in page.select("a")}
+        for scope in ("level", "type"):
+            expected = {p.relative_to(site).as_posix() for p in (site / folder / scope).glob("*/index.html")}
+            assert expected and expected <= linked, (lang, scope, sorted(expected - linked))
+        pages = {p.relative_to(site).as_posix() for p in (site / folder).glob("page-*/index.html")}
+        assert pages and pages <= linked, (lang, sorted(pages - linked))
+
+
+def test_english_footer_has_no_indonesian(site: Path, sample_pages: dict[tuple[str, str], str]) -> None:
+    """An English page's footer holds English words and names only: nothing of the Indonesian footer that is
+    not also in the English one (the sample's publisher is a name, the same in both)."""
+    from bs4 import BeautifulSoup
+
+    def footer_words(path: str) -> set[str]:
+        page = BeautifulSoup((site / path).read_text(encoding="utf-8"), "lxml")
+        footer = page.select_one("footer")
+        assert footer is not None, path
+        return set(re.findall(r"[^\W\d_]+", footer.get_text(" ").casefold()))
+
+    for kind in ("home", "unit", "404"):
+        indonesian, english = footer_words(sample_pages[(kind, "id")]), footer_words(sample_pages[(kind, "en")])
+        shared = indonesian & english
+        assert shared <= {"rapor", "javascript"}, (kind, sorted(shared))
