@@ -4,7 +4,6 @@ say what they compare with, counts that add up in their wording, former ids, the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -125,36 +124,19 @@ def test_one_place_is_singular_and_every_change_names_its_year(built: Path) -> N
 
 
 def test_a_change_that_rounds_to_zero_is_neutral(tmp_site: TmpSite) -> None:
-    # National average 3.00333 in 2022 and 3.005 in 2023: +0.00167 is shown as ±0,00 and is not a rise.
+    # National average 3.00333 in 2022 and 3.0025 in 2023: both are shown as 3,00, so the change is ±0,00
+    # (changes are differences of the shown values) and is not a fall.
     tmp_site.results(2022, [("11-dpmptsp", 3.00), ("35-dpmptsp", 3.00), ("35-samsat", 3.01)])
-    tmp_site.results(2023, [("11-dpmptsp", 3.00), ("35-dpmptsp", 3.01)])
+    tmp_site.results(2023, [("11-dpmptsp", 3.00), ("35-dpmptsp", 3.01), ("35-samsat", 3.00), ("kl-imigrasi", 3.00)])
     out = build(tmp_site)
     change = soup(out / "2023/index.html").select_one("dl.figures .change > span")
     assert change is not None and text(change) == "±0,00" and change["class"] == ["same"]
 
 
-def test_a_returning_unit_is_marked_and_compared_with_its_last_evaluated_year(
-        tmp_site: TmpSite, monkeypatch: pytest.MonkeyPatch) -> None:
-    """35-samsat: evaluated 2022, not 2023, again 2024. Until the model compares it with 2022 it is marked
-    "returning", never a bare dash; with `compared_year` (the model's field) its change names 2022."""
+def test_a_returning_unit_is_compared_with_its_last_evaluated_year(tmp_site: TmpSite) -> None:
+    """35-samsat: evaluated 2022, not 2023, again 2024: its change is measured against 2022, and every place
+    that shows it says so (never a bare dash)."""
     tmp_site.results(2024, [("kl-imigrasi", 3.80), ("35-samsat", 3.60), ("35-dpmptsp", 3.70)])
-    out = build(tmp_site)
-    cells = {text(tr.select_one("th")): text(tr.find_all("td")[1])
-             for tr in soup(out / "2024/ranking/index.html").select("table.ranking tbody tr")}
-    assert cells["SAMSAT Provinsi Jawa Timur"] == "kembali"
-
-    import generator.sitedata as sitedata
-
-    real = sitedata.build_site_data
-
-    def with_comparison(*args: Any) -> sitedata.SiteData:
-        data = real(*args)
-        for row in data.rows_by_year[2024]:
-            if row["unit_id"] == "35-samsat":
-                row.update(compared_year=2022, delta=0.40, move_national=1)
-        return data
-
-    monkeypatch.setattr(sitedata, "build_site_data", with_comparison)
     out = build(tmp_site)
     unit = soup(out / "unit/35-samsat/index.html")
     history = {text(tr.th): [text(td) for td in tr.find_all("td")] for tr in unit.select("#history ~ div tbody tr")}
@@ -163,7 +145,7 @@ def test_a_returning_unit_is_marked_and_compared_with_its_last_evaluated_year(
     assert figures["Indeks"] == "3,60 +0,40 dibanding 2022, evaluasi terakhirnya"
     cells = {text(tr.select_one("th")): text(tr.find_all("td")[1])
              for tr in soup(out / "2024/ranking/index.html").select("table.ranking tbody tr")}
-    assert cells["SAMSAT Provinsi Jawa Timur"] == "▲ 1 naik 1 peringkat dibanding 2022, evaluasi terakhirnya"
+    assert cells["SAMSAT Provinsi Jawa Timur"] == "▲ 3 naik 3 peringkat dibanding 2022, evaluasi terakhirnya"
 
 
 def test_a_former_id_page_says_what_changed(tmp_site: TmpSite) -> None:
@@ -224,11 +206,11 @@ def test_a_unit_page_links_the_ranking_pages_that_hold_its_row(tmp_site: TmpSite
     # (page 2); 5th row of the DPMPTSP ranking, which lists the two provincial offices first (page 2).
     unit = out / "unit/36.74-dpmptsp/index.html"
     links = {text(div.dt): div.select_one("dd a") for div in soup(unit).select("dl.figures > div")}
-    targets = {label: (unit.parent / str(a["href"])).resolve().relative_to(out.resolve()).as_posix()
+    targets = {label: (unit.parent / str(a["href"]).split("#")[0]).resolve().relative_to(out.resolve()).as_posix()
                for label, a in links.items() if a is not None}
     assert targets["Peringkat nasional"] == "2023/ranking/page-2/index.html"
     assert targets["Peringkat Kabupaten/Kota"] == "2023/ranking/level/kabupaten-kota/page-2/index.html"
-    assert targets["Peringkat DPMPTSP"] == "2023/ranking/type/dpmptsp/page-2/index.html"
+    assert targets["Peringkat DPMPTSP (Kabupaten/Kota)"] == "2023/ranking/type/dpmptsp/page-2/index.html"
     for target in targets.values():
         rows = soup(out / target).select("table.ranking tbody th[scope=row]")
         assert "DPMPTSP Kota Tangerang Selatan" in [text(th) for th in rows], target

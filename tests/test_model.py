@@ -319,12 +319,12 @@ def test_type_rankings_are_per_level_and_changes_name_their_year(tmp_site: TmpSi
     figures = {div.dt.get_text(" ", strip=True): div.dd.get_text(" ", strip=True)
                for div in page.find("dl", class_="figures").find_all("div")}
     assert figures["Peringkat DPMPTSP (Provinsi)"] == "1 dari 2"  # not "4 dari 5" among all DPMPTSP
-    assert figures["Indeks"] == "3,80 +0,80 (sejak 2021)"  # 3.00 in 2021, not evaluated in 2022
+    assert figures["Indeks"] == "3,80 +0,80 dibanding 2021, evaluasi terakhirnya"  # 3.00 in 2021, not evaluated in 2022
     links = [a["href"] for a in page.find("dl", class_="figures").find_all("a")]
     assert "../../2023/ranking/type/dpmptsp/index.html#level-provinsi" in links
     history = page.find("h2", id="history").find_next("table")
     cells = [td.get_text(" ", strip=True) for td in history.tbody.tr.find_all("td")]
-    assert cells[2] == "+0,80 (sejak 2021)"
+    assert cells[2] == "+0,80 dibanding 2021, evaluasi terakhirnya"
 
     ranking = BeautifulSoup((out / "2023/ranking/type/dpmptsp/index.html").read_text(encoding="utf-8"),
                             "html.parser")
@@ -336,4 +336,4 @@ def test_type_rankings_are_per_level_and_changes_name_their_year(tmp_site: TmpSi
                       [("1", "DPMPTSP Kota Surabaya"), ("2", "DPMPTSP Kabupaten Malang"),
                        ("3", "DPMPTSP Kota Tangerang Selatan")]]
     english = (out / "en/unit/11-dpmptsp/index.html").read_text(encoding="utf-8")
-    assert "Rank among DPMPTSP (Provinces)" in english and "(since 2021)" in english
+    assert "Rank among DPMPTSP (Provinces)" in english and "vs 2021, its last evaluation" in english
