@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -20,14 +19,15 @@ from typing import Any
 
 import markdown
 import yaml
-from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
-from markdown.treeprocessors import Treeprocessor
 
 from . import urls
 from .config import Config
 from .errors import ProblemList
-from .narrative_safety import find_breaches
+from .narrative_files import find_markdown, read_markdown
+from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, InlineWork, check_limits
+from .narrative_links import resolve_unit_links
+from .narrative_safety import Breach, find_breaches
 
 FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "template": str, "order": int,
                                       "date": datetime.date}
@@ -65,40 +65,6 @@ class Page:
     fallback_from: str = ""  # the language this text is written in, when shown on another language's page
 
 
-class _UnitLinks(Treeprocessor):
-    """Rewrites `unit:ID` links to the unit's page, relative to the page the narrative appears on."""
-
-    def __init__(self, md: markdown.Markdown, known: set[str], page_path: str, lang: str,
-                 site_urls: urls.SiteUrls) -> None:
-        super().__init__(md)
-        self.known = known
-        self.page_path = page_path
-        self.lang = lang
-        self.site_urls = site_urls
-        self.unknown: list[str] = []
-
-    def run(self, root: etree.Element) -> None:
-        for link in root.iter("a"):
-            href = link.get("href", "")
-            if href.startswith("unit:"):
-                unit_id = href[len("unit:"):]
-                if unit_id in self.known:
-                    link.set("href", urls.relative(self.page_path, self.site_urls.unit(self.lang, unit_id)))
-                else:
-                    self.unknown.append(unit_id)
-
-
-class _UnitLinkExtension(Extension):
-    def __init__(self, processor_args: tuple[set[str], str, str, urls.SiteUrls]) -> None:
-        super().__init__()
-        self.processor_args = processor_args
-        self.processor: _UnitLinks | None = None
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        self.processor = _UnitLinks(md, *self.processor_args)
-        md.treeprocessors.register(self.processor, "rapor_unit_links", 5)
-
-
 def _heading_id(value: str, separator: str) -> str:
     # A prefix keeps narrative heading ids apart from the ids the templates use.
     return "h-" + (slugify(value, separator) or "bagian")
@@ -126,6 +92,10 @@ def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[
         else:
             problems.error(source, 2, 1, f"a front matter value cannot be read ({exc})",
                            "write one 'key: value' per line, without YAML tags such as !!int")
+        return {}, text[end + 5:], body_line
+    except RecursionError:
+        problems.error(source, 2, 1, "front matter is nested too deeply to read",
+                       "write one 'key: value' per line, without nested lists or brackets")
         return {}, text[end + 5:], body_line
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -206,7 +176,7 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
     if not folder.is_dir():
         return ()
     pages = []
-    for path in sorted(folder.rglob("*.md")):
+    for path in find_markdown(folder, config.root, config.rel, problems):
         relpath = path.relative_to(folder)
         source = config.rel(path)
         where = _page_location(relpath, config.site.languages)
@@ -238,10 +208,8 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
 
 def _read_page(path: Path, source: str, kind: str, key: str, lang: str, own_templates: frozenset[str],
                problems: ProblemList) -> Page | None:
-    try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        problems.error(source, 1, 1, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+    text = read_markdown(path, source, problems)
+    if text is None:
         return None
     meta, body, body_line = _split_front_matter(text, source, problems)
     template = _check_template(meta.get("template", ""), kind, own_templates, text, source, problems)
@@ -279,35 +247,102 @@ def _check_template(template: object, kind: str, own_templates: frozenset[str], 
 def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList | None = None) -> Page:
     """The page's Markdown as HTML for the page of `lang`, whose links it must be relative to."""
     page_path = _output_path(narrative.site_urls, page.kind, page.key, lang)
-    links = _UnitLinkExtension((set(narrative.unit_ids), page_path, lang, narrative.site_urls))
+    limit = check_limits(page.body)
+    if limit is not None:
+        if problems is not None:
+            problems.error(page.source, page.body_line + limit.line - 1, limit.column, limit.message, limit.hint)
+        return replace(page, lang=lang, fallback_from=page.lang if lang != page.lang else "")
     labels = narrative.labels[lang]
     converter = markdown.Markdown(
-        extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists", links],
+        extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists"],
         extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3", "permalink": "#",
                                    "permalink_class": "anchor", "permalink_title": labels["narrative.permalink"]},
                            "footnotes": {"BACKLINK_TITLE": labels["narrative.footnote_back"]}},
         output_format="html",
     )
-    html = converter.convert(page.body)
-    assert links.processor is not None
+    inline_work = InlineWork(converter)
+    converter.treeprocessors.register(inline_work, "rapor_inline_work", 25)  # before 'inline' (20)
+    try:
+        html = converter.convert(page.body)
+    except RecursionError:  # the limits above should prevent it; never let it end the build with a traceback
+        if problems is not None:
+            problems.error(page.source, page.body_line, 1, "the narrative is nested too deeply to convert",
+                           "nest lists, quotes and emphasis less deeply")
+        return replace(page, lang=lang, fallback_from=page.lang if lang != page.lang else "")
+    html, unknown = resolve_unit_links(html, narrative.unit_ids, page_path, lang, narrative.site_urls)
     if problems is not None:
-        for unit_id in dict.fromkeys(links.processor.unknown):
+        for start in inline_work.too_long:
+            line, column = _locate(page.body, start)
+            problems.error(page.source, page.body_line + line - 1, column, INLINE_WORK_MESSAGE, INLINE_WORK_HINT)
+        for unit_id in dict.fromkeys(unknown):
             line, column = _locate(page.body, f"unit:{unit_id}")
             problems.error(page.source, page.body_line + line - 1, column, f"link to unknown unit '{unit_id}'",
                            "use an id from data/units.csv, e.g. [name](unit:35.07-dpmptsp)")
-        report_breaches(page, html, problems)
+        report_breaches(page, html, page_path.count("/"), problems)
     toc_tokens = getattr(converter, "toc_tokens", [])
     return replace(page, lang=lang, html=html, toc=str(getattr(converter, "toc", "")),
                    headings=_count_headings(toc_tokens),
                    fallback_from=page.lang if lang != page.lang else "")
 
 
-def report_breaches(page: Page, html: str, problems: ProblemList) -> None:
-    """Report narrative HTML that would run a script or load something from another address."""
-    for breach in find_breaches(html):
-        found = breach.offset(page.body)
-        line, column = _position(page.body, found) if found >= 0 else (1, 1)
+# Past this many refusals in one file the rest are counted, not located: the author has enough to go on.
+MAX_LOCATED_BREACHES = 100
+
+
+def report_breaches(page: Page, html: str, page_depth: int, problems: ProblemList) -> None:
+    """Report narrative HTML outside the allow-list, each refusal at its place in the Markdown."""
+    breaches = find_breaches(html, page_depth)
+    locator = _SourceLocator(page.body)
+    for breach in breaches[:MAX_LOCATED_BREACHES]:
+        line, column = locator.locate(breach)
         problems.error(page.source, page.body_line + line - 1, column, breach.message, breach.hint)
+    if len(breaches) > MAX_LOCATED_BREACHES:
+        problems.error(page.source, page.body_line, 1,
+                       f"{len(breaches) - MAX_LOCATED_BREACHES} more parts of this narrative are refused",
+                       "fix the ones above and build again")
+
+
+class _SourceLocator:
+    """Finds breaches in the Markdown: the n-th breach written the same way is at that text's n-th occurrence."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.cursor: dict[str, int] = {}  # needle -> where to search next (-1: no further occurrence)
+        self.last: dict[str, int] = {}
+        self.tag_of_instance: tuple[int, int] = (-1, -1)  # (instance, where its tag was found)
+
+    def find(self, needle: str, start: int = -1, end: int | None = None) -> int:
+        if not needle:
+            return -1
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        if start >= 0:  # inside a tag already found
+            found = pattern.search(self.source, start, end if end is not None else len(self.source))
+            return found.start() if found else -1
+        cursor = self.cursor.get(needle, 0)
+        found = pattern.search(self.source, cursor) if cursor >= 0 else None
+        if found is None:
+            self.cursor[needle] = -1
+            return self.last.get(needle, -1)
+        self.cursor[needle] = found.start() + 1
+        self.last[needle] = found.start()
+        return found.start()
+
+    def locate(self, breach: Breach) -> tuple[int, int]:
+        if breach.instance >= 0 and self.tag_of_instance[0] == breach.instance:
+            tag = self.tag_of_instance[1]
+        else:
+            tag = self.find(breach.written)
+            self.tag_of_instance = (breach.instance, tag)
+        position = -1
+        if tag >= 0:
+            end = tag + len(breach.written)
+            position = next((p for p in (self.find(d, tag, end) for d in breach.details) if p >= 0), tag)
+        else:
+            for needle in (*breach.details, breach.opening):
+                position = self.find(needle)
+                if position >= 0:
+                    break
+        return _position(self.source, position) if position >= 0 else (1, 1)
 
 
 def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], narrative: Narrative) -> tuple[Page, ...]:
