@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class Narrative:
     unit_ids: frozenset[str]
     site_urls: urls.SiteUrls
     labels: Mapping[str, Mapping[str, str]]  # lang -> the theme's messages (narrative.* are used here)
+    # One converter per language, reset before each use: building one costs more than converting most pages.
+    converters: dict[str, tuple[markdown.Markdown, InlineWork]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -252,16 +254,7 @@ def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList |
         if problems is not None:
             problems.error(page.source, page.body_line + limit.line - 1, limit.column, limit.message, limit.hint)
         return replace(page, lang=lang, fallback_from=page.lang if lang != page.lang else "")
-    labels = narrative.labels[lang]
-    converter = markdown.Markdown(
-        extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists"],
-        extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3", "permalink": "#",
-                                   "permalink_class": "anchor", "permalink_title": labels["narrative.permalink"]},
-                           "footnotes": {"BACKLINK_TITLE": labels["narrative.footnote_back"]}},
-        output_format="html",
-    )
-    inline_work = InlineWork(converter)
-    converter.treeprocessors.register(inline_work, "rapor_inline_work", 25)  # before 'inline' (20)
+    converter, inline_work = _converter(narrative, lang)
     try:
         html = converter.convert(page.body)
     except RecursionError:  # the limits above should prevent it; never let it end the build with a traceback
@@ -271,8 +264,10 @@ def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList |
         return replace(page, lang=lang, fallback_from=page.lang if lang != page.lang else "")
     html, unknown = resolve_unit_links(html, narrative.unit_ids, page_path, lang, narrative.site_urls)
     if problems is not None:
+        locator = _SourceLocator(page.body)
         for start in inline_work.too_long:
-            line, column = _locate(page.body, start)
+            position = locator.find(start)
+            line, column = _position(page.body, position) if position >= 0 else (1, 1)
             problems.error(page.source, page.body_line + line - 1, column, INLINE_WORK_MESSAGE, INLINE_WORK_HINT)
         for unit_id in dict.fromkeys(unknown):
             line, column = _locate(page.body, f"unit:{unit_id}")
@@ -283,6 +278,26 @@ def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList |
     return replace(page, lang=lang, html=html, toc=str(getattr(converter, "toc", "")),
                    headings=_count_headings(toc_tokens),
                    fallback_from=page.lang if lang != page.lang else "")
+
+
+def _converter(narrative: Narrative, lang: str) -> tuple[markdown.Markdown, InlineWork]:
+    if lang not in narrative.converters:
+        labels = narrative.labels[lang]
+        converter = markdown.Markdown(
+            extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists"],
+            extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3", "permalink": "#",
+                                       "permalink_class": "anchor",
+                                       "permalink_title": labels["narrative.permalink"]},
+                               "footnotes": {"BACKLINK_TITLE": labels["narrative.footnote_back"]}},
+            output_format="html",
+        )
+        inline_work = InlineWork(converter)
+        converter.treeprocessors.register(inline_work, "rapor_inline_work", 25)  # before 'inline' (20)
+        narrative.converters[lang] = (converter, inline_work)
+    converter, inline_work = narrative.converters[lang]
+    converter.reset()
+    inline_work.too_long.clear()
+    return converter, inline_work
 
 
 # Past this many refusals in one file the rest are counted, not located: the author has enough to go on.
