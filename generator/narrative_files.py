@@ -13,6 +13,8 @@ from pathlib import Path
 from .errors import ProblemList
 
 READ_HINT = "make it a readable file (check its permissions), or remove it from content/"
+# A pipe or device would block the build or feed it endless data.
+NOT_A_FILE = ("this is not a regular file", "replace it with a plain text file, or remove it from content/")
 
 
 def _link_problem(path: Path, project: Path, folder_ok: bool = False) -> tuple[str, str] | None:
@@ -29,8 +31,11 @@ def _link_problem(path: Path, project: Path, folder_ok: bool = False) -> tuple[s
     if not resolved.is_relative_to(project):
         return (f"the symbolic link points outside the project ('{target}')",
                 "copy the file into content/ instead of linking to it")
-    if resolved.is_dir() and not folder_ok:
-        return ("the symbolic link points at a folder", "put the narrative files themselves under content/")
+    if resolved.is_dir():
+        return None if folder_ok else ("the symbolic link points at a folder",
+                                       "put the narrative files themselves under content/")
+    if not resolved.is_file():
+        return NOT_A_FILE
     return None
 
 
@@ -72,7 +77,10 @@ def find_markdown(folder: Path, project: Path, rel: Callable[[Path], str], probl
                 else:
                     pending.append(path)
             elif entry.name.endswith(".md"):
-                found.append(path)
+                if entry.is_file(follow_symlinks=False):
+                    found.append(path)
+                else:
+                    problems.error(rel(path), 1, 1, *NOT_A_FILE)
     return sorted(found)
 
 

@@ -36,7 +36,8 @@ _ORDERED_MARKER = re.compile(r"\d{1,9}[.)](?=[ \t])")
 
 
 def _block_depth(line: str) -> tuple[int, int]:
-    """How many quotes, list markers and 4-column indents open this line, and the column of the text after them."""
+    """How many quotes, list markers and 4-column indents open this line, and the column where they first go
+    beyond MAX_NESTING (else the column of the text after them)."""
     depth = width = index = 0
     while index < len(line):
         char = line[index]
@@ -48,10 +49,11 @@ def _block_depth(line: str) -> tuple[int, int]:
             depth += 1
         elif char.isdigit() and (marker := _ORDERED_MARKER.match(line, index)) is not None:
             depth += 1
-            index = marker.end()
-            continue
+            index = marker.end() - 1
         else:
             break
+        if depth + width // 4 > MAX_NESTING:
+            return depth + width // 4, index + 1
         index += 1
     return depth + width // 4, index + 1
 

@@ -1,0 +1,77 @@
+"""Pathological narrative Markdown: deep nesting is a located error (not a RecursionError), and the cost of
+converting any narrative stays roughly linear in its size."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from generator import urls
+from generator.content import Narrative, Page, _split_front_matter, convert
+from generator.errors import ProblemList
+
+LABELS = {"narrative.permalink": "Tautan", "narrative.footnote_back": "kembali"}
+SOURCE = "content/pages/tentang.md"
+
+
+def convert_timed(body: str) -> tuple[float, list[str]]:
+    narrative = Narrative(frozenset({"35-dpmptsp"}), urls.SiteUrls("id"), {"id": LABELS})
+    page = Page("page", "tentang", "id", "T", "", "", 100, None, "", "", 0, SOURCE, body, 6)
+    problems = ProblemList()
+    started = time.perf_counter()
+    convert(page, "id", narrative, problems)
+    return time.perf_counter() - started, [problem.format().splitlines()[0] for problem in problems.items]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("".join("    " * depth + "- a\n" for depth in range(2000)),
+     f"{SOURCE}:56:201: lists, quotes and indents are nested more than 50 levels deep"),
+    ("Teks.\n\n" + ">" * 10_000 + " a\n",
+     f"{SOURCE}:8:51: lists, quotes and indents are nested more than 50 levels deep"),
+    ("> - " * 3000 + "a\n", f"{SOURCE}:6:81: lists, quotes and indents are nested more than 50 levels deep"),
+    ("**" * 3000 + "a" + "**" * 3000, f"{SOURCE}:6:1: emphasis ('*' or '_') is nested more than 50 deep"),
+    ("*a _b " * 3000 + "c" + "_ d* " * 3000, f"{SOURCE}:6:151: emphasis ('*' or '_') is nested more than 50 deep"),
+    ("[" * 3000 + "a" + "](b)" * 3000, f"{SOURCE}:6:51: more than 50 '[' are open at once in one paragraph"),
+])
+def test_deep_nesting_is_a_located_error(body: str, expected: str) -> None:
+    seconds, errors = convert_timed(body)
+    assert errors == [expected]
+    assert seconds < 5
+
+
+KB200 = 200_000
+
+
+@pytest.mark.parametrize("pattern", ["*", "*a ", "[", "![", "[a](", "[a](b) ", "<", "<a ", "</a ", "<!--", "&amp;",
+                                     "&#x41;", "`a` ", "<span>", "[^1]", "_a_ "])
+def test_200_kb_of_markup_converts_in_seconds(pattern: str) -> None:
+    # Each of these took from 40 seconds to hours before the limits (Python-Markdown rescans or copies the text
+    # once per opening character); now each is converted or refused with a located error at once.
+    seconds, errors = convert_timed(pattern * (KB200 // len(pattern)))
+    assert seconds < 8, errors
+    assert len(errors) <= 1 and all(error.startswith(f"{SOURCE}:6:") for error in errors)
+
+
+def test_a_megabyte_on_one_line_converts_in_seconds() -> None:
+    seconds, errors = convert_timed("a" * 1_000_000)
+    assert seconds < 8 and errors == []
+    seconds, errors = convert_timed("*a* " * 250_000)
+    assert seconds < 8
+    assert errors == [f"{SOURCE}:6:1: this paragraph holds too much markup to convert quickly"]
+
+
+def test_cost_grows_linearly_with_many_paragraphs() -> None:
+    paragraph = "Teks *miring* dan [tautan](https://example.com/) &amp; `kode` <b>tebal</b>.\n\n"
+    small, errors = convert_timed(paragraph * 500)
+    large, _ = convert_timed(paragraph * 4000)
+    assert errors == []
+    # Eight times the text may cost about eight times as much; quadratic work would cost 64 times as much.
+    assert large < 8 * 3 * small + 0.5
+
+
+def test_nested_front_matter_is_located() -> None:
+    problems = ProblemList()
+    _split_front_matter("---\ntitle: " + "[" * 5000 + "\n---\nTeks.\n", SOURCE, problems)
+    assert [p.format().splitlines()[0] for p in problems.items] == [
+        f"{SOURCE}:2:1: front matter is nested too deeply to read"]
