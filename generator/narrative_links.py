@@ -14,6 +14,11 @@ from . import urls
 from .narrative_policy import browser_url, scheme_of
 
 
+# Every href whose value could start with "unit:" (its "u" possibly written as a character reference, or after
+# the spaces and control characters browsers ignore); a page without one has no unit link to parse for.
+_MAYBE_UNIT_LINK = re.compile(r"href[\x00-\x20]*=[\x00-\x20]*[\"']?[\x00-\x20]*(u|&)", re.IGNORECASE)
+
+
 class _UnitLinkFinder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -37,6 +42,8 @@ class _UnitLinkFinder(HTMLParser):
 def resolve_unit_links(text: str, known: frozenset[str], page_path: str, lang: str,
                        site_urls: urls.SiteUrls) -> tuple[str, list[str]]:
     """`text` with every link to a known unit made relative to `page_path`, and the unknown ids (in order)."""
+    if not _MAYBE_UNIT_LINK.search(text):
+        return text, []
     finder = _UnitLinkFinder()
     finder.feed(text)
     finder.close()

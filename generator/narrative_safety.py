@@ -146,6 +146,8 @@ def _second_opinion(html: str, scanner: _Scanner, page_depth: int) -> list[Breac
     cleaned = nh3.clean(html, tags=set(ALLOWED_ELEMENTS), clean_content_tags=set(),
                         attributes={"*": set(GLOBAL_ATTRIBUTES), **{t: set(a) for t, a in ALLOWED_ELEMENTS.items()}},
                         url_schemes={*LINK_SCHEMES, "unit", "data"}, link_rel=None, strip_comments=True)
+    if cleaned == html:
+        return []
     browser = _scan(cleaned, page_depth)
     removed = sorted(scanner.start_tags - browser.start_tags)
     added = sorted(browser.start_tags - scanner.start_tags - ADDED_BY_BROWSERS)
