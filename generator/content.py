@@ -25,7 +25,7 @@ from . import urls
 from .config import Config
 from .errors import ProblemList
 from .narrative_files import find_markdown, read_markdown
-from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, InlineWork, check_limits
+from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, MAX_NESTING, InlineWork, check_limits
 from .narrative_links import resolve_unit_links
 from .narrative_safety import Breach, find_breaches
 
@@ -84,6 +84,11 @@ def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[
         return {}, "", 1
     block = text[4:end + 1]
     body_line = block.count("\n") + 3
+    deep = _deeply_nested(block)
+    if deep is not None:
+        problems.error(source, deep[0] + 1, deep[1], "front matter is nested too deeply to read",
+                       "write one 'key: value' per line, without nested lists or brackets")
+        return {}, text[end + 5:], body_line
     try:
         meta = yaml.safe_load(block) or {}
     except ValueError as exc:  # YAML reads 2024-02-30 as a date, or `!!int abc`, and fails outside its own errors
@@ -123,6 +128,20 @@ def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[
             hint = "write it as YYYY-MM-DD, e.g. date: 2024-12-12" if expected is datetime.date else ""
             problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' must be {kind}", hint)
     return meta, text[end + 5:], body_line
+
+
+def _deeply_nested(block: str) -> tuple[int, int] | None:
+    """Line and column (within the front matter) where brackets or indents nest deeper than YAML can read
+    without recursing thousands of times; front matter needs no nesting at all."""
+    depth = 0
+    for number, line in enumerate(block.split("\n"), start=1):
+        if len(line) - len(line.lstrip(" ")) > 2 * MAX_NESTING:
+            return number, 2 * MAX_NESTING + 1
+        for column, char in enumerate(line, start=1):
+            depth += (char in "[{") - (char in "]}")
+            if depth > MAX_NESTING:
+                return number, column
+    return None
 
 
 def _impossible_date(block: str) -> tuple[int, int] | None:
