@@ -224,7 +224,7 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
         page = _read_page(path, source, kind, key, lang, own_templates, problems)
         if page is not None:
             pages.append(convert(page, lang, narrative, problems))
-    return add_fallbacks(tuple(pages), config.site.languages, narrative)
+    return add_fallbacks(tuple(pages), config.site.languages, narrative, problems)
 
 
 def _read_page(path: Path, source: str, kind: str, key: str, lang: str, own_templates: frozenset[str],
@@ -379,15 +379,30 @@ class _SourceLocator:
         return _position(self.source, position) if position >= 0 else (1, 1)
 
 
-def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], narrative: Narrative) -> tuple[Page, ...]:
-    """For each language lacking a text, another language's text (the default's first) converted for it."""
+def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], narrative: Narrative,
+                  problems: ProblemList | None = None) -> tuple[Page, ...]:
+    """For each language lacking a text, another language's text (the default's first) converted for it.
+
+    The text is checked again where it is shown (a relative path that is fine from en/x/ may climb out of the
+    site from x/); only what the check finds there and not on the text's own page is reported.
+    """
     by_key: dict[tuple[str, str], dict[str, Page]] = {}
     for page in pages:
         by_key.setdefault((page.kind, page.key), {})[page.lang] = page
+    known = {(p.path, p.line, p.column, p.message) for p in problems.items} if problems is not None else set()
     extra: list[Page] = []
     for versions in by_key.values():
         source = next(versions[lang] for lang in languages if lang in versions)
-        extra.extend(convert(source, lang, narrative) for lang in languages if lang not in versions)
+        for lang in languages:
+            if lang in versions:
+                continue
+            found = ProblemList() if problems is not None else None
+            extra.append(convert(source, lang, narrative, found))
+            for problem in found.items if found is not None else ():
+                if (problem.path, problem.line, problem.column, problem.message) not in known:
+                    assert problems is not None
+                    problems.error(problem.path, problem.line, problem.column,
+                                   f"{problem.message} (on the {lang} page, which shows this text)", problem.hint)
     return pages + tuple(extra)
 
 

@@ -12,6 +12,8 @@ from generator import urls
 from generator.content import Narrative, Page, convert
 from generator.errors import ProblemList
 
+from scratch_site import TmpSite
+
 LABELS = {"narrative.permalink": "Tautan", "narrative.footnote_back": "kembali"}
 
 
@@ -147,4 +149,17 @@ def test_a_repeated_breach_is_located_at_each_place() -> None:
     assert errors("<b onclick=x>a</b>\n\nTeks.\n\n<b onclick=x>a</b>\n") == [
         f"{SOURCE}:1:4: the 'onclick' attribute runs a script; it is not allowed in narrative",
         f"{SOURCE}:5:4: the 'onclick' attribute runs a script; it is not allowed in narrative",
+    ]
+
+
+def test_a_text_shown_on_a_shallower_page_is_checked_there_too(tmp_site: TmpSite) -> None:
+    # The English page lives at en/tentang/ (two folders deep); the Indonesian page that shows the same text as a
+    # fallback lives at tentang/, one folder deep, where ../../ leaves the site.
+    tmp_site.write("content/pages/tentang.en.md", "# About\n\n![logo](../../static/logo.png)\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "content/pages/tentang.en.md:3:9: the image '../../static/logo.png' climbs out of the site (on the id page, "
+        "which shows this text)",
+        "  hint: this page is 1 folder(s) below the site's root, so at most 1 '../' may lead back to it",
     ]
