@@ -194,7 +194,7 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
     narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels)
     others = ", ".join(f"add .{lang} before .md for {lang}" for lang in config.site.languages[1:]) or "one language"
     folder = config.root / "content"
-    if not folder.is_dir():
+    if not folder.exists() and not folder.is_symlink():
         return ()
     pages = []
     for path in find_markdown(folder, config.root, config.rel, problems):

@@ -52,6 +52,10 @@ def find_markdown(folder: Path, project: Path, rel: Callable[[Path], str], probl
         if refused is not None:
             problems.error(rel(folder), 1, 1, *refused)
             return []
+    if not folder.is_dir():
+        problems.error(rel(folder), 1, 1, "this is a file, not the folder of narrative files",
+                       "rename it; narrative goes in a folder named content/")
+        return []
     found: list[Path] = []
     pending = [folder]
     while pending:

@@ -22,6 +22,10 @@ MAX_TAG_SCANS = 4_000_000
 # A paragraph's (or list item's, or table cell's) inline work grows with its length times its markup.
 MAX_INLINE_WORK = 4_000_000
 INLINE_MARKUP = frozenset("*_[]()<>&`\\!")
+# The table of contents makes each heading's id unique by trying name_1, name_2, ... in turn, so the cost of
+# many headings with one name grows with their square.
+MAX_HEADINGS = 500
+_HEADING = re.compile(r" {0,3}(#{1,6}(?=[ \t]|$)|=+[ \t]*$|-+[ \t]*$)")
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,13 @@ def _tag_scans(body: str) -> Limit | None:
 def check_limits(body: str) -> Limit | None:
     """The first limit the Markdown `body` goes beyond, or None. Linear in the size of `body`."""
     paragraph: list[tuple[int, str]] = []
+    headings = 0
     for number, line in enumerate(body.split("\n"), start=1):
+        if _HEADING.match(line):
+            headings += 1
+            if headings > MAX_HEADINGS:
+                return Limit(number, 1, f"a page may have at most {MAX_HEADINGS} headings",
+                             "split the text into several pages under content/pages/")
         depth, column = _block_depth(line)
         if depth > MAX_NESTING:
             return Limit(number, min(column, len(line) + 1),

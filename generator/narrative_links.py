@@ -13,7 +13,6 @@ from html.parser import HTMLParser
 from . import urls
 from .narrative_policy import browser_url, scheme_of
 
-
 # Every href whose value could start with "unit:" (its "u" possibly written as a character reference, or after
 # the spaces and control characters browsers ignore); a page without one has no unit link to parse for.
 _MAYBE_UNIT_LINK = re.compile(r"href[\x00-\x20]*=[\x00-\x20]*[\"']?[\x00-\x20]*(u|&)", re.IGNORECASE)

@@ -44,3 +44,18 @@ def test_a_content_folder_linked_from_outside_the_project_is_refused(tmp_site: T
     assert result.exit_code == 2
     assert result.output.splitlines()[0] == (
         f"content:1:1: the symbolic link points outside the project ('{elsewhere}')")
+
+
+def test_a_content_file_or_dangling_link_instead_of_the_folder_is_located(tmp_site: TmpSite) -> None:
+    content = tmp_site.root / "content"
+    content.rename(tmp_site.root / "lama")
+    content.write_text("bukan folder\n", encoding="utf-8")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == "content:1:1: this is a file, not the folder of narrative files"
+    content.unlink()
+    content.symlink_to(tmp_site.root / "hilang", target_is_directory=True)
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == (
+        f"content:1:1: the symbolic link points at '{tmp_site.root / 'hilang'}', which does not exist")
