@@ -10,8 +10,9 @@ import pytest
 
 from generator import urls
 from generator.config import load_config
-from generator.content import Narrative, Page, _split_front_matter, convert, load_content
+from generator.content import Narrative, Page, convert, load_content
 from generator.errors import ProblemList
+from generator.front_matter import split_front_matter
 
 from scratch_site import TmpSite
 
@@ -76,8 +77,8 @@ def test_cost_grows_linearly_with_many_paragraphs() -> None:
 
 def test_nested_front_matter_is_located() -> None:
     problems = ProblemList()
-    _split_front_matter("---\ntitle: " + "[" * 5000 + "\n---\nTeks.\n", SOURCE, problems)
-    _split_front_matter("---\n" + "".join(" " * depth + f"k{depth}:\n" for depth in range(0, 3000, 2)) + "---\n",
+    split_front_matter("---\ntitle: " + "[" * 5000 + "\n---\nTeks.\n", SOURCE, problems)
+    split_front_matter("---\n" + "".join(" " * depth + f"k{depth}:\n" for depth in range(0, 3000, 2)) + "---\n",
                         SOURCE, problems)
     assert [p.format().splitlines()[0] for p in problems.items] == [
         f"{SOURCE}:2:58: front matter is nested too deeply to read",
