@@ -48,6 +48,7 @@ class _Scanner(HTMLParser):
         self.page_depth = page_depth
         self.breaches: list[Breach] = []
         self.start_tags: set[StartTag] = set()
+        self.written: dict[StartTag, str] = {}  # each start tag as first written, to find it in the Markdown
         self.text: Counter[str] = Counter()
         self.open: list[str] = []
         self.too_deep = False
@@ -98,6 +99,7 @@ class _Scanner(HTMLParser):
         self.tags_seen += 1
         seen = tuple(sorted((name, value or "") for name, value in attrs))
         self.start_tags.add((tag, seen))
+        self.written.setdefault((tag, seen), self.get_starttag_text() or "")
         own = ALLOWED_ELEMENTS.get(tag)
         if own is None:
             self._refuse(Refusal(f"<{tag}> is not allowed in narrative", TAG_HINT), tag)
@@ -151,21 +153,27 @@ def _second_opinion(html: str, scanner: _Scanner, page_depth: int) -> list[Breac
     browser = _scan(cleaned, page_depth)
     removed = sorted(scanner.start_tags - browser.start_tags)
     added = sorted(browser.start_tags - scanner.start_tags - ADDED_BY_BROWSERS)
-    whitespace = " \t\n\r\x0c"
-    text_differs = (+Counter({c: n for c, n in scanner.text.items() if c not in whitespace})
-                    != +Counter({c: n for c, n in browser.text.items() if c not in whitespace}))
+    ignored = " \t\n\r\x0c\x00\ufffd"  # spacing, and the NUL browsers replace with U+FFFD
+    text_differs = (+Counter({c: n for c, n in scanner.text.items() if c not in ignored})
+                    != +Counter({c: n for c, n in browser.text.items() if c not in ignored}))
     breaches = []
     for tag, attrs in removed:
         kept = [t for t in browser.start_tags if t[0] == tag]
         if kept:
-            attribute = next((f"{name}=" for name, value in attrs if not any((name, value) in k[1] for k in kept)),
-                             "")
-            breaches.append(Breach(f"a browser would not keep the '{attribute.rstrip('=')}' attribute of <{tag}> "
-                                   "as written", TAG_HINT, "", (attribute,), f"<{tag}"))
+            name = next((name for name, value in attrs if not any((name, value) in k[1] for k in kept)), "")
+            written = scanner.written.get((tag, attrs), "")
+            if "&" in written:
+                breaches.append(Breach(f"the '{name}' attribute of <{tag}> holds an '&' that browsers read "
+                                       "differently", "write &amp; for each '&' in an attribute value", written,
+                                       (f"{name}=",), f"<{tag}"))
+            else:
+                breaches.append(Breach(f"a browser would not keep the '{name}' attribute of <{tag}> as written",
+                                       TAG_HINT, written, (f"{name}=",), f"<{tag}"))
         else:
             breaches.append(Breach(f"a browser would drop or move <{tag}> here", "put it where HTML allows it "
-                                   "(e.g. <td> inside a table row)", "", (), f"<{tag}"))
-    if added or text_differs:
+                                   "(e.g. <td> inside a table row)", scanner.written.get((tag, attrs), ""), (),
+                                   f"<{tag}"))
+    if (added or text_differs) and not breaches:
         breaches.append(Breach("browsers would read this narrative's HTML differently from how Rapor checked it",
                                "write plain, well-formed HTML: close each tag and quote attribute values", "", (),
                                f"<{added[0][0]}" if added else "<"))

@@ -163,3 +163,13 @@ def test_a_text_shown_on_a_shallower_page_is_checked_there_too(tmp_site: TmpSite
         "which shows this text)",
         "  hint: this page is 1 folder(s) below the site's root, so at most 1 '../' may lead back to it",
     ]
+
+
+def test_markup_a_browser_reads_differently_is_refused_by_the_second_check() -> None:
+    # Python's parser reads "&region" in an attribute as "®ion", a browser keeps "&region": the check must not
+    # pass an address the browser sees differently. A cell outside any table is dropped by browsers.
+    assert errors('Teks.\n\n<a href="?a=1&region=35">x</a>\n\n<td>sel</td>\n') == [
+        f"{SOURCE}:3:4: the 'href' attribute of <a> holds an '&' that browsers read differently",
+        f"{SOURCE}:5:1: a browser would drop or move <td> here",
+    ]
+    assert errors('<a href="?a=1&amp;region=35">x</a> <span title="x>y">z</span> <b><p>x</b>y</p>\n') == []
