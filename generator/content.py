@@ -12,25 +12,23 @@ from __future__ import annotations
 
 import datetime
 import re
-import xml.etree.ElementTree as etree
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import markdown
-import yaml
-from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
-from markdown.treeprocessors import Treeprocessor
 
 from . import urls
 from .config import Config
 from .errors import ProblemList
-from .narrative_safety import find_breaches
+from .front_matter import split_front_matter
+from .narrative_files import find_markdown, read_markdown
+from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, InlineWork, check_limits
+from .narrative_links import resolve_unit_links
+from .narrative_safety import Breach, find_breaches
 
-FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "template": str, "order": int,
-                                      "date": datetime.date}
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 # The template each kind of narrative page is shown with unless its front matter names one of the theme's own.
 KIND_TEMPLATES = {"home": "home.html", "year": "year.html", "unit": "unit.html", "page": "page.html"}
@@ -44,6 +42,8 @@ class Narrative:
     unit_ids: frozenset[str]
     site_urls: urls.SiteUrls
     labels: Mapping[str, Mapping[str, str]]  # lang -> the theme's messages (narrative.* are used here)
+    # One converter per language, reset before each use: building one costs more than converting most pages.
+    converters: dict[str, tuple[markdown.Markdown, InlineWork]] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -65,104 +65,9 @@ class Page:
     fallback_from: str = ""  # the language this text is written in, when shown on another language's page
 
 
-class _UnitLinks(Treeprocessor):
-    """Rewrites `unit:ID` links to the unit's page, relative to the page the narrative appears on."""
-
-    def __init__(self, md: markdown.Markdown, known: set[str], page_path: str, lang: str,
-                 site_urls: urls.SiteUrls) -> None:
-        super().__init__(md)
-        self.known = known
-        self.page_path = page_path
-        self.lang = lang
-        self.site_urls = site_urls
-        self.unknown: list[str] = []
-
-    def run(self, root: etree.Element) -> None:
-        for link in root.iter("a"):
-            href = link.get("href", "")
-            if href.startswith("unit:"):
-                unit_id = href[len("unit:"):]
-                if unit_id in self.known:
-                    link.set("href", urls.relative(self.page_path, self.site_urls.unit(self.lang, unit_id)))
-                else:
-                    self.unknown.append(unit_id)
-
-
-class _UnitLinkExtension(Extension):
-    def __init__(self, processor_args: tuple[set[str], str, str, urls.SiteUrls]) -> None:
-        super().__init__()
-        self.processor_args = processor_args
-        self.processor: _UnitLinks | None = None
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        self.processor = _UnitLinks(md, *self.processor_args)
-        md.treeprocessors.register(self.processor, "rapor_unit_links", 5)
-
-
 def _heading_id(value: str, separator: str) -> str:
     # A prefix keeps narrative heading ids apart from the ids the templates use.
     return "h-" + (slugify(value, separator) or "bagian")
-
-
-def _split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[dict[str, Any], str, int]:
-    """Front matter as a dict, the Markdown body, and the line the body starts on."""
-    if not text.startswith("---\n"):
-        return {}, text, 1
-    end = text.find("\n---\n", 3)
-    if end == -1 and text.endswith("\n---"):
-        end = len(text) - 4
-    if end == -1:
-        problems.error(source, 1, 1, "front matter is not closed", "end the front matter with a line '---'")
-        return {}, "", 1
-    block = text[4:end + 1]
-    body_line = block.count("\n") + 3
-    try:
-        meta = yaml.safe_load(block) or {}
-    except ValueError as exc:  # YAML reads 2024-02-30 as a date, or `!!int abc`, and fails outside its own errors
-        found = _impossible_date(block)
-        if found is not None:
-            problems.error(source, found[0] + 1, found[1], f"front matter holds an impossible date ({exc})",
-                           "write a real date as YYYY-MM-DD, e.g. date: 2024-12-12")
-        else:
-            problems.error(source, 2, 1, f"a front matter value cannot be read ({exc})",
-                           "write one 'key: value' per line, without YAML tags such as !!int")
-        return {}, text[end + 5:], body_line
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 2
-        column = mark.column + 1 if mark is not None else 1
-        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.error(source, line, column, f"front matter is not valid YAML: {reason}",
-                       "write one 'key: value' per line; quote values containing ':' or '#'")
-        return {}, text[end + 5:], body_line
-    if not isinstance(meta, dict):
-        problems.error(source, 2, 1, "front matter must be 'key: value' lines", "e.g. title: Metodologi")
-        return {}, text[end + 5:], body_line
-    lines = block.split("\n")
-    for key, value in meta.items():
-        line = next((i + 2 for i, text_line in enumerate(lines) if text_line.startswith(f"{key}:")), 2)
-        expected = FRONT_MATTER_KEYS.get(str(key))
-        if expected is None:
-            problems.error(source, line, 1, f"unknown front matter key '{key}'",
-                           "use " + ", ".join(FRONT_MATTER_KEYS))
-        elif (not isinstance(value, expected) or isinstance(value, bool)
-              or (expected is datetime.date and isinstance(value, datetime.datetime))):
-            kind = {int: "a whole number", datetime.date: "a date"}.get(expected, "text")
-            hint = "write it as YYYY-MM-DD, e.g. date: 2024-12-12" if expected is datetime.date else ""
-            problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' must be {kind}", hint)
-    return meta, text[end + 5:], body_line
-
-
-def _impossible_date(block: str) -> tuple[int, int] | None:
-    """Line and column (within the front matter) of the first date-like value that is no date."""
-    for number, line in enumerate(block.split("\n"), start=1):
-        found = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line)
-        if found:
-            try:
-                datetime.date(*(int(part) for part in found.groups()))
-            except ValueError:
-                return number, found.start() + 1
-    return None
 
 
 def _page_location(relpath: Path, languages: tuple[str, ...]) -> tuple[str, str, str] | None:
@@ -203,10 +108,10 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
     narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels)
     others = ", ".join(f"add .{lang} before .md for {lang}" for lang in config.site.languages[1:]) or "one language"
     folder = config.root / "content"
-    if not folder.is_dir():
+    if not folder.exists() and not folder.is_symlink():
         return ()
     pages = []
-    for path in sorted(folder.rglob("*.md")):
+    for path in find_markdown(folder, config.root, config.rel, problems):
         relpath = path.relative_to(folder)
         source = config.rel(path)
         where = _page_location(relpath, config.site.languages)
@@ -233,17 +138,15 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
         page = _read_page(path, source, kind, key, lang, own_templates, problems)
         if page is not None:
             pages.append(convert(page, lang, narrative, problems))
-    return add_fallbacks(tuple(pages), config.site.languages, narrative)
+    return add_fallbacks(tuple(pages), config.site.languages, narrative, problems)
 
 
 def _read_page(path: Path, source: str, kind: str, key: str, lang: str, own_templates: frozenset[str],
                problems: ProblemList) -> Page | None:
-    try:
-        text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError as exc:
-        problems.error(source, 1, 1, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+    text = read_markdown(path, source, problems)
+    if text is None:
         return None
-    meta, body, body_line = _split_front_matter(text, source, problems)
+    meta, body, body_line = split_front_matter(text, source, problems)
     template = _check_template(meta.get("template", ""), kind, own_templates, text, source, problems)
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -279,46 +182,141 @@ def _check_template(template: object, kind: str, own_templates: frozenset[str], 
 def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList | None = None) -> Page:
     """The page's Markdown as HTML for the page of `lang`, whose links it must be relative to."""
     page_path = _output_path(narrative.site_urls, page.kind, page.key, lang)
-    links = _UnitLinkExtension((set(narrative.unit_ids), page_path, lang, narrative.site_urls))
-    labels = narrative.labels[lang]
-    converter = markdown.Markdown(
-        extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists", links],
-        extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3", "permalink": "#",
-                                   "permalink_class": "anchor", "permalink_title": labels["narrative.permalink"]},
-                           "footnotes": {"BACKLINK_TITLE": labels["narrative.footnote_back"]}},
-        output_format="html",
-    )
-    html = converter.convert(page.body)
-    assert links.processor is not None
+    limit = check_limits(page.body)
+    if limit is not None:
+        if problems is not None:
+            problems.error(page.source, page.body_line + limit.line - 1, limit.column, limit.message, limit.hint)
+        return replace(page, lang=lang, fallback_from=page.lang if lang != page.lang else "")
+    converter, inline_work = _converter(narrative, lang)
+    try:
+        html = converter.convert(page.body)
+    except RecursionError:  # the limits above should prevent it; never let it end the build with a traceback
+        if problems is not None:
+            problems.error(page.source, page.body_line, 1, "the narrative is nested too deeply to convert",
+                           "nest lists, quotes and emphasis less deeply")
+        return replace(page, lang=lang, fallback_from=page.lang if lang != page.lang else "")
+    html, unknown = resolve_unit_links(html, narrative.unit_ids, page_path, lang, narrative.site_urls)
     if problems is not None:
-        for unit_id in dict.fromkeys(links.processor.unknown):
+        locator = _SourceLocator(page.body)
+        for start in inline_work.too_long:
+            position = locator.find(start)
+            line, column = _position(page.body, position) if position >= 0 else (1, 1)
+            problems.error(page.source, page.body_line + line - 1, column, INLINE_WORK_MESSAGE, INLINE_WORK_HINT)
+        for unit_id in dict.fromkeys(unknown):
             line, column = _locate(page.body, f"unit:{unit_id}")
             problems.error(page.source, page.body_line + line - 1, column, f"link to unknown unit '{unit_id}'",
                            "use an id from data/units.csv, e.g. [name](unit:35.07-dpmptsp)")
-        report_breaches(page, html, problems)
+        report_breaches(page, html, page_path.count("/"), problems)
     toc_tokens = getattr(converter, "toc_tokens", [])
     return replace(page, lang=lang, html=html, toc=str(getattr(converter, "toc", "")),
                    headings=_count_headings(toc_tokens),
                    fallback_from=page.lang if lang != page.lang else "")
 
 
-def report_breaches(page: Page, html: str, problems: ProblemList) -> None:
-    """Report narrative HTML that would run a script or load something from another address."""
-    for breach in find_breaches(html):
-        found = breach.offset(page.body)
-        line, column = _position(page.body, found) if found >= 0 else (1, 1)
+def _converter(narrative: Narrative, lang: str) -> tuple[markdown.Markdown, InlineWork]:
+    if lang not in narrative.converters:
+        labels = narrative.labels[lang]
+        converter = markdown.Markdown(
+            extensions=["tables", "footnotes", "toc", "attr_list", "sane_lists"],
+            extension_configs={"toc": {"slugify": _heading_id, "toc_depth": "2-3", "permalink": "#",
+                                       "permalink_class": "anchor",
+                                       "permalink_title": labels["narrative.permalink"]},
+                               "footnotes": {"BACKLINK_TITLE": labels["narrative.footnote_back"]}},
+            output_format="html",
+        )
+        inline_work = InlineWork(converter)
+        converter.treeprocessors.register(inline_work, "rapor_inline_work", 25)  # before 'inline' (20)
+        narrative.converters[lang] = (converter, inline_work)
+    converter, inline_work = narrative.converters[lang]
+    converter.reset()
+    inline_work.too_long.clear()
+    return converter, inline_work
+
+
+# Past this many refusals in one file the rest are counted, not located: the author has enough to go on.
+MAX_LOCATED_BREACHES = 100
+
+
+def report_breaches(page: Page, html: str, page_depth: int, problems: ProblemList) -> None:
+    """Report narrative HTML outside the allow-list, each refusal at its place in the Markdown."""
+    breaches = find_breaches(html, page_depth)
+    locator = _SourceLocator(page.body)
+    for breach in breaches[:MAX_LOCATED_BREACHES]:
+        line, column = locator.locate(breach)
         problems.error(page.source, page.body_line + line - 1, column, breach.message, breach.hint)
+    if len(breaches) > MAX_LOCATED_BREACHES:
+        problems.error(page.source, page.body_line, 1,
+                       f"{len(breaches) - MAX_LOCATED_BREACHES} more parts of this narrative are refused",
+                       "fix the ones above and build again")
 
 
-def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], narrative: Narrative) -> tuple[Page, ...]:
-    """For each language lacking a text, another language's text (the default's first) converted for it."""
+class _SourceLocator:
+    """Finds breaches in the Markdown: the n-th breach written the same way is at that text's n-th occurrence."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.cursor: dict[str, int] = {}  # needle -> where to search next (-1: no further occurrence)
+        self.last: dict[str, int] = {}
+        self.tag_of_instance: tuple[int, int] = (-1, -1)  # (instance, where its tag was found)
+
+    def find(self, needle: str, start: int = -1, end: int | None = None) -> int:
+        if not needle:
+            return -1
+        pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        if start >= 0:  # inside a tag already found
+            found = pattern.search(self.source, start, end if end is not None else len(self.source))
+            return found.start() if found else -1
+        cursor = self.cursor.get(needle, 0)
+        found = pattern.search(self.source, cursor) if cursor >= 0 else None
+        if found is None:
+            self.cursor[needle] = -1
+            return self.last.get(needle, -1)
+        self.cursor[needle] = found.start() + 1
+        self.last[needle] = found.start()
+        return found.start()
+
+    def locate(self, breach: Breach) -> tuple[int, int]:
+        if breach.instance >= 0 and self.tag_of_instance[0] == breach.instance:
+            tag = self.tag_of_instance[1]
+        else:
+            tag = self.find(breach.written)
+            self.tag_of_instance = (breach.instance, tag)
+        position = -1
+        if tag >= 0:
+            end = tag + len(breach.written)
+            position = next((p for p in (self.find(d, tag, end) for d in breach.details) if p >= 0), tag)
+        else:
+            for needle in (*breach.details, breach.opening):
+                position = self.find(needle)
+                if position >= 0:
+                    break
+        return _position(self.source, position) if position >= 0 else (1, 1)
+
+
+def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], narrative: Narrative,
+                  problems: ProblemList | None = None) -> tuple[Page, ...]:
+    """For each language lacking a text, another language's text (the default's first) converted for it.
+
+    The text is checked again where it is shown (a relative path that is fine from en/x/ may climb out of the
+    site from x/); only what the check finds there and not on the text's own page is reported.
+    """
     by_key: dict[tuple[str, str], dict[str, Page]] = {}
     for page in pages:
         by_key.setdefault((page.kind, page.key), {})[page.lang] = page
+    known = {(p.path, p.line, p.column, p.message) for p in problems.items} if problems is not None else set()
     extra: list[Page] = []
     for versions in by_key.values():
         source = next(versions[lang] for lang in languages if lang in versions)
-        extra.extend(convert(source, lang, narrative) for lang in languages if lang not in versions)
+        for lang in languages:
+            if lang in versions:
+                continue
+            found = ProblemList() if problems is not None else None
+            extra.append(convert(source, lang, narrative, found))
+            for problem in found.items if found is not None else ():
+                if (problem.path, problem.line, problem.column, problem.message) not in known:
+                    assert problems is not None
+                    problems.error(problem.path, problem.line, problem.column,
+                                   f"{problem.message} (on the {lang} page, which shows this text)", problem.hint)
     return pages + tuple(extra)
 
 

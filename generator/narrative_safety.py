@@ -1,31 +1,35 @@
-"""What narrative may not do: run a script, or make the reader's browser load anything from elsewhere. Pure.
+"""Narrative HTML checked against the allow-list of narrative_policy, each refusal located. Pure.
 
-Narrative is written by the publishing team, but the site promises readers that it runs no script, works the
-same with JavaScript off and makes no request to another host. The converted HTML is parsed (so character
-references and every attribute are seen as a browser sees them) and each breach is reported.
+The converted HTML is parsed (so character references and every attribute are seen as a browser sees them) and
+each element, attribute and value outside the allow-list is reported. Python's parser and a browser's can
+disagree about odd markup, so HTML that passes is parsed a second time by nh3 (html5ever, the parser of a
+browser engine) with the same allow-list: if it would remove or add anything, that is refused too.
 """
 
 from __future__ import annotations
 
-import re
+from collections import Counter
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-FORBIDDEN_TAGS = frozenset({"script", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
-                            "link", "style", "base", "form", "meta", "template"})
-# Attributes whose URL the browser fetches by itself (href too, on anything but a link the reader follows).
-LOADING_ATTRIBUTES = frozenset({"src", "poster", "data", "background", "lowsrc", "dynsrc", "action",
-                                "formaction", "ping", "longdesc", "xlink:href", "codebase", "manifest"})
-FOLLOWED_LINKS = frozenset({"a", "area"})
-SCRIPT_SCHEMES = ("javascript:", "vbscript:")
-# CSS that fetches a file; a backslash is refused too, since CSS escapes can spell any of these.
-STYLE_LOADS = re.compile(r"url\s*\(|image-set|image\s*\(|cross-fade|element\s*\(|@import|expression\s*\(|\\",
-                         re.IGNORECASE)
+import nh3
 
-TAG_HINT = ("narrative is text, tables, images and links: the site runs no script and loads nothing from "
-            "elsewhere; put files in the theme's static/ folder")
-LOAD_HINT = ("readers' browsers must load nothing from other sites; copy the file into the theme's static/ "
-             "folder and link to it relatively, or link to it with [text](address) instead")
+from .narrative_policy import (
+    ALLOWED_ELEMENTS,
+    GLOBAL_ATTRIBUTES,
+    LINK_SCHEMES,
+    TAG_HINT,
+    VOID_ELEMENTS,
+    Refusal,
+    attribute_hint,
+    check_attribute_value,
+)
+
+# Deeper than this, a browser's or the sanitizer's parse costs more than any narrative needs.
+MAX_ELEMENT_DEPTH = 100
+# Elements a browser adds by itself ("</p>" makes a <p>, a table row gets a <tbody>).
+ADDED_BY_BROWSERS = frozenset({("p", ()), ("tbody", ()), ("br", ())})
+StartTag = tuple[str, tuple[tuple[str, str], ...]]
 
 
 @dataclass(frozen=True)
@@ -33,87 +37,144 @@ class Breach:
     message: str
     hint: str
     written: str  # the tag as written in the HTML ("" if unknown), to find it in the Markdown source
-    detail: str  # the text inside it to point at ("" for the tag itself)
+    details: tuple[str, ...]  # text inside it to point at, tried in turn (none: the tag itself)
     opening: str  # "<tag", the last resort when Markdown wrote the tag itself
-
-    def offset(self, source: str) -> int:
-        """Where in `source` the breach is, or -1."""
-        lowered = source.lower()
-        tag = lowered.find(self.written.lower()) if self.written else -1
-        if tag >= 0:
-            inside = lowered.find(self.detail.lower(), tag) if self.detail else -1
-            return inside if inside >= 0 else tag
-        for needle in (self.detail, self.opening):
-            found = lowered.find(needle.lower()) if needle else -1
-            if found >= 0:
-                return found
-        return -1
-
-
-def _scheme_free(value: str) -> str:
-    # Browsers ignore whitespace and control characters inside a URL's scheme ("java\tscript:").
-    return re.sub(r"[\x00-\x20]", "", value).lower()
-
-
-def loads_from_elsewhere(url: str) -> bool:
-    """True for an address the browser would fetch from another host or from the server's root."""
-    plain = _scheme_free(url)
-    if not plain or plain.startswith("data:") or plain.startswith("#"):
-        return False
-    return bool(re.match(r"[a-z][a-z0-9+.-]*:", plain)) or plain.startswith(("/", "\\"))
+    instance: int = -1  # which start tag of the HTML it is in (breaches in one tag share it); -1 for none
 
 
 class _Scanner(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, page_depth: int) -> None:
         super().__init__(convert_charrefs=True)
+        self.page_depth = page_depth
         self.breaches: list[Breach] = []
+        self.start_tags: set[StartTag] = set()
+        self.written: dict[StartTag, str] = {}  # each start tag as first written, to find it in the Markdown
+        self.text: Counter[str] = Counter()
+        self.open: list[str] = []
+        self.too_deep = False
+        self.tags_seen = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._check(tag, attrs)
+        if tag not in VOID_ELEMENTS:
+            self.open.append(tag)
+            if len(self.open) > MAX_ELEMENT_DEPTH and not self.too_deep:
+                self.too_deep = True
+                self._refuse(Refusal(f"HTML elements are nested (or left open) more than {MAX_ELEMENT_DEPTH} deep",
+                                     "close each element you open, and nest less deeply"), tag)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._check(tag, attrs)
 
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        self.text.update(data)
+
     def handle_comment(self, data: str) -> None:
         # Python's parser and browsers end odd comments differently ("<!-->" is already closed for a browser), so
         # a comment that holds markup could hide a tag from this check.
-        if data.startswith((">", "->")) or "<" in data:
+        if data.startswith((">", "->")) or "<" in data or "--!" in data:
             self.breaches.append(Breach("an HTML comment that holds markup is not allowed in narrative", TAG_HINT,
-                                        "<!--" + data, "", "<!--"))
+                                        "<!--" + data, (), "<!--"))
+
+    def handle_decl(self, decl: str) -> None:
+        self._refuse_markup("<!" + decl)
+
+    def unknown_decl(self, data: str) -> None:
+        self._refuse_markup("<![" + data)
+
+    def handle_pi(self, data: str) -> None:
+        self._refuse_markup("<?" + data)
+
+    def _refuse_markup(self, written: str) -> None:
+        # Browsers read these as comments that end at the first '>', Python's parser does not: refuse them.
+        self.breaches.append(Breach(f"'{written[:2]}' markup is not allowed in narrative", TAG_HINT, written, (),
+                                    written[:2]))
 
     def _check(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # Where the tag stands in the source: its text as written, else its name (Markdown may have made it).
-        written = self.get_starttag_text() or ""
-        opening = f"<{tag}"
-        if tag in FORBIDDEN_TAGS:
-            self.breaches.append(Breach(f"<{tag}> is not allowed in narrative", TAG_HINT, written, "", opening))
+        self.tags_seen += 1
+        seen = tuple(sorted((name, value or "") for name, value in attrs))
+        self.start_tags.add((tag, seen))
+        self.written.setdefault((tag, seen), self.get_starttag_text() or "")
+        own = ALLOWED_ELEMENTS.get(tag)
+        if own is None:
+            self._refuse(Refusal(f"<{tag}> is not allowed in narrative", TAG_HINT), tag)
+            return
+        names: set[str] = set()
         for name, raw in attrs:
             value = raw or ""
+            if name in names:
+                self._refuse(Refusal(f"the '{name}' attribute is given twice on <{tag}>", "keep one of them"),
+                             tag, f"{name}=")
+            names.add(name)
             if name.startswith("on"):
-                self.breaches.append(Breach(f"the '{name}' attribute runs a script; it is not allowed in narrative",
-                                            TAG_HINT, written, f"{name}=", opening))
-            elif name == "style" and STYLE_LOADS.search(value):
-                self.breaches.append(Breach("a style that loads a file is not allowed in narrative", LOAD_HINT,
-                                            written, "style=", opening))
-            elif name == "href" and _scheme_free(value).startswith(SCRIPT_SCHEMES):
-                self.breaches.append(Breach("a link that runs a script is not allowed in narrative", TAG_HINT,
-                                            written, value, opening))
-            elif name == "srcset":
-                for candidate in value.split(","):
-                    url = candidate.strip().split(" ")[0]
-                    self._loads(url, written, opening)
-            elif name in LOADING_ATTRIBUTES or (name == "href" and tag not in FOLLOWED_LINKS):
-                self._loads(value, written, opening)
+                self._refuse(Refusal(f"the '{name}' attribute runs a script; it is not allowed in narrative",
+                                     TAG_HINT), tag, f"{name}=", name)
+            elif name not in own and name not in GLOBAL_ATTRIBUTES:
+                self._refuse(Refusal(f"the '{name}' attribute is not allowed on <{tag}> in narrative",
+                                     attribute_hint(tag)), tag, f"{name}=", name)
+            else:
+                refusal = check_attribute_value(tag, name, value, self.page_depth)
+                if refusal is not None:
+                    details = ("style=",) if name == "style" else (refusal.at, value, f"{name}=")
+                    self._refuse(refusal, tag, *details)
 
-    def _loads(self, url: str, written: str, opening: str) -> None:
-        if loads_from_elsewhere(url):
-            self.breaches.append(Breach(f"narrative loads '{url}' from outside the site", LOAD_HINT,
-                                        written, url, opening))
+    def _refuse(self, refusal: Refusal, tag: str, *details: str) -> None:
+        self.breaches.append(Breach(refusal.message, refusal.hint, self.get_starttag_text() or "", details,
+                                    f"<{tag}", self.tags_seen))
 
 
-def find_breaches(html: str) -> list[Breach]:
-    """Every way the converted narrative `html` would run a script or load something from elsewhere."""
-    scanner = _Scanner()
+def _scan(html: str, page_depth: int) -> _Scanner:
+    scanner = _Scanner(page_depth)
     scanner.feed(html)
     scanner.close()
-    return scanner.breaches
+    return scanner
+
+
+def find_breaches(html: str, page_depth: int) -> list[Breach]:
+    """Everything in the converted narrative `html` outside the allow-list, for a page `page_depth` folders deep."""
+    scanner = _scan(html, page_depth)
+    if scanner.breaches:
+        return scanner.breaches
+    return _second_opinion(html, scanner, page_depth)
+
+
+def _second_opinion(html: str, scanner: _Scanner, page_depth: int) -> list[Breach]:
+    """What html5ever, with the same allow-list, would remove from or add to what Python's parser saw."""
+    cleaned = nh3.clean(html, tags=set(ALLOWED_ELEMENTS), clean_content_tags=set(),
+                        attributes={"*": set(GLOBAL_ATTRIBUTES), **{t: set(a) for t, a in ALLOWED_ELEMENTS.items()}},
+                        url_schemes={*LINK_SCHEMES, "unit", "data"}, link_rel=None, strip_comments=True)
+    if cleaned == html:
+        return []
+    browser = _scan(cleaned, page_depth)
+    removed = sorted(scanner.start_tags - browser.start_tags)
+    added = sorted(browser.start_tags - scanner.start_tags - ADDED_BY_BROWSERS)
+    ignored = " \t\n\r\x0c\x00\ufffd"  # spacing, and the NUL browsers replace with U+FFFD
+    text_differs = (+Counter({c: n for c, n in scanner.text.items() if c not in ignored})
+                    != +Counter({c: n for c, n in browser.text.items() if c not in ignored}))
+    breaches = []
+    for tag, attrs in removed:
+        kept = [t for t in browser.start_tags if t[0] == tag]
+        if kept:
+            name = next((name for name, value in attrs if not any((name, value) in k[1] for k in kept)), "")
+            written = scanner.written.get((tag, attrs), "")
+            if "&" in written:
+                breaches.append(Breach(f"the '{name}' attribute of <{tag}> holds an '&' that browsers read "
+                                       "differently", "write &amp; for each '&' in an attribute value", written,
+                                       (f"{name}=",), f"<{tag}"))
+            else:
+                breaches.append(Breach(f"a browser would not keep the '{name}' attribute of <{tag}> as written",
+                                       TAG_HINT, written, (f"{name}=",), f"<{tag}"))
+        else:
+            breaches.append(Breach(f"a browser would drop or move <{tag}> here", "put it where HTML allows it "
+                                   "(e.g. <td> inside a table row)", scanner.written.get((tag, attrs), ""), (),
+                                   f"<{tag}"))
+    if (added or text_differs) and not breaches:
+        breaches.append(Breach("browsers would read this narrative's HTML differently from how Rapor checked it",
+                               "write plain, well-formed HTML: close each tag and quote attribute values", "", (),
+                               f"<{added[0][0]}" if added else "<"))
+    return breaches

@@ -226,12 +226,12 @@ def test_narrative_may_not_run_scripts_or_load_from_elsewhere(tmp_site: TmpSite)
                    '<iframe src="//video.example.com/x"></iframe>\n')
     result = tmp_site.validate()
     assert result.exit_code == 2
-    assert result.output.splitlines()[:8] == [
+    assert result.output.splitlines() == [
         "content/pages/tentang.md:7:9: narrative loads 'https://cdn.example.com/logo.png' from outside the site",
         LOADS,
         "content/pages/tentang.md:9:1: <script> is not allowed in narrative", SCRIPTS,
         "content/pages/tentang.md:11:1: <iframe> is not allowed in narrative", SCRIPTS,
-        "content/pages/tentang.md:11:14: narrative loads '//video.example.com/x' from outside the site", LOADS,
+        "3 errors found; nothing was written.",
     ]
     # A link to another site is fine: it loads nothing until the reader follows it.
     assert "menpan.go.id" not in result.output
@@ -255,9 +255,10 @@ def test_narrative_breaches_hidden_in_attributes_are_found(tmp_site: TmpSite) ->
         "content/pages/tentang.md:2:18: the 'onerror' attribute runs a script; it is not allowed in narrative",
         "content/pages/tentang.md:3:8: a link that runs a script is not allowed in narrative",
         "content/pages/tentang.md:4:24: narrative loads 'https://evil.example/b.png' from outside the site",
-        "content/pages/tentang.md:5:1: narrative loads 'https://evil.example/c.png' from outside the site",
+        "content/pages/tentang.md:5:6: narrative loads 'https://evil.example/c.png' from outside the site",
         "content/pages/tentang.md:6:4: a style that loads a file is not allowed in narrative",
-        "content/pages/tentang.md:7:19: narrative loads 'https://evil.example/e.svg' from outside the site",
+        "content/pages/tentang.md:7:1: <svg> is not allowed in narrative",
+        "content/pages/tentang.md:7:6: <image> is not allowed in narrative",
     ]
 
 

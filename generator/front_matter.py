@@ -1,0 +1,99 @@
+"""YAML front matter of a narrative file: read, type-checked and every problem located."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+import yaml
+
+from .errors import ProblemList
+from .narrative_limits import MAX_NESTING
+
+FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "template": str, "order": int,
+                                      "date": datetime.date}
+
+
+def split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[dict[str, Any], str, int]:
+    """Front matter as a dict, the Markdown body, and the line the body starts on."""
+    if not text.startswith("---\n"):
+        return {}, text, 1
+    end = text.find("\n---\n", 3)
+    if end == -1 and text.endswith("\n---"):
+        end = len(text) - 4
+    if end == -1:
+        problems.error(source, 1, 1, "front matter is not closed", "end the front matter with a line '---'")
+        return {}, "", 1
+    block = text[4:end + 1]
+    body_line = block.count("\n") + 3
+    deep = _deeply_nested(block)
+    if deep is not None:
+        problems.error(source, deep[0] + 1, deep[1], "front matter is nested too deeply to read",
+                       "write one 'key: value' per line, without nested lists or brackets")
+        return {}, text[end + 5:], body_line
+    try:
+        meta = yaml.safe_load(block) or {}
+    except ValueError as exc:  # YAML reads 2024-02-30 as a date, or `!!int abc`, and fails outside its own errors
+        found = _impossible_date(block)
+        if found is not None:
+            problems.error(source, found[0] + 1, found[1], f"front matter holds an impossible date ({exc})",
+                           "write a real date as YYYY-MM-DD, e.g. date: 2024-12-12")
+        else:
+            problems.error(source, 2, 1, f"a front matter value cannot be read ({exc})",
+                           "write one 'key: value' per line, without YAML tags such as !!int")
+        return {}, text[end + 5:], body_line
+    except RecursionError:
+        problems.error(source, 2, 1, "front matter is nested too deeply to read",
+                       "write one 'key: value' per line, without nested lists or brackets")
+        return {}, text[end + 5:], body_line
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 2
+        column = mark.column + 1 if mark is not None else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.error(source, line, column, f"front matter is not valid YAML: {reason}",
+                       "write one 'key: value' per line; quote values containing ':' or '#'")
+        return {}, text[end + 5:], body_line
+    if not isinstance(meta, dict):
+        problems.error(source, 2, 1, "front matter must be 'key: value' lines", "e.g. title: Metodologi")
+        return {}, text[end + 5:], body_line
+    lines = block.split("\n")
+    for key, value in meta.items():
+        line = next((i + 2 for i, text_line in enumerate(lines) if text_line.startswith(f"{key}:")), 2)
+        expected = FRONT_MATTER_KEYS.get(str(key))
+        if expected is None:
+            problems.error(source, line, 1, f"unknown front matter key '{key}'",
+                           "use " + ", ".join(FRONT_MATTER_KEYS))
+        elif (not isinstance(value, expected) or isinstance(value, bool)
+              or (expected is datetime.date and isinstance(value, datetime.datetime))):
+            kind = {int: "a whole number", datetime.date: "a date"}.get(expected, "text")
+            hint = "write it as YYYY-MM-DD, e.g. date: 2024-12-12" if expected is datetime.date else ""
+            problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' must be {kind}", hint)
+    return meta, text[end + 5:], body_line
+
+
+def _deeply_nested(block: str) -> tuple[int, int] | None:
+    """Line and column (within the front matter) where brackets or indents nest deeper than YAML can read
+    without recursing thousands of times; front matter needs no nesting at all."""
+    depth = 0
+    for number, line in enumerate(block.split("\n"), start=1):
+        if len(line) - len(line.lstrip(" ")) > 2 * MAX_NESTING:
+            return number, 2 * MAX_NESTING + 1
+        for column, char in enumerate(line, start=1):
+            depth += (char in "[{") - (char in "]}")
+            if depth > MAX_NESTING:
+                return number, column
+    return None
+
+
+def _impossible_date(block: str) -> tuple[int, int] | None:
+    """Line and column (within the front matter) of the first date-like value that is no date."""
+    for number, line in enumerate(block.split("\n"), start=1):
+        found = re.search(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line)
+        if found:
+            try:
+                datetime.date(*(int(part) for part in found.groups()))
+            except ValueError:
+                return number, found.start() + 1
+    return None

@@ -1,0 +1,106 @@
+"""Finding and reading the narrative files under content/, every failure a located problem.
+
+A symbolic link is followed only to a file inside the project: one that points outside it (say at a system
+file), at nothing, or at a folder would publish something that is not the project's narrative.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from .errors import ProblemList
+
+READ_HINT = "make it a readable file (check its permissions), or remove it from content/"
+# A pipe or device would block the build or feed it endless data.
+NOT_A_FILE = ("this is not a regular file", "replace it with a plain text file, or remove it from content/")
+
+
+def _link_problem(path: Path, project: Path, folder_ok: bool = False) -> tuple[str, str] | None:
+    """Why the symbolic link `path` may not be followed, or None."""
+    try:
+        target = _printable(os.readlink(path))
+    except OSError:
+        target = "?"
+    try:
+        resolved = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return (f"the symbolic link points at '{target}', which does not exist",
+                "remove the link, or copy the file itself into content/")
+    if not resolved.is_relative_to(project):
+        return (f"the symbolic link points outside the project ('{target}')",
+                "copy the file into content/ instead of linking to it")
+    if resolved.is_dir():
+        return None if folder_ok else ("the symbolic link points at a folder",
+                                       "put the narrative files themselves under content/")
+    if not resolved.is_file():
+        return NOT_A_FILE
+    return None
+
+
+def _printable(text: str) -> str:
+    return "".join(ch if ch.isprintable() else "?" for ch in text)
+
+
+def find_markdown(folder: Path, project: Path, rel: Callable[[Path], str], problems: ProblemList) -> list[Path]:
+    """The Markdown files under `folder`, sorted; links, folders and unreadable entries that cannot be used are
+    reported instead."""
+    project = project.resolve()
+    if folder.is_symlink():
+        refused = _link_problem(folder, project, folder_ok=True)
+        if refused is not None:
+            problems.error(rel(folder), 1, 1, *refused)
+            return []
+    if not folder.is_dir():
+        problems.error(rel(folder), 1, 1, "this is a file, not the folder of narrative files",
+                       "rename it; narrative goes in a folder named content/")
+        return []
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda entry: entry.name)
+        except OSError as exc:
+            problems.error(rel(current), 1, 1, f"the folder cannot be read ({exc.strerror})",
+                           "make it readable (check its permissions), or remove it from content/")
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink():
+                refused = _link_problem(path, project)
+                if refused is not None:
+                    problems.error(rel(path), 1, 1, *refused)
+                elif entry.name.endswith(".md"):
+                    found.append(path)
+            elif entry.is_dir(follow_symlinks=False):
+                if entry.name.endswith(".md"):
+                    problems.error(rel(path), 1, 1, "this is a folder, not a Markdown file",
+                                   "rename the folder, or remove it from content/")
+                else:
+                    pending.append(path)
+            elif entry.name.endswith(".md"):
+                if entry.is_file(follow_symlinks=False):
+                    found.append(path)
+                else:
+                    problems.error(rel(path), 1, 1, *NOT_A_FILE)
+    return sorted(found)
+
+
+def read_markdown(path: Path, source: str, problems: ProblemList) -> str | None:
+    """The file's text (line ends made '\\n'), or None after reporting why it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.error(source, 1, 1, f"the file cannot be read ({exc.strerror or exc})", READ_HINT)
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
+        problems.error(source, line, column, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+        return None
+    return text.replace("\r\n", "\n")
