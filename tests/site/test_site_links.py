@@ -1,7 +1,8 @@
 """Every link and resource reference in the built site resolves, offline and under any sub-path.
 
 The whole output is walked once (lxml, a few seconds for thousands of pages); the tests below
-check different rules on what that walk collected.
+check different rules on what that walk collected, so under pytest-xdist they stay together on
+one worker (``xdist_group``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import lxml.etree
 import lxml.html
 import pytest
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site-walk")]
 
 # Attributes whose value is a URL (srcset and meta refresh are handled separately).
 URL_ATTRS = ("href", "src", "poster", "action", "formaction", "xlink:href")
