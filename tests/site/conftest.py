@@ -82,6 +82,15 @@ _YEAR_RE = re.compile(r"^\d{4}$")
 _NOT_CONTENT = {"en", "unit", "province", "static"}
 
 
+# Tests that start a long job of their own, run first so that under pytest-xdist that job overlaps the
+# shared site build and the checks that wait for it, instead of coming after them.
+_RUN_FIRST = {"test_site_determinism.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in _RUN_FIRST)
+
+
 # The expensive per-page checks (axe-core, the Nu HTML checker) look at one page of every kind in both
 # languages plus this many pages drawn from the whole site. The draw is seeded, so a run is repeatable and
 # a failure can be reproduced; RAPOR_PAGE_SEED=<anything> draws another set.

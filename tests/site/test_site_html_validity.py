@@ -41,7 +41,9 @@ def _java() -> str:
     return java
 
 
-@pytest.fixture(scope="module")
+# Session scope: a module fixture would be torn down and run again whenever xdist runs another module's
+# test on this worker in between.
+@pytest.fixture(scope="session")
 def vnu_messages(site: Path, checked_pages: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     """``{relative path: [checker message, ...]}`` for every checked page."""
     files = sorted(set(checked_pages.values()))

@@ -128,7 +128,9 @@ def _walk_html(walk: Walk, rel: str, data: bytes) -> None:
     walk.ids[rel] = ids
 
 
-@pytest.fixture(scope="module")
+# Session scope: a module fixture would be torn down and run again whenever xdist runs another module's
+# test on this worker in between.
+@pytest.fixture(scope="session")
 def walk(site: Path) -> Walk:
     w = Walk(root=site)
     for dirpath, _dirnames, filenames in os.walk(site):
