@@ -15,6 +15,7 @@ import contextlib
 import functools
 import http.server
 import os
+import pickle
 import random
 import re
 import subprocess
@@ -145,6 +146,26 @@ def _shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder shared by every pytest-xdist worker of this run (the session's own one without xdist)."""
     base = tmp_path_factory.getbasetemp()
     return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def computed_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[], Any]], Any]:
+    """``computed_once(name, compute)`` is ``compute()``'s result, computed once per test run: under
+    pytest-xdist by whichever worker asks first, while the others wait on a file lock and then read the
+    pickled result. (xdist's own grouping, ``--dist loadgroup``, silently stops working with pytest 9.2:
+    pytest-xdist#1386.)"""
+    shared = _shared_tmp(tmp_path_factory)
+
+    def _once(name: str, compute: Callable[[], Any]) -> Any:
+        result = shared / f"{name}.pickle"
+        with FileLock(str(shared / f"{name}.lock")):
+            if not result.is_file():
+                value = compute()
+                result.write_bytes(pickle.dumps(value))
+                return value
+        return pickle.loads(result.read_bytes())
+
+    return _once
 
 
 @pytest.fixture(scope="session")

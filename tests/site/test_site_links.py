@@ -1,24 +1,25 @@
 """Every link and resource reference in the built site resolves, offline and under any sub-path.
 
 The whole output is walked once (lxml, a few seconds for thousands of pages); the tests below
-check different rules on what that walk collected, so under pytest-xdist they stay together on
-one worker (``xdist_group``).
+check different rules on what that walk collected (once per test run: under pytest-xdist the
+workers share it, ``computed_once`` in conftest.py).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import lxml.etree
 import lxml.html
 import pytest
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site-walk")]
+pytestmark = pytest.mark.slow
 
 # Attributes whose value is a URL (srcset and meta refresh are handled separately).
 URL_ATTRS = ("href", "src", "poster", "action", "formaction", "xlink:href")
@@ -128,10 +129,13 @@ def _walk_html(walk: Walk, rel: str, data: bytes) -> None:
     walk.ids[rel] = ids
 
 
-# Session scope: a module fixture would be torn down and run again whenever xdist runs another module's
-# test on this worker in between.
 @pytest.fixture(scope="session")
-def walk(site: Path) -> Walk:
+def walk(site: Path, computed_once: Callable[[str, Callable[[], Any]], Any]) -> Walk:
+    result: Walk = computed_once("site-walk", lambda: _walk_site(site))
+    return result
+
+
+def _walk_site(site: Path) -> Walk:
     w = Walk(root=site)
     for dirpath, _dirnames, filenames in os.walk(site):
         for name in filenames:
