@@ -14,6 +14,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
+import pickle
+import random
 import re
 import subprocess
 import sys
@@ -26,6 +29,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from filelock import FileLock
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -79,23 +83,57 @@ _YEAR_RE = re.compile(r"^\d{4}$")
 _NOT_CONTENT = {"en", "unit", "province", "static"}
 
 
+# Tests that start a long job of their own, run first so that under pytest-xdist that job overlaps the
+# shared site build and the checks that wait for it, instead of coming after them.
+_RUN_FIRST = {"test_site_determinism.py"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.path.name not in _RUN_FIRST)
+
+
+# The expensive per-page checks (axe-core, the Nu HTML checker) look at one page of every kind in both
+# languages plus this many pages drawn from the whole site. The draw is seeded, so a run is repeatable and
+# a failure can be reproduced; RAPOR_PAGE_SEED=<anything> draws another set.
+DRAWN_PAGES = 6
+PAGE_SEED = os.environ.get("RAPOR_PAGE_SEED", "rapor")
+
+
+def _checked_page_ids() -> list[str]:
+    return [f"{kind}-{lang}" for kind in PAGE_KINDS for lang in LANGS] + [
+        f"drawn-{n}" for n in range(1, DRAWN_PAGES + 1)
+    ]
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """A test asking for ``page_case`` runs once per page kind and language: ``(kind, lang)``;
-    ``sample_pages[page_case]`` is then the concrete page."""
+    ``sample_pages[page_case]`` is then the concrete page. A test asking for ``checked_page`` runs once per
+    page of ``checked_pages`` (the kinds and languages, then the drawn pages)."""
     if "page_case" in metafunc.fixturenames:
         cases = [(kind, lang) for kind in PAGE_KINDS for lang in LANGS]
         metafunc.parametrize("page_case", cases, ids=[f"{k}-{lang}" for k, lang in cases])
+    if "checked_page" in metafunc.fixturenames:
+        ids = _checked_page_ids()
+        metafunc.parametrize("checked_page", ids, ids=ids)
 
 
 def build_site(out: Path, env: dict[str, str] | None = None) -> Path:
-    """Build the sample project (the repository root) into ``out``."""
-    subprocess.run(
-        [sys.executable, "-m", "generator", "build", str(REPO_ROOT), "--output", str(out)],
-        check=True,
+    """Build the sample project (the repository root) into ``out``; a failed build fails the test with its output."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "build", str(REPO_ROOT), "--output", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
         cwd=REPO_ROOT,
         env=env,
+        check=False,
     )
+    if proc.returncode != 0:
+        raise BuildFailed(f"`rapor build` of the sample exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
     return out
+
+
+class BuildFailed(Exception):
+    """The sample project did not build."""
 
 
 @pytest.fixture(scope="session")
@@ -104,11 +142,52 @@ def build_sample() -> Callable[..., Path]:
     return build_site
 
 
+def _shared_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder shared by every pytest-xdist worker of this run (the session's own one without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def computed_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Callable[[], Any]], Any]:
+    """``computed_once(name, compute)`` is ``compute()``'s result, computed once per test run: under
+    pytest-xdist by whichever worker asks first, while the others wait on a file lock and then read the
+    pickled result. (xdist's own grouping, ``--dist loadgroup``, silently stops working with pytest 9.2:
+    pytest-xdist#1386.)"""
+    shared = _shared_tmp(tmp_path_factory)
+
+    def _once(name: str, compute: Callable[[], Any]) -> Any:
+        result = shared / f"{name}.pickle"
+        with FileLock(str(shared / f"{name}.lock")):
+            if not result.is_file():
+                value = compute()
+                result.write_bytes(pickle.dumps(value))
+                return value
+        return pickle.loads(result.read_bytes())
+
+    return _once
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample site, built once per session. Tests must treat it as read-only."""
-    out = tmp_path_factory.mktemp("site") / "out"
-    build_site(out)
+    """The sample site, built once per test run (under pytest-xdist, by whichever worker asks first, while
+    the others wait on a file lock and then share it). Tests must treat it as read-only."""
+    shared = _shared_tmp(tmp_path_factory)
+    folder = shared / "sample-site"
+    out = folder / "out"
+    done = folder / "built"
+    failed = folder / "failed"
+    with FileLock(str(shared / "sample-site.lock")):
+        if failed.is_file():
+            pytest.fail(f"building the sample site failed (in another worker):\n{failed.read_text(encoding='utf-8')}")
+        if not done.is_file():
+            folder.mkdir(exist_ok=True)
+            try:
+                build_site(out)
+            except BuildFailed as exc:
+                failed.write_text(str(exc), encoding="utf-8")
+                pytest.fail(str(exc), pytrace=False)
+            done.write_text("", encoding="utf-8")
     assert (out / "index.html").is_file(), f"the build wrote no index.html into {out}"
     return out
 
@@ -166,6 +245,22 @@ def sample_pages(site: Path) -> dict[tuple[str, str], str]:
         assert (site / "en" / rel).is_file(), f"the {kind} page {rel} has no English mirror en/{rel}"
         pages[(kind, "id")] = rel
         pages[(kind, "en")] = f"en/{rel}"
+    return pages
+
+
+@pytest.fixture(scope="session")
+def checked_pages(site: Path, sample_pages: dict[tuple[str, str], str]) -> dict[str, str]:
+    """``{case id: relative path}``: one page of every kind in both languages (``"unit-en"``), then
+    ``DRAWN_PAGES`` other pages of the site drawn with ``PAGE_SEED`` (``"drawn-1"``...)."""
+    pages = {f"{kind}-{lang}": rel for (kind, lang), rel in sample_pages.items()}
+    chosen = set(pages.values())
+    others = sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.relative_to(site).as_posix() not in chosen
+    )
+    assert len(others) >= DRAWN_PAGES, f"the built site has only {len(others)} pages besides one of every kind"
+    drawn = random.Random(PAGE_SEED).sample(others, DRAWN_PAGES)
+    pages.update({f"drawn-{n}": rel for n, rel in enumerate(drawn, start=1)})
+    assert sorted(pages) == sorted(_checked_page_ids())
     return pages
 
 

@@ -1,5 +1,6 @@
 """axe-core finds no WCAG 2.1 A/AA violation, nor a best-practice one (every landmark named apart, all
-content inside landmarks, ...), on one page of every kind, in both languages.
+content inside landmarks, ...), on one page of every kind in both languages, nor on a few pages drawn from
+the whole site (``checked_pages`` in conftest.py says which, and how to draw others).
 
 axe-core comes from the ``axe-playwright-python`` package, which ships ``axe.min.js``; nothing
 is downloaded at test time. ``node_modules/axe-core/axe.min.js`` at the repository root is
@@ -68,13 +69,13 @@ def _format(violations: list[dict[str, Any]]) -> str:
 
 
 def test_no_axe_violations(
-    page_case: tuple[str, str],
-    sample_pages: dict[tuple[str, str], str],
+    checked_page: str,
+    checked_pages: dict[str, str],
     http_base: str,
     visit: Callable[..., Any],
     axe_source: str,
 ) -> None:
-    url = urljoin(http_base, sample_pages[page_case])
+    url = urljoin(http_base, checked_pages[checked_page])
     with visit(url) as v:
         v.page.evaluate(axe_source)
         result = v.page.evaluate(_RUN_AXE_JS, WCAG_TAGS)

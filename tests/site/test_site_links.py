@@ -1,16 +1,18 @@
 """Every link and resource reference in the built site resolves, offline and under any sub-path.
 
 The whole output is walked once (lxml, a few seconds for thousands of pages); the tests below
-check different rules on what that walk collected.
+check different rules on what that walk collected (once per test run: under pytest-xdist the
+workers share it, ``computed_once`` in conftest.py).
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import lxml.etree
@@ -127,8 +129,13 @@ def _walk_html(walk: Walk, rel: str, data: bytes) -> None:
     walk.ids[rel] = ids
 
 
-@pytest.fixture(scope="module")
-def walk(site: Path) -> Walk:
+@pytest.fixture(scope="session")
+def walk(site: Path, computed_once: Callable[[str, Callable[[], Any]], Any]) -> Walk:
+    result: Walk = computed_once("site-walk", lambda: _walk_site(site))
+    return result
+
+
+def _walk_site(site: Path) -> Walk:
     w = Walk(root=site)
     for dirpath, _dirnames, filenames in os.walk(site):
         for name in filenames:
