@@ -319,14 +319,17 @@ def parse_numbers(table: Table, column: str, missing: frozenset[str], problems: 
     """A text column as floats: decimal commas accepted, 'not evaluated' markers (any case) become NaN."""
     text = table.frame[column].astype(object)
     numbers = pd.to_numeric(text, errors="coerce").astype("float64")  # the fast path: plain decimal points
-    failed = numbers.isna().to_numpy()
+    # 'inf', 'Infinity' and '1e999' parse as infinite floats: no score is infinite, so they are not numbers.
+    failed = ~np.isfinite(numbers.to_numpy())
     if not failed.any():
         return numbers
     rest = text[failed]
     marked = is_marker(rest, missing)
     retried = pd.to_numeric(rest.str.replace(",", ".", regex=False).where(~marked), errors="coerce")
-    numbers[failed] = retried.to_numpy(dtype="float64")
-    bad = retried.isna().to_numpy() & ~marked
+    retried_values = retried.to_numpy(dtype="float64", copy=True)
+    bad = ~np.isfinite(retried_values) & ~marked
+    retried_values[bad] = np.nan
+    numbers[failed] = retried_values
     if bad.any():
         col = table.column(column)
         for value, line in zip(rest[bad], table.frame.loc[failed, LINE].to_numpy()[bad], strict=True):

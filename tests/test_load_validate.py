@@ -229,6 +229,15 @@ def test_text_where_a_number_belongs(tmp_site: TmpSite) -> None:
             NUMBER_HINT)
 
 
+@pytest.mark.parametrize("value", ["inf", "Infinity", "-inf", "1e999", "NaN"])
+def test_infinite_or_nan_index_is_not_a_number(tmp_site: TmpSite, value: str) -> None:
+    # 'inf' once reached the weights check as a float and crashed it (exit 1).
+    results_file(tmp_site, 2023, row("11-dpmptsp", value, "A"))
+    result = tmp_site.validate()
+    assert "Traceback" not in result.output
+    problem(result, f"data/results/2023.csv:2:9: '{value}' is not a number (column 'index')", NUMBER_HINT)
+
+
 def test_score_outside_the_scale(tmp_site: TmpSite) -> None:
     results_file(tmp_site, 2023, row("11-dpmptsp", "5.20", "A"))
     result = tmp_site.validate()
