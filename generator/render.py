@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
 from .config import Config
 from .content import Page
@@ -87,14 +88,20 @@ class Renderer:
         own = [f for f in frames if Path(f.filename).resolve().is_relative_to(root)]
         frame = (own or frames)[-1]
         where = Path(frame.filename)
-        shown = self.config.rel(where) if own else f"themes/{where.parent.parent.name}/templates/{where.name}"
+        # Outside the project the template is Rapor's own default theme, wherever the package is installed.
+        shown = self.config.rel(where) if own else f"themes/default/templates/{where.name}"
         narrative = plan.context.get("narrative")
         chosen = (f" (the template named in {narrative.source})"
                   if narrative is not None and narrative.template == plan.template else "")
         reason = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        if isinstance(exc, SecurityError) or (isinstance(exc, OverflowError) and "MAX_RANGE" in str(exc)):
+            hint = ("templates run in a sandbox: use the page's values and Rapor's functions (url, t, fmt), not "
+                    "Python internals (names starting with _), and keep loops under 100,000 steps")
+        else:
+            hint = ("the template uses a value or message this kind of page does not have; compare it with the "
+                    "default theme's template of the same name")
         return RaporError.single(shown, frame.lineno or 1, 1, f"template error on {plan.path}{chosen}: {reason}",
-                                 "the template uses a value or message this kind of page does not have; compare it "
-                                 "with the default theme's template of the same name")
+                                 hint)
 
 
 def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme: Theme) -> Renderer:

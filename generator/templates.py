@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 from jinja2 import nodes
 from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment
 
 from .bundled import DEFAULT_THEME
 from .errors import ProblemList
@@ -102,8 +103,12 @@ class ThemeLoader(jinja2.BaseLoader):
                 yield level, path.relative_to(top).as_posix(), path
 
 
-class ThemeEnvironment(jinja2.Environment):
-    """A Jinja2 environment whose template names follow the theme chain (see ThemeLoader.join)."""
+class ThemeEnvironment(SandboxedEnvironment):
+    """A Jinja2 environment whose template names follow the theme chain (see ThemeLoader.join).
+
+    Sandboxed: a theme is shared and copied around like content, so a template may not reach Python's
+    internals (`__class__`, `__globals__`, ...) to run commands or write files, and `range` is capped so a
+    template cannot loop for ever on one call."""
 
     def join_path(self, template: str, parent: str) -> str:
         return self.loader.join(template, parent) if isinstance(self.loader, ThemeLoader) else template

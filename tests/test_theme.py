@@ -125,3 +125,24 @@ def test_a_missing_default_theme_is_reported_not_a_crash(tmp_site: TmpSite, tmp_
         f"rapor.toml:1:1: Rapor's default theme is missing from this installation (looked in {missing})",
         "  hint: reinstall Rapor (pip install rapor, or pip install . in its source folder)",
     ]
+
+
+@pytest.mark.parametrize("body", [
+    '{{ cycler.__init__.__globals__.os.system("touch MARKER") }}',
+    '{{ "".__class__.__mro__[1].__subclasses__() }}',
+    '{% for i in range(99999999999) %}{% endfor %}',
+])
+def test_a_theme_template_cannot_reach_python_internals_or_loop_for_ever(tmp_site: TmpSite, body: str) -> None:
+    marker = tmp_site.root / "MARKER"
+    body = body.replace("MARKER", str(marker))
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", '{% extends "unit.html" %}\n{% block main %}' + body
+                   + '{% endblock %}\n')
+    result = tmp_site.build()
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    first = result.stderr.splitlines()[0]
+    assert first.startswith("themes/kota/templates/unit.html:2:"), first
+    assert result.stderr.splitlines()[1].startswith("  hint: templates run in a sandbox"), result.stderr
+    assert not marker.exists()
+    assert not (tmp_site.root / "output").exists()
