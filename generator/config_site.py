@@ -64,7 +64,9 @@ def _read_base_url(raw: dict[str, Any], reader: ConfigReader) -> str:
         host = parts.hostname
     except ValueError:
         parts, host = None, None
-    if parts is None or parts.scheme not in ("http", "https") or not host or re.search(r"[\s\x00-\x1f\x7f]", url):
+    # Characters a URL never holds unencoded: the address is written into robots.txt and sitemap.xml as is.
+    if (parts is None or parts.scheme not in ("http", "https") or not host
+            or re.search(r'[\s\x00-\x1f\x7f"<>\\^`{|}]', url)):
         reader.error("site.base_url", f"base_url '{shown(url)}' is not an absolute http(s) address",
                      f"give the site's public address with its host, {example}; or leave it empty")
     elif "?" in url or "#" in url:

@@ -68,7 +68,9 @@ def split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[d
         elif (not isinstance(value, expected) or isinstance(value, bool)
               or (expected is datetime.date and isinstance(value, datetime.datetime))):
             kind = {int: "a whole number", datetime.date: "a date"}.get(expected, "text")
-            hint = "write it as YYYY-MM-DD, e.g. date: 2024-12-12" if expected is datetime.date else ""
+            hint = {datetime.date: "write it as YYYY-MM-DD, e.g. date: 2024-12-12",
+                    int: f"write a whole number without quotes, e.g. {key}: 2"}.get(
+                        expected, f"write one line of text after the colon, e.g. {key}: Tentang situs ini")
             problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' must be {kind}", hint)
     return meta, text[end + 5:], body_line
 

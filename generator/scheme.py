@@ -150,6 +150,11 @@ def check_scheme(scheme: Scheme) -> Iterator[SchemeProblem]:
                           f"aspect key '{key}' is a name Rapor uses for its own column",
                           f"choose another key, e.g. '{key}_aspect', and map it to your header under [columns]; "
                           "reserved: " + ", ".join(sorted(RESERVED_ASPECT_KEYS)), "scheme")
+    for i, aspect in enumerate(scheme.aspects):
+        if not 0 <= aspect.weight <= 100:
+            yield problem("scheme.aspects", f"scheme.aspects[{i}].weight",
+                          f"aspect '{aspect.key}' has weight {aspect.weight:g}, not a percent from 0 to 100",
+                          "give each aspect its share of the index in percent, e.g. weight = 25", "weights")
     if scheme.aspects:
         total = sum(a.weight for a in scheme.aspects)
         if abs(total - 100) > 1e-6:
@@ -167,6 +172,11 @@ def check_scheme(scheme: Scheme) -> Iterator[SchemeProblem]:
         if missing:
             yield problem(key, key, f"[{key}] gives no weight for " + ", ".join(missing),
                           "give every aspect a weight for that year", "weights", year)
+        for name, weight in weights:
+            if not 0 <= weight <= 100:
+                yield problem(key, f"{key}.{name}", f"weight '{name}' for {year} is {weight:g}, not a percent from "
+                              "0 to 100", "give each aspect its share of the index in percent, e.g. kebijakan = 25",
+                              "weights", year)
         total = sum(w for _, w in weights)
         if abs(total - 100) > 1e-6:
             yield problem(key, key, f"weights for {year} sum to {total:g}, not 100",

@@ -145,6 +145,13 @@ def test_year_weights_that_do_not_sum_to_100(tmp_site: TmpSite) -> None:
             "adjust the weights so they add up to 100")
 
 
+def test_a_negative_year_weight_is_refused_even_when_the_sum_is_100(tmp_site: TmpSite) -> None:
+    tmp_site.config("[scheme.weights.2021]\nkebijakan = 124\nsdm = -24\nsarpras = 0\nsipp = 0\nkonsultasi = 0\n"
+                    "inovasi = 0\n")
+    problem(tmp_site.validate(), f"rapor.toml:{line(3)}:1: weight 'sdm' for 2021 is -24, not a percent from 0 to 100",
+            "give each aspect its share of the index in percent, e.g. kebijakan = 25")
+
+
 def test_year_weights_missing_an_aspect(tmp_site: TmpSite) -> None:
     tmp_site.config(WEIGHTS_2021 + "inovatif = 10\n")
     result = tmp_site.validate()
@@ -408,6 +415,9 @@ QUERY_HINT = ("give the address without '?' or '#' and what follows, e.g. https:
     ("https:///rapor/", "base_url 'https:///rapor/' is not an absolute http(s) address", BASE_URL_HINT),
     ("https://[x/", "base_url 'https://[x/' is not an absolute http(s) address", BASE_URL_HINT),
     ("https://x.org/ra por/", "base_url 'https://x.org/ra por/' is not an absolute http(s) address", BASE_URL_HINT),
+    ('https://x.org/a</script>/', "base_url 'https://x.org/a</script>/' is not an absolute http(s) address",
+     BASE_URL_HINT),
+    ("https://x.org/{a}/", "base_url 'https://x.org/{a}/' is not an absolute http(s) address", BASE_URL_HINT),
 ])
 def test_base_url_that_is_not_a_public_address(tmp_site: TmpSite, url: str, message: str, hint: str) -> None:
     tmp_site.config(f'base_url = "{url}"\n')

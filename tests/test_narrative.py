@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup, Tag
 
 from scratch_site import TmpSite
@@ -39,6 +40,20 @@ def test_a_date_that_is_not_a_date_is_located(tmp_site: TmpSite) -> None:
         "content/2023/index.md:3:7: front matter 'date' must be a date",
         "  hint: write it as YYYY-MM-DD, e.g. date: 2024-12-12",
     ]
+
+
+@pytest.mark.parametrize(("line", "message", "hint"), [
+    ("title: [a, b]", "2:8: front matter 'title' must be text",
+     "write one line of text after the colon, e.g. title: Tentang situs ini"),
+    ("order: .inf", "2:8: front matter 'order' must be a whole number",
+     "write a whole number without quotes, e.g. order: 2"),
+])
+def test_front_matter_of_the_wrong_kind_is_located_with_a_hint(tmp_site: TmpSite, line: str, message: str,
+                                                                hint: str) -> None:
+    tmp_site.write("content/pages/tentang.md", f"---\n{line}\n---\n\nTeks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [f"content/pages/tentang.md:{message}", f"  hint: {hint}"]
 
 
 def test_description_from_front_matter_becomes_the_meta_description(tmp_site: TmpSite) -> None:
