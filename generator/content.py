@@ -42,6 +42,7 @@ class Narrative:
     unit_ids: frozenset[str]
     site_urls: urls.SiteUrls
     labels: Mapping[str, Mapping[str, str]]  # lang -> the theme's messages (narrative.* are used here)
+    former_ids: Mapping[str, str] = field(default_factory=dict)  # former id -> the unit's id, for unit: links
     # One converter per language, reset before each use: building one costs more than converting most pages.
     converters: dict[str, tuple[markdown.Markdown, InlineWork]] = field(default_factory=dict, compare=False)
 
@@ -99,13 +100,14 @@ def _output_path(site_urls: urls.SiteUrls, kind: str, key: str, lang: str) -> st
 
 
 def load_content(config: Config, unit_ids: set[str], years: set[int], own_templates: frozenset[str],
-                 labels: Mapping[str, Mapping[str, str]], problems: ProblemList) -> tuple[Page, ...]:
+                 labels: Mapping[str, Mapping[str, str]], problems: ProblemList,
+                 former_ids: Mapping[str, str] | None = None) -> tuple[Page, ...]:
     """Every narrative file under content/, converted; problems are collected, not raised.
 
     `own_templates` are the theme's own page templates, which a front matter `template` may name besides the
     page kind's built-in one; `labels` holds, per language, the interface strings the conversion writes.
     """
-    narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels)
+    narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels, former_ids or {})
     others = ", ".join(f"add .{lang} before .md for {lang}" for lang in config.site.languages[1:]) or "one language"
     folder = config.root / "content"
     if not folder.exists() and not folder.is_symlink():
@@ -195,7 +197,8 @@ def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList |
             problems.error(page.source, page.body_line, 1, "the narrative is nested too deeply to convert",
                            "nest lists, quotes and emphasis less deeply")
         return replace(page, lang=lang, fallback_from=page.lang if lang != page.lang else "")
-    html, unknown = resolve_unit_links(html, narrative.unit_ids, page_path, lang, narrative.site_urls)
+    html, unknown = resolve_unit_links(html, narrative.unit_ids, page_path, lang, narrative.site_urls,
+                                       narrative.former_ids)
     if problems is not None:
         locator = _SourceLocator(page.body)
         for start in inline_work.too_long:
@@ -203,8 +206,11 @@ def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList |
             line, column = _position(page.body, position) if position >= 0 else (1, 1)
             problems.error(page.source, page.body_line + line - 1, column, INLINE_WORK_MESSAGE, INLINE_WORK_HINT)
         for unit_id in dict.fromkeys(unknown):
-            line, column = _locate(page.body, f"unit:{unit_id}")
-            problems.error(page.source, page.body_line + line - 1, column, f"link to unknown unit '{unit_id}'",
+            # The id as a whole word: 'unit:kl' must not be found inside 'unit:kl-bpom', nor 'unit:' at a good link.
+            found = re.search(rf"unit:{re.escape(unit_id)}(?![\w.-])", page.body, re.IGNORECASE)
+            line, column = _position(page.body, found.start()) if found else (1, 1)
+            message = f"link to unknown unit '{unit_id}'" if unit_id else "a unit: link names no unit"
+            problems.error(page.source, page.body_line + line - 1, column, message,
                            "use an id from data/units.csv, e.g. [name](unit:35.07-dpmptsp)")
         report_breaches(page, html, page_path.count("/"), problems)
     toc_tokens = getattr(converter, "toc_tokens", [])

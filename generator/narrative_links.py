@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from html.parser import HTMLParser
 
 from . import urls
@@ -39,8 +40,10 @@ class _UnitLinkFinder(HTMLParser):
 
 
 def resolve_unit_links(text: str, known: frozenset[str], page_path: str, lang: str,
-                       site_urls: urls.SiteUrls) -> tuple[str, list[str]]:
-    """`text` with every link to a known unit made relative to `page_path`, and the unknown ids (in order)."""
+                       site_urls: urls.SiteUrls, aliases: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
+    """`text` with every link to a known unit made relative to `page_path`, and the unknown ids (in order).
+    `aliases` maps a unit's former ids to its id: a link written before the unit got its new id goes to its page."""
+    aliases = aliases or {}
     if not _MAYBE_UNIT_LINK.search(text):
         return text, []
     finder = _UnitLinkFinder()
@@ -53,7 +56,8 @@ def resolve_unit_links(text: str, known: frozenset[str], page_path: str, lang: s
     pieces: list[str] = []
     done = 0
     unknown: list[str] = []
-    for line, offset, length, attrs, unit_id, fragment in finder.found:
+    for line, offset, length, attrs, written_id, fragment in finder.found:
+        unit_id = aliases.get(written_id, written_id)
         if unit_id not in known:
             unknown.append(unit_id)
             continue

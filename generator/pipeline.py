@@ -52,6 +52,8 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
         problems.raise_if_errors()
         raise AssertionError("a registry that failed to load always reports an error")
     years = {int(y) for y in results["year"].unique()}
-    pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems)
+    former_ids = {former: str(unit_id) for unit_id, formers in units["former_ids"].items() for former in formers}
+    pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems,
+                         former_ids)
     problems.raise_if_errors()
     return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings))

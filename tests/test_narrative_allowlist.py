@@ -18,7 +18,8 @@ LABELS = {"narrative.permalink": "Tautan", "narrative.footnote_back": "kembali"}
 
 
 def narrative() -> Narrative:
-    return Narrative(frozenset({"35-dpmptsp", "35.07-dpmptsp"}), urls.SiteUrls("id"), {"id": LABELS, "en": LABELS})
+    return Narrative(frozenset({"35-dpmptsp", "35.07-dpmptsp"}), urls.SiteUrls("id"), {"id": LABELS, "en": LABELS},
+                     {"35-bpmpt": "35-dpmptsp"})
 
 
 def errors(body: str, kind: str = "page", key: str = "tentang") -> list[str]:
@@ -133,6 +134,19 @@ def test_unknown_units_are_located_in_raw_html_and_reference_links() -> None:
         f"{SOURCE}:3:13: link to unknown unit '99-tidak-ada'",
         f"{SOURCE}:7:6: link to unknown unit '98-lain'",
     ]
+
+
+def test_an_empty_or_prefix_unit_link_is_located_where_it_is_written() -> None:
+    # 'unit:35' is the start of the good link 'unit:35-dpmptsp': the bad ones are found as whole ids.
+    assert errors("abc [x](unit:35-dpmptsp) [w](unit:) [v](unit:35)\n") == [
+        f"{SOURCE}:1:30: a unit: link names no unit",
+        f"{SOURCE}:1:41: link to unknown unit '35'",
+    ]
+
+
+def test_a_link_to_a_former_id_leads_to_the_units_page() -> None:
+    links = [a["href"] for a in BeautifulSoup(html_of("[lama](unit:35-bpmpt#riwayat)\n"), "html.parser").select("a")]
+    assert links == ["../unit/35-dpmptsp/index.html#riwayat"]
 
 
 def test_a_page_deeper_in_the_site_may_climb_further() -> None:
