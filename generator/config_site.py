@@ -24,6 +24,7 @@ class SiteSettings:
     base_url: str
     theme: str
     languages: tuple[str, ...]
+    theme_at: tuple[int, int] = (1, 1)  # line and column of site.theme in rapor.toml, for theme errors
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,16 @@ def read_site(raw: dict[str, Any], reader: ConfigReader) -> SiteSettings:
         base_url=_read_base_url(raw, reader),
         theme=_read_theme(raw, reader),
         languages=_read_languages(raw, reader),
+        theme_at=reader.where("site.theme"),
     )
+
+
+PLAIN_THEME_NAME = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def _read_theme(raw: dict[str, Any], reader: ConfigReader) -> str:
     theme = str(setting_value(raw, "site.theme"))
-    if not re.fullmatch(r"[A-Za-z0-9_-]+", theme):
+    if not PLAIN_THEME_NAME.fullmatch(theme):
         reader.error("site.theme", f"theme name '{theme}' is not a plain folder name",
                      "use letters, digits, '-' or '_'; the theme lives in themes/<name>/")
     return theme

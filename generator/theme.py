@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .bundled import DEFAULT_THEME
 from .config import Config
+from .config_site import PLAIN_THEME_NAME
 from .errors import ProblemList
 from .i18n import Locale, load_locale
 from .templates import check_templates
@@ -32,8 +33,11 @@ class Theme:
 def theme_folders(config: Config, problems: ProblemList) -> tuple[Path, ...]:
     chain = []
     chosen = config.root / "themes" / config.site.theme
-    if config.site.theme != "default" and not chosen.is_dir():
-        problems.error(config.rel(config.path), 1, 1, f"theme folder themes/{config.site.theme} does not exist",
+    # A name that is not a plain folder name is reported by the config reader already.
+    if config.site.theme != "default" and PLAIN_THEME_NAME.fullmatch(config.site.theme) and not chosen.is_dir():
+        line, column = config.site.theme_at
+        problems.error(config.rel(config.path), line, column,
+                       f"theme folder themes/{config.site.theme} does not exist",
                        'create it, or set site.theme = "default"')
     if chosen.is_dir():
         chain.append(chosen)

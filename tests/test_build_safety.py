@@ -124,7 +124,16 @@ def test_missing_theme_is_a_located_error(tmp_site: TmpSite) -> None:
     tmp_site.config('theme = "tidak-ada"\n')
     result = tmp_site.build()
     assert result.exit_code == 2
-    assert "rapor.toml:1:1: theme folder themes/tidak-ada does not exist" in result.output
+    line = (tmp_site.root / "rapor.toml").read_text(encoding="utf-8").splitlines().index('theme = "tidak-ada"') + 1
+    assert f"rapor.toml:{line}:1: theme folder themes/tidak-ada does not exist" in result.output
+
+
+def test_a_theme_name_that_is_not_a_folder_name_is_reported_once(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "../../etc"\n')
+    result = tmp_site.build()
+    assert result.exit_code == 2
+    assert "is not a plain folder name" in result.output
+    assert "does not exist" not in result.output
 
 
 def test_sitemap_lists_pages_when_base_url_is_set(tmp_site: TmpSite) -> None:
