@@ -21,7 +21,7 @@ from . import __version__
 F = TypeVar("F", bound=Callable[..., Any])
 
 project_argument = click.argument(
-    "project_dir", default=".", type=click.Path(file_okay=False, path_type=Path), metavar="[PROJECT_DIR]"
+    "project_dir", default=".", type=click.Path(path_type=Path), metavar="[PROJECT_DIR]"
 )
 strict_option = click.option("--strict", is_flag=True, help="Treat warnings (a data column that no field "
                               "reads, an index that disagrees with the weighted aspects) as errors.")
@@ -117,7 +117,7 @@ def validate(project_dir: Path, strict: bool) -> None:
 
 @main.command()
 @project_argument
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: build.output from rapor.toml, usually output/).")
 @strict_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")

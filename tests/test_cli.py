@@ -79,3 +79,16 @@ def test_internal_fault_exits_1_and_asks_for_a_report(tmp_site: TmpSite, monkeyp
     assert result.exit_code == 1
     assert "RuntimeError: a bug" in result.output
     assert "rapor hit an internal error (a bug, not your input)" in result.output
+
+
+def test_a_file_given_as_project_or_output_folder_is_a_located_error(tmp_site: TmpSite, tmp_path: Path) -> None:
+    # Click's own folder check printed a multi-line usage error instead of the one-line located form.
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x\n", encoding="utf-8")
+    code, output = run("validate", str(a_file))
+    assert code == 2 and "Usage:" not in output
+    assert output.splitlines()[0].startswith("rapor.toml:1:1: "), output
+    result = tmp_site.build("-o", str(a_file))
+    assert result.exit_code == 2 and "Usage:" not in result.output
+    assert result.stderr.splitlines()[0] == f"{a_file}:1:1: the output folder exists and was not made by rapor"
+    assert a_file.read_text(encoding="utf-8") == "x\n"
