@@ -75,6 +75,7 @@ def _write_and_swap(files: Iterable[tuple[str, bytes]], output: Path) -> WriteRe
     staging: Path | None = None
     current: Path = output.parent
     seen: set[str] = set()
+    made: set[Path] = set()  # folders already created in staging: one mkdir per folder, not per file
     changed = unchanged = total = 0
     try:
         with deferred_signals():
@@ -83,16 +84,20 @@ def _write_and_swap(files: Iterable[tuple[str, bytes]], output: Path) -> WriteRe
             # Written first, so a folder left by a killed build is recognisably Rapor's.
             current = staging / MARKER
             current.write_text(MARKER_TEXT, encoding="utf-8")
+        # A first build has no previous files to compare with: no stat per file that is bound to fail.
+        reuse = output.is_dir()
         for relative, data in _reading(files):
             relative = safe_relative(relative)
             if relative in seen:
                 raise ValueError(f"two pages want to write {relative}")
             seen.add(relative)
             current = staging / relative
-            current.parent.mkdir(parents=True, exist_ok=True)
+            if current.parent not in made:
+                current.parent.mkdir(parents=True, exist_ok=True)
+                made.add(current.parent)
             previous = output / relative
             total += len(data)
-            if _same_file(previous, data, mode):
+            if reuse and _same_file(previous, data, mode):
                 try:
                     os.link(previous, current)
                 except OSError:  # file systems without hard links

@@ -144,6 +144,16 @@ def test_numbers_and_changes_that_round_to_zero_have_no_sign() -> None:
     assert format_fixed(-0.004, 2) == "0.00"
 
 
+def test_a_row_of_figures_is_each_figure_as_number_shows_it() -> None:
+    """fmt.numbers (one template call for a ranking row's aspects) may not format differently from fmt.number."""
+    values = [4.505, None, float("nan"), -0.004, -1.005, 1234.5, 3]
+    for locale in locales():
+        for decimals in (0, 2, 3):
+            assert locale.numbers(values, decimals) == [locale.number(value, decimals) for value in values]
+    assert locales()[0].numbers(values) == ["4,51", "–", "–", "0,00", "\u22121,01", "1.234,50", "3,00"]
+    assert locales()[0].numbers([]) == []
+
+
 def test_round_series_keeps_missing_values_and_the_index() -> None:
     values = pd.Series([4.505, None, 4.505, -1.005], index=[10, 11, 12, 13], name="index")
     rounded = round_series(values, 2)
