@@ -24,8 +24,8 @@ from .errors import RaporError
 from .i18n import Locale
 from .pages import PagePlan
 from .sitedata import SiteData
-from .templates import ThemeEnvironment, ThemeLoader
-from .theme import Theme
+from .templates import SandboxedThemeEnvironment, ThemeEnvironment, ThemeLoader
+from .theme import DEFAULT_THEME, Theme
 from .theme_links import LINK_HINT, allowed_root, is_inside, theme_files
 from .urls import SiteUrls
 
@@ -38,7 +38,10 @@ def _url(context: Any, path: str) -> str:
 
 def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environment:
     """Templates from the theme chain; a theme's template may extend the one it replaces (templates.py)."""
-    env = ThemeEnvironment(
+    own = [folder for folder in themes if folder.resolve() != DEFAULT_THEME.resolve()]
+    sandboxed = any(path.is_file() for folder in own for path in (folder / "templates").rglob("*.html"))
+    environment = SandboxedThemeEnvironment if sandboxed else ThemeEnvironment
+    env = environment(
         loader=ThemeLoader(themes),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

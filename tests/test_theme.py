@@ -146,3 +146,15 @@ def test_a_theme_template_cannot_reach_python_internals_or_loop_for_ever(tmp_sit
     assert result.stderr.splitlines()[1].startswith("  hint: templates run in a sandbox"), result.stderr
     assert not marker.exists()
     assert not (tmp_site.root / "output").exists()
+
+
+def test_only_rapors_own_templates_render_outside_the_sandbox(tmp_path: Path) -> None:
+    from jinja2.sandbox import SandboxedEnvironment
+
+    from generator.render import make_environment
+    from generator.urls import SiteUrls
+
+    assert not isinstance(make_environment([theme.DEFAULT_THEME], SiteUrls("id")), SandboxedEnvironment)
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "unit.html").write_text('{% extends "unit.html" %}', encoding="utf-8")
+    assert isinstance(make_environment([tmp_path, theme.DEFAULT_THEME], SiteUrls("id")), SandboxedEnvironment)
