@@ -72,51 +72,51 @@ def check_theme_links(folder: Path, root: Path, shown: Callable[[Path], str], pr
                     return False
         return True
 
-    seen: set[Path] = set()
-    stack = [folder / part for part in reversed(THEME_PARTS)]
     if not usable(folder):
         return False
+
+    def enter(current: Path) -> bool:
+        if not (current.is_dir() or current.is_symlink()) and current.parent == folder:
+            return False  # a theme need not have all three parts
+        return usable(current) and current.is_dir()
+
+    def unreadable(current: Path, exc: OSError) -> None:
+        problems.error(shown(current), 1, 1, f"this theme folder cannot be read ({exc.strerror or exc})",
+                       "make it readable, or remove it from the theme")
+
+    for _ in walk_once([folder / part for part in THEME_PARTS], enter, unreadable):
+        pass  # walking is the check: `enter` reports every refused link on the way
+    return not reported
+
+
+def walk_once(start: list[Path], enter: Callable[[Path], bool],
+              unreadable: Callable[[Path, OSError], None]) -> Iterator[Path]:
+    """Every non-hidden entry of the folders under `start`, depth first in name order. Each path is offered to
+    `enter` (which decides whether it is a folder to walk into) and each real folder is read once, since links
+    may lead to one folder twice or round in a loop."""
+    seen: set[Path] = set()
+    stack = list(reversed(start))
     while stack:
         current = stack.pop()
-        if not (current.is_dir() or current.is_symlink()) and current.parent == folder:
-            continue  # a theme need not have all three parts
-        if not usable(current) or not current.is_dir():
+        if not enter(current):
             continue
         real = current.resolve()
         if real in seen:
             continue
         seen.add(real)
         try:
-            entries = sorted(current.iterdir())
+            entries = [entry for entry in sorted(current.iterdir()) if not entry.name.startswith(".")]
         except OSError as exc:
-            problems.error(shown(current), 1, 1, f"this theme folder cannot be read ({exc.strerror or exc})",
-                           "make it readable, or remove it from the theme")
+            unreadable(current, exc)
             continue
-        stack.extend(reversed([entry for entry in entries if not entry.name.startswith(".")]))
-    return not reported
+        yield from entries
+        stack.extend(reversed(entries))
 
 
 def theme_files(top: Path, root: Path) -> Iterator[Path]:
     """The non-hidden files under `top`, following folder links that stay inside `root`, each folder once.
     A file is listed wherever its link leads: the caller checks it (see `is_inside`)."""
-    seen: set[Path] = set()
-    stack = [top]
-    while stack:
-        current = stack.pop()
-        if not is_inside(current, root):
-            continue
-        real = current.resolve()
-        if real in seen:
-            continue
-        seen.add(real)
-        try:
-            entries = sorted(current.iterdir())
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            if entry.is_dir():
-                stack.append(entry)
-            elif entry.is_file():
-                yield entry
+    def enter(current: Path) -> bool:
+        return current.is_dir() and is_inside(current, root)
+
+    return (entry for entry in walk_once([top], enter, lambda _path, _exc: None) if entry.is_file())
