@@ -55,6 +55,7 @@ Progress = Callable[[list["PagePlan"]], Iterable["PagePlan"]]
 def build_site(root: Path, output: Path | None = None, strict: bool = False,
                progress: Progress | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
+    from .errata import errata_feed
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
@@ -74,8 +75,10 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
     data = build_site_data(model, config.scheme, province_names)
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
-    plans = list(plan_site(config, data, inputs.pages))
+    plans = list(plan_site(config, data, inputs.pages, inputs.corrections))
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
+    site_urls = SiteUrls(config.site.languages[0])
+    unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
 
     def files() -> Iterator[tuple[str, bytes]]:
         for plan in (progress(plans) if progress is not None else plans):
@@ -86,6 +89,10 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
             yield SiteUrls.download(year), download_csv(config, data, year)
         if config.site.base_url:
             yield "sitemap.xml", sitemap(config, sitemap_paths)
+            if inputs.corrections:
+                for lang, locale in inputs.theme.locales.items():
+                    yield site_urls.errata_feed(lang), errata_feed(config, locale, inputs.corrections,
+                                                                   unit_names, site_urls)
         yield "robots.txt", robots(config)
 
     report = write_site(files(), target)

@@ -216,11 +216,12 @@ def _parse_quoted(text: str, sep: str) -> _Parsed:
     return _Parsed(header, frame, cells, lines)
 
 
-def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one row per unit") -> Table | None:
+def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one row per unit",
+               may_be_empty: bool = False) -> Table | None:
     """Read one CSV file as text cells, reporting every row and header that cannot be used.
 
     Rows with the wrong number of cells are reported and left out, so the rest of the file is still checked.
-    Returns None when nothing usable is left.
+    Returns None when nothing usable is left (a header without rows is usable when `may_be_empty`: a log).
     """
     try:
         data = read_bytes(path)
@@ -292,7 +293,7 @@ def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one
     usable = ~blank & ~too_many & ~too_few
     frame = frame.loc[usable, list(keep)].rename(columns=keep)
     frame[LINE] = lines[usable]
-    if frame.empty:
+    if frame.empty and not (may_be_empty and not (too_many.any() or too_few.any())):
         if not (too_many.any() or too_few.any()):
             problems.error(display, 1, 1, "the file has a header but no data rows",
                            f"add {rows} below the header")

@@ -13,6 +13,7 @@ from typing import Any
 
 from .config import Config
 from .content import Page
+from .corrections import Correction
 from .names import aspect_column
 from .sitedata import Row, SiteData
 from .urls import SiteUrls
@@ -257,9 +258,14 @@ def _with_narrative(kind: str, key: str, lang: str, narratives: Narratives, defa
     return template, {"narrative": narrative, "fallback": fallback}
 
 
-def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterator[PagePlan]:
+def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
+              corrections: tuple[Correction, ...] = ()) -> Iterator[PagePlan]:
     """Every HTML page of the site, in every language. What a page shows is computed once; each language
     only adds its narrative."""
+    from .errata import corrections_by_unit, errata_plans, unit_corrections  # errata plans are PagePlans
+
+    corrected = corrections_by_unit(corrections)
+    unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
     site_urls = SiteUrls(config.site.languages[0])
     narratives = Narratives({(p.kind, p.key, p.lang): p for p in pages})
     home = home_facts(data)
@@ -280,7 +286,8 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
                     yield from ranking_plans(site_urls, lang, year_page, scope, key, rows)
         for unit_id, unit_page in units.items():
             template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
-            links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers)}
+            links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers),
+                     "corrections": unit_corrections(corrected.get(unit_id, []), lang)}
             yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told | links)
             # A unit's former ids keep their old addresses working: each points readers to the unit's page.
             for former, former_name in former_names(unit_page["unit"]).items():
@@ -292,4 +299,6 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
         for slug in slugs:
             template, told = _with_narrative("page", slug, lang, narratives, "page.html")
             yield PagePlan(site_urls.page(lang, slug), template, lang, told)
+        has_feed = bool(config.site.base_url and corrections)
+        yield from errata_plans(site_urls, lang, corrections, unit_names, has_feed)
         yield PagePlan(site_urls.not_found(lang), "404.html", lang, {}, absolute=True, in_sitemap=False)

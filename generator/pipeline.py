@@ -9,6 +9,7 @@ import pandas as pd
 
 from .config import Config, read_config
 from .content import Page, load_content
+from .corrections import Correction, load_corrections
 from .errors import Problem, ProblemList
 from .load import load_provinces, load_regencies, load_registry, result_files
 from .registry_checks import check_registry
@@ -25,6 +26,7 @@ class Inputs:
     pages: tuple[Page, ...]
     theme: Theme
     warnings: tuple[Problem, ...]
+    corrections: tuple[Correction, ...] = ()
 
 
 _NO_UNITS = pd.DataFrame({c: pd.Series(dtype=object) for c in
@@ -53,7 +55,8 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
         raise AssertionError("a registry that failed to load always reports an error")
     years = {int(y) for y in results["year"].unique()}
     former_ids = {former: str(unit_id) for unit_id, formers in units["former_ids"].items() for former in formers}
+    corrections = load_corrections(config, units, results, problems)
     pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems,
                          former_ids)
     problems.raise_if_errors()
-    return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings))
+    return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings), corrections)

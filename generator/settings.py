@@ -129,6 +129,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data.regencies", "data/reference/kabupaten_kota.csv", "str",
             "Regency/city reference CSV (kode such as 35.07, nama); if left at its default and absent, or set "
             "to \"\", regency codes are only checked against their province."),
+    Setting("data.corrections", "data/corrections.csv", "str",
+            "The corrections log (see 'Correcting published results'); a missing file at the default place "
+            "means no corrections, \"\" turns the log off."),
     Setting("data.layout", "per-year", "str",
             "per-year: one file per year named <year>.csv in data.results; long: one file with a year column."),
     Setting("data.results", "data/results", "str", "Folder of yearly files (per-year) or the one file (long)."),

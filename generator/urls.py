@@ -38,6 +38,13 @@ class SiteUrls:
     def page(self, lang: str, slug: str) -> str:
         return f"{self.prefix(lang)}{slug}/index.html"
 
+    def errata(self, lang: str, year: int | None = None) -> str:
+        """The corrections published after the results: all of them, or one year's."""
+        return f"{self.prefix(lang)}{year}/errata/index.html" if year else f"{self.prefix(lang)}errata/index.html"
+
+    def errata_feed(self, lang: str) -> str:
+        return f"{self.prefix(lang)}errata/feed.xml"
+
     def not_found(self, lang: str) -> str:
         return f"{self.prefix(lang)}404.html"
 
@@ -55,4 +62,4 @@ def relative(from_page: str, to_path: str) -> str:
 
 # Top-level folders Rapor writes itself; a content page may not take one of these names (nor a year's or a
 # language's).
-RESERVED_SLUGS = frozenset({"unit", "province", "static", "404"})
+RESERVED_SLUGS = frozenset({"unit", "province", "static", "404", "errata"})

@@ -58,6 +58,8 @@ PAGE_KINDS = (
     "ranking-province",
     "unit",
     "province",
+    "errata",
+    "unit-corrected",
     "content",
     "404",
     "redirect",
@@ -80,7 +82,7 @@ def base_path() -> str:
     return BASE_PATH
 _YEAR_RE = re.compile(r"^\d{4}$")
 # Top-level folders that are not content pages.
-_NOT_CONTENT = {"en", "unit", "province", "static"}
+_NOT_CONTENT = {"en", "unit", "province", "static", "errata"}
 
 
 # Tests that start a long job of their own, run first so that under pytest-xdist that job overlaps the
@@ -237,6 +239,8 @@ def sample_pages(site: Path) -> dict[tuple[str, str], str]:
         "province": _pick(site, "province/*/index.html", "province page"),
         "content": f"{content[0]}/index.html",
         "404": "404.html",
+        "errata": "errata/index.html",
+        "unit-corrected": "unit/35.07-dpmptsp/index.html",  # the sample's corrections log names it
         "redirect": _pick_redirect(site),
     }
     pages: dict[tuple[str, str], str] = {}
