@@ -15,6 +15,7 @@ from .urls import SiteUrls
 
 if TYPE_CHECKING:
     from .pages import PagePlan
+    from .write import WriteReport
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,12 @@ def check_project(root: Path, strict: bool = False) -> CheckReport:
 Progress = Callable[[list["PagePlan"]], Iterable["PagePlan"]]
 
 
+# Takes the built files and the output folder; write.write_site by default, a comparison for `rapor diff`.
+Sink = Callable[[Iterable[tuple[str, bytes]], Path], "WriteReport"]
+
+
 def build_site(root: Path, output: Path | None = None, strict: bool = False,
-               progress: Progress | None = None) -> BuildReport:
+               progress: Progress | None = None, sink: Sink | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
     from .errata import errata_feed
     from .output_guard import check_output_folder
@@ -95,6 +100,6 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
                                                                    unit_names, site_urls)
         yield "robots.txt", robots(config)
 
-    report = write_site(files(), target)
+    report = (sink or write_site)(files(), target)
     return BuildReport(target, len(plans), report.files, report.changed, time.perf_counter() - started,
                        inputs.warnings)

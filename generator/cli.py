@@ -143,6 +143,39 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool) -> 
 
 @main.command()
 @project_argument
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="The output folder to compare with (default: build.output from rapor.toml).")
+@strict_option
+@click.option("--exit-code", is_flag=True, help="Exit with 1 when something would change, 0 when nothing would.")
+@click.option("--ranks", is_flag=True, help="Also list the units whose only change is their rank.")
+@click.option("--draft-corrections", is_flag=True,
+              help="Print rows for data/corrections.csv (dated today, reasons to fill in) instead of the report.")
+def diff(project_dir: Path, output: Path | None, strict: bool, exit_code: bool, ranks: bool,
+         draft_corrections: bool) -> None:
+    """Show what building now would change in the output folder: results per unit and year, and files."""
+
+    def run() -> int:
+        import datetime
+
+        from .build import build_site
+        from .diff import OutputComparison, diff_results
+        from .diff import draft_corrections as draft
+        from .diff_report import format_diff
+
+        comparison = OutputComparison()
+        report = build_site(project_dir, output=output, strict=strict, sink=comparison.compare)
+        results = diff_results(comparison.downloads)
+        if draft_corrections:
+            click.echo(draft(results, datetime.date.today()), nl=False)
+        else:
+            click.echo(format_diff(results, comparison, report.output, ranks))
+        return 1 if exit_code and comparison.has_changes else 0
+
+    _guarded(run)
+
+
+@main.command()
+@project_argument
 @click.option("--force", is_flag=True, help="Replace the starter's files where they already exist (other files "
               "are left alone).")
 def init(project_dir: Path, force: bool) -> None:
