@@ -11,6 +11,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -170,6 +171,50 @@ def diff(project_dir: Path, output: Path | None, strict: bool, exit_code: bool, 
         else:
             click.echo(format_diff(results, comparison, report.output, ranks))
         return 1 if exit_code and comparison.has_changes else 0
+
+    _guarded(run)
+
+
+@main.command()
+@project_argument
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: build.output from rapor.toml, usually output/).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port on 127.0.0.1 (0: any free port).")
+@strict_option
+def serve(project_dir: Path, output: Path | None, port: int, strict: bool) -> None:
+    """Preview the site on 127.0.0.1, rebuilding and reloading the page when an input changes."""
+
+    def run() -> int:
+        import threading
+
+        from .build import build_site
+        from .serve import PreviewState, make_server, rebuild_loop
+
+        state = PreviewState()
+
+        def build() -> str:
+            report = build_site(project_dir, output=output, strict=strict)
+            built.append(report.output)
+            return report.summary()
+
+        built: list[Path] = []
+        # The first build must succeed: until then there is nothing to serve and no output folder to name.
+        summary = build()
+        click.echo(summary, err=True)
+        state.succeeded()
+        target = built[-1]
+        server = make_server(target, state, "127.0.0.1", port)
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+        host, bound = server.server_address[:2]
+        click.echo(f"serving {target} at http://{host!s}:{bound}/ (Ctrl-C stops)", err=True)
+        # Rebuilds run here, in the main thread, where a stop signal is handled as in `rapor build`.
+        try:
+            rebuild_loop(project_dir, target, build, state, partial(click.echo, err=True), threading.Event())
+        finally:
+            server.shutdown()
+            server.server_close()
+        return 0
 
     _guarded(run)
 
