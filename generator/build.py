@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .errors import Problem, RaporError
 from .model import build_model
@@ -49,8 +49,51 @@ def check_project(root: Path, strict: bool = False) -> CheckReport:
     return CheckReport(len(inputs.units), len(inputs.results), years, len(inputs.pages), inputs.warnings)
 
 
-# Wraps the page plans as they are rendered, e.g. in a progress bar; the CLI supplies it (display is its job).
-Progress = Callable[[list["PagePlan"]], Iterable["PagePlan"]]
+class Progress(Protocol):
+    """Told what a build is doing, to show it; the CLI supplies one (display is its job). Stages, in order:
+    "read and check" (config, data, narrative, themes), "model", "plan", then "render" (pages, downloads and
+    other files, as they are produced) and "write" (the output folder), which overlap and are told last."""
+
+    def stage_started(self, name: str) -> None: ...
+
+    def stage_done(self, name: str, seconds: float) -> None: ...
+
+    def pages(self, plans: list[PagePlan]) -> Iterable[PagePlan]:
+        """The plans as they are rendered (a progress bar may wrap them)."""
+        ...
+
+
+class _Timed:
+    """Runs the stages of a build one after another, telling `progress` of each."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.name = ""
+        self.started = 0.0
+
+    def next(self, name: str) -> None:
+        self.finish()
+        self.name, self.started = name, time.perf_counter()
+        if self.progress is not None:
+            self.progress.stage_started(name)
+
+    def finish(self) -> None:
+        if self.name and self.progress is not None:
+            self.progress.stage_done(self.name, time.perf_counter() - self.started)
+        self.name = ""
+
+
+def timed(items: Iterator[tuple[str, bytes]], spent: list[float]) -> Iterator[tuple[str, bytes]]:
+    """`items`, adding the time spent producing each to spent[0]."""
+    while True:
+        started = time.perf_counter()
+        try:
+            item = next(items)
+        except StopIteration:
+            spent[0] += time.perf_counter() - started
+            return
+        spent[0] += time.perf_counter() - started
+        yield item
 
 
 # Takes the built files and the output folder; write.write_site by default, a comparison for `rapor diff`.
@@ -68,17 +111,21 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .write import write_site
 
     started = time.perf_counter()
+    stages = _Timed(progress)
+    stages.next("read and check")
     inputs = read_inputs(root, strict=strict)
     config = inputs.config
     chosen = output if output is not None else config.output
     check_output_folder(chosen, config, inputs.theme.folders, from_command_line=output is not None)
     target = chosen.resolve()
+    stages.next("model")
     model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
     if not model.years:
         raise RaporError.single(config.rel(config.data.results), 1, 1, "there are no results to publish",
                                 "add at least one year of results")
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
     data = build_site_data(model, config.scheme, province_names)
+    stages.next("plan")
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
     plans = list(plan_site(config, data, inputs.pages, inputs.corrections))
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
@@ -86,7 +133,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
 
     def files() -> Iterator[tuple[str, bytes]]:
-        for plan in (progress(plans) if progress is not None else plans):
+        for plan in (progress.pages(plans) if progress is not None else plans):
             yield renderer.render(plan)
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
@@ -100,6 +147,14 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
                                                                    unit_names, site_urls)
         yield "robots.txt", robots(config)
 
-    report = (sink or write_site)(files(), target)
+    stages.finish()
+    if progress is not None:
+        progress.stage_started("render and write")
+    writing = time.perf_counter()
+    rendering = [0.0]
+    report = (sink or write_site)(timed(files(), rendering), target)
+    if progress is not None:
+        progress.stage_done("render", rendering[0])
+        progress.stage_done("write", time.perf_counter() - writing - rendering[0])
     return BuildReport(target, len(plans), report.files, report.changed, time.perf_counter() - started,
                        inputs.warnings)

@@ -10,7 +10,7 @@ import os
 import signal
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,12 +84,6 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-def _progress_bar(plans: list[Any]) -> Iterator[Any]:
-    """Draw a bar on stderr while pages render."""
-    with click.progressbar(plans, label="rendering", file=sys.stderr) as bar:
-        yield from bar
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rapor")
 def main() -> None:
@@ -127,10 +121,10 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool) -> 
 
     def run() -> int:
         from .build import build_site
+        from .cli_progress import StageLines, TerminalStages
 
-        show_progress = not quiet and stderr_is_terminal()
-        report = build_site(project_dir, output=output, strict=strict,
-                            progress=_progress_bar if show_progress else None)
+        progress = None if quiet else TerminalStages() if stderr_is_terminal() else StageLines()
+        report = build_site(project_dir, output=output, strict=strict, progress=progress)
         if not quiet:
             from .errors import format_problems
 

@@ -225,10 +225,21 @@ def test_build_shows_progress_on_a_terminal_and_ends_with_a_summary(tmp_site: Tm
     result = tmp_site.build()
     assert result.exit_code == 0
     assert "rendering" in result.stderr
+    assert re.search(r"model …\rmodel: \d+\.\d\d s\n", result.stderr), result.stderr
     summary = result.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"built 76 pages \(\d+ files, \d+ changed\) into .+output in \d+\.\d s", summary), summary
+    assert re.fullmatch(r"built 78 pages \(\d+ files, \d+ changed\) into .+output in \d+\.\d s", summary), summary
     quiet = tmp_site.build("--quiet")
     assert quiet.exit_code == 0 and quiet.output == ""
+
+
+def test_build_logs_one_line_per_stage_when_not_on_a_terminal(tmp_site: TmpSite) -> None:
+    import re
+
+    result = tmp_site.build()
+    assert result.exit_code == 0
+    stages = [line.split(":")[0] for line in result.stderr.splitlines()]
+    assert stages == ["read and check", "model", "plan", "render", "write"]
+    assert all(re.fullmatch(r"[a-z ]+: \d+\.\d\d s", line) for line in result.stderr.splitlines())
 
 
 def test_a_former_unit_id_keeps_its_address_and_points_to_the_unit(built: Path) -> None:

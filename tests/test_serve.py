@@ -18,7 +18,7 @@ from scratch_site import TmpSite
 
 
 def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a local test server
+    with urllib.request.urlopen(url, timeout=10) as response:
         return bytes(response.read())
 
 
