@@ -35,10 +35,11 @@ class BuildReport:
     changed: int
     seconds: float
     warnings: tuple[Problem, ...]
+    rendered: int = 0  # pages rendered; the others were unchanged and kept from the previous build
 
     def summary(self) -> str:
-        return (f"built {self.pages} pages ({self.files} files, {self.changed} changed) into {self.output} "
-                f"in {self.seconds:.1f} s")
+        return (f"built {self.pages} pages ({self.rendered} rendered, {self.files} files, {self.changed} changed) "
+                f"into {self.output} in {self.seconds:.1f} s")
 
 
 def check_project(root: Path, strict: bool = False) -> CheckReport:
@@ -83,7 +84,7 @@ class _Timed:
         self.name = ""
 
 
-def timed(items: Iterator[tuple[str, bytes]], spent: list[float]) -> Iterator[tuple[str, bytes]]:
+def timed(items: Iterator[tuple[str, bytes | None]], spent: list[float]) -> Iterator[tuple[str, bytes | None]]:
     """`items`, adding the time spent producing each to spent[0]."""
     while True:
         started = time.perf_counter()
@@ -97,13 +98,17 @@ def timed(items: Iterator[tuple[str, bytes]], spent: list[float]) -> Iterator[tu
 
 
 # Takes the built files and the output folder; write.write_site by default, a comparison for `rapor diff`.
-Sink = Callable[[Iterable[tuple[str, bytes]], Path], "WriteReport"]
+Sink = Callable[[Iterable[tuple[str, bytes | None]], Path], "WriteReport"]
 
 
 def build_site(root: Path, output: Path | None = None, strict: bool = False,
-               progress: Progress | None = None, sink: Sink | None = None) -> BuildReport:
-    """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
+               progress: Progress | None = None, sink: Sink | None = None, force: bool = False) -> BuildReport:
+    """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic.
+
+    Pages whose inputs did not change since the build in the output folder are not rendered again
+    (incremental.py); `force` renders every page."""
     from .errata import errata_feed
+    from .incremental import MANIFEST, Manifest, page_fingerprint, render_keys
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
@@ -132,9 +137,22 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     site_urls = SiteUrls(config.site.languages[0])
     unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
 
-    def files() -> Iterator[tuple[str, bytes]]:
+    keys = render_keys(renderer.env, renderer.common, inputs.theme.labels(),
+                       (config.site.languages, renderer.absolute_root))
+    manifest = Manifest() if force or sink is not None else Manifest.read(target)
+    rendered = [0]
+
+    def files() -> Iterator[tuple[str, bytes | None]]:
         for plan in (progress.pages(plans) if progress is not None else plans):
-            yield renderer.render(plan)
+            fingerprint = page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute, plan.context)
+            if manifest.reusable(target, plan.path, fingerprint):
+                manifest.reuse(plan.path)
+                yield plan.path, None
+                continue
+            path, html = renderer.render(plan)
+            manifest.record(path, fingerprint, len(html))
+            rendered[0] += 1
+            yield path, html
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
         for year in data.years:
@@ -146,6 +164,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
                     yield site_urls.errata_feed(lang), errata_feed(config, locale, inputs.corrections,
                                                                    unit_names, site_urls)
         yield "robots.txt", robots(config)
+        yield MANIFEST, manifest.as_bytes()
 
     stages.finish()
     if progress is not None:
@@ -157,4 +176,4 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         progress.stage_done("render", rendering[0])
         progress.stage_done("write", time.perf_counter() - writing - rendering[0])
     return BuildReport(target, len(plans), report.files, report.changed, time.perf_counter() - started,
-                       inputs.warnings)
+                       inputs.warnings, rendered[0])

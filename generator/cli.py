@@ -116,7 +116,8 @@ def validate(project_dir: Path, strict: bool) -> None:
               help="Output folder (default: build.output from rapor.toml, usually output/).")
 @strict_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
-def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool) -> None:
+@click.option("--force", is_flag=True, help="Render every page, even those whose inputs did not change.")
+def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool, force: bool) -> None:
     """Build the website into the output folder (atomically: all or nothing)."""
 
     def run() -> int:
@@ -124,7 +125,7 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool) -> 
         from .cli_progress import StageLines, TerminalStages
 
         progress = None if quiet else TerminalStages() if stderr_is_terminal() else StageLines()
-        report = build_site(project_dir, output=output, strict=strict, progress=progress)
+        report = build_site(project_dir, output=output, strict=strict, progress=progress, force=force)
         if not quiet:
             from .errors import format_problems
 

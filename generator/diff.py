@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .download import FORMULA_STARTS
+from .incremental import MANIFEST
 from .names import DOWNLOAD_HEAD, DOWNLOAD_TAIL
 from .output_guard import MARKER
 from .write import WriteReport, safe_relative
@@ -64,13 +65,17 @@ class OutputComparison:
     unchanged: int = 0
     downloads: dict[int, tuple[bytes | None, bytes | None]] = field(default_factory=dict)  # year -> (old, new)
 
-    def compare(self, files: Iterable[tuple[str, bytes]], output: Path) -> WriteReport:
-        """A write_site stand-in: reads the output folder, writes nothing."""
+    def compare(self, files: Iterable[tuple[str, bytes | None]], output: Path) -> WriteReport:
+        """A write_site stand-in: reads the output folder, writes nothing. Every page is rendered (a build
+        given a sink renders all), so every file comes with its bytes."""
         output = output.resolve()
         produced = set()
         total = 0
         for relative, data in files:
             relative = safe_relative(relative)
+            assert data is not None
+            if relative == MANIFEST:  # the build's own bookkeeping, not something readers get
+                continue
             produced.add(relative)
             total += len(data)
             path = output / relative
@@ -86,7 +91,7 @@ class OutputComparison:
         if output.is_dir():
             for path in sorted(output.rglob("*")):
                 relative = path.relative_to(output).as_posix()
-                if path.is_file() and relative != MARKER and relative not in produced:
+                if path.is_file() and relative not in (MARKER, MANIFEST) and relative not in produced:
                     self.removed.append(relative)
                     if _DOWNLOAD.fullmatch(relative):
                         self.downloads[int(relative[:4])] = (path.read_bytes(), None)

@@ -57,7 +57,12 @@ def _same_file(path: Path, data: bytes, mode: int) -> bool:
         return False
 
 
-def write_site(files: Iterable[tuple[str, bytes]], output: Path) -> WriteReport:
+# A file's bytes, or REUSE: the previous build's file is known to be right (incremental.py) and is linked as is.
+REUSE = None
+Content = bytes | None
+
+
+def write_site(files: Iterable[tuple[str, Content]], output: Path) -> WriteReport:
     """Write every (path, bytes) into a new folder, then swap it in for `output` atomically.
 
     Holds the output's lock meanwhile (another build of it stops with a clear error) and first removes
@@ -70,7 +75,7 @@ def write_site(files: Iterable[tuple[str, bytes]], output: Path) -> WriteReport:
         return _write_and_swap(files, output)
 
 
-def _write_and_swap(files: Iterable[tuple[str, bytes]], output: Path) -> WriteReport:
+def _write_and_swap(files: Iterable[tuple[str, Content]], output: Path) -> WriteReport:
     mode = file_mode()
     staging: Path | None = None
     current: Path = output.parent
@@ -96,12 +101,14 @@ def _write_and_swap(files: Iterable[tuple[str, bytes]], output: Path) -> WriteRe
                 current.parent.mkdir(parents=True, exist_ok=True)
                 made.add(current.parent)
             previous = output / relative
+            if data is REUSE:
+                _link(previous, current)
+                total += current.stat().st_size
+                unchanged += 1
+                continue
             total += len(data)
             if reuse and _same_file(previous, data, mode):
-                try:
-                    os.link(previous, current)
-                except OSError:  # file systems without hard links
-                    shutil.copy2(previous, current)
+                _link(previous, current)
                 unchanged += 1
             else:
                 current.write_bytes(data)
@@ -120,7 +127,14 @@ def _write_and_swap(files: Iterable[tuple[str, bytes]], output: Path) -> WriteRe
     return WriteReport(len(seen), changed, unchanged, total)
 
 
-def _reading(files: Iterable[tuple[str, bytes]]) -> Iterator[tuple[str, bytes]]:
+def _link(previous: Path, current: Path) -> None:
+    try:
+        os.link(previous, current)
+    except OSError:  # file systems without hard links
+        shutil.copy2(previous, current)
+
+
+def _reading(files: Iterable[tuple[str, Content]]) -> Iterator[tuple[str, Content]]:
     """The files as rendered; a file the rendering cannot read is named as what it is, not as a write failure."""
     items = iter(files)
     while True:

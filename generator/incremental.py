@@ -1,0 +1,95 @@
+"""Render only the pages whose inputs changed since the build in the output folder.
+
+Every page's fingerprint hashes what its HTML is made from: its plan (path, template, language, context: the
+page's slice of the model and its narrative) and its language's render key (every template's source as the
+theme chain resolves it, the messages, the values every page of that language shows, Rapor's version). The
+build in the output folder keeps each page's fingerprint and size in `.rapor-manifest`; a page whose
+fingerprint and file size are unchanged is not rendered again but linked from the previous build (its bytes
+and modification time stay). Anything else, downloads and static files included, is produced every time and
+written only if its bytes changed (write.py). `rapor build --force` renders everything.
+
+Correctness rests on one rule the templates keep: a page shows only its plan's context, the common values and
+the messages, never data reached some other way (a template global that reads the model would hide a change
+from the fingerprint). tests/test_incremental.py compares incremental builds with full ones byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import __version__
+
+MANIFEST = ".rapor-manifest"
+_FORMAT = 1
+
+
+def _digest(value: object) -> str:
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """The data in a template context, without its functions (the fingerprint covers their messages)."""
+    return {key: value for key, value in values.items() if not callable(value) and key != "fmt"}
+
+
+def render_keys(env: jinja2.Environment, common: dict[str, dict[str, Any]], messages: dict[str, dict[str, str]],
+                extra: object) -> dict[str, str]:
+    """Per language, a hash of everything its pages are rendered with besides their own context."""
+    loader = env.loader
+    assert loader is not None
+    sources = {name: loader.get_source(env, name)[0] for name in sorted(loader.list_templates())}
+    shared = _digest((__version__, sources, extra))
+    return {lang: _digest((shared, _plain(values), sorted(messages.get(lang, {}).items())))
+            for lang, values in common.items()}
+
+
+def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: dict[str, Any]) -> str:
+    return _digest((render_key, path, template, absolute, context))
+
+
+@dataclass
+class Manifest:
+    """Page path -> (fingerprint, size) of the build in the output folder, and of the build being made."""
+
+    previous: dict[str, tuple[str, int]] = field(default_factory=dict)
+    current: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, output: Path) -> Manifest:
+        """The output's manifest; anything unreadable means no previous build to reuse (a full render)."""
+        try:
+            raw = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+            if raw.get("format") != _FORMAT:
+                return cls()
+            pages = {str(path): (str(entry[0]), int(entry[1])) for path, entry in raw["pages"].items()}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
+            return cls()
+        return cls(previous=pages)
+
+    def reusable(self, output: Path, path: str, fingerprint: str) -> bool:
+        old = self.previous.get(path)
+        if old is None or old[0] != fingerprint:
+            return False
+        try:
+            target = output / path
+            return target.is_file() and not target.is_symlink() and target.stat().st_size == old[1]
+        except OSError:
+            return False
+
+    def record(self, path: str, fingerprint: str, size: int) -> None:
+        self.current[path] = (fingerprint, size)
+
+    def reuse(self, path: str) -> None:
+        self.current[path] = self.previous[path]
+
+    def as_bytes(self) -> bytes:
+        pages = {path: list(entry) for path, entry in sorted(self.current.items())}
+        return (json.dumps({"format": _FORMAT, "pages": pages}, ensure_ascii=False, separators=(",", ":"))
+                + "\n").encode("utf-8")
