@@ -231,11 +231,13 @@ def test_the_address_without_its_slash_redirects(nginx_base: str) -> None:
     assert urlsplit(r.headers["location"]).path == PREFIX
 
 
-def test_the_output_marker_is_not_published(nginx_base: str, site: Path) -> None:
-    url = urljoin(nginx_base, ".rapor-output")
+@pytest.mark.parametrize("name", [".rapor-output", ".rapor-manifest"])
+def test_the_build_bookkeeping_is_not_published(nginx_base: str, site: Path, name: str) -> None:
+    assert (site / name).is_file()
+    url = urljoin(nginx_base, name)
     r = fetch(url)
     assert r.status in (403, 404), f"GET {url} -> {r.status}"
-    assert r.body != (site / ".rapor-output").read_bytes()
+    assert r.body != (site / name).read_bytes()
 
 
 def test_unit_page(nginx_base: str, site: Path, sample_pages: dict[tuple[str, str], str]) -> None:
