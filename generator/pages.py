@@ -237,11 +237,11 @@ def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: s
               "first": (n - 1) * RANKING_PAGE_ROWS + 1, "last": (n - 1) * RANKING_PAGE_ROWS + len(chunk)}
              for n, chunk in enumerate(chunks, start=1)]
     shared = {key: year_page.context[key] for key in ("year", "previous_year", "scopes")}
-    for page, chunk in zip(pages, chunks, strict=True):
+    for number, (page, chunk) in enumerate(zip(pages, chunks, strict=True), start=1):
         yield PagePlan(str(page["path"]), "ranking.html", lang,
                        shared | {"scope": scope, "key": key, "rows": chunk, "total": len(rows), "page": page,
                                  "pages": pages, "sections": level_sections(chunk) if scope == "type" else []}
-                       | tools.context(year, scope, key, page["number"], chunk))
+                       | tools.context(year, scope, key, number, chunk))
 
 
 def former_names(unit: Row) -> dict[str, str | None]:

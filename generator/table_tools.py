@@ -13,7 +13,7 @@ by and the filter values it matches, written once here in a compact, language-ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ def sort_number(value: float | int | None, decimals: int) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def ranking_years(scopes_by_year: dict[int, dict[str, Iterable[str]]]) -> dict[tuple[str, str], list[int]]:
+def ranking_years(scopes_by_year: Mapping[int, Mapping[str, Iterable[str]]]) -> dict[tuple[str, str], list[int]]:
     """(scope, key) -> the years that have that ranking, oldest first; the national ranking is in every year."""
     found: dict[tuple[str, str], list[int]] = {}
     for year in sorted(scopes_by_year):
