@@ -16,6 +16,7 @@ from .content import Page
 from .corrections import Correction
 from .names import aspect_column
 from .sitedata import Row, SiteData
+from .table_tools import TableTools, ranking_years
 from .urls import SiteUrls
 
 TOP = 10
@@ -228,7 +229,7 @@ def level_sections(rows: list[Row]) -> list[tuple[str, list[Row]]]:
 
 
 def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: str, key: str,
-                  rows: list[Row]) -> Iterator[PagePlan]:
+                  rows: list[Row], tools: TableTools) -> Iterator[PagePlan]:
     """A ranking's pages of at most RANKING_PAGE_ROWS rows each; every page lists all of them by the
     positions they hold ("201–400"), and the year's other rankings."""
     chunks = [rows[start:start + RANKING_PAGE_ROWS] for start in range(0, len(rows), RANKING_PAGE_ROWS)] or [[]]
@@ -237,10 +238,11 @@ def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: s
               "first": (n - 1) * RANKING_PAGE_ROWS + 1, "last": (n - 1) * RANKING_PAGE_ROWS + len(chunk)}
              for n, chunk in enumerate(chunks, start=1)]
     shared = {key: year_page.context[key] for key in ("year", "previous_year", "scopes")}
-    for page, chunk in zip(pages, chunks, strict=True):
+    for number, (page, chunk) in enumerate(zip(pages, chunks, strict=True), start=1):
         yield PagePlan(str(page["path"]), "ranking.html", lang,
                        shared | {"scope": scope, "key": key, "rows": chunk, "total": len(rows), "page": page,
-                                 "pages": pages, "sections": level_sections(chunk) if scope == "type" else []})
+                                 "pages": pages, "sections": level_sections(chunk) if scope == "type" else []}
+                       | tools.context(year, scope, key, number, chunk))
 
 
 def former_names(unit: Row) -> dict[str, str | None]:
@@ -273,6 +275,10 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
     units = {unit_id: unit_facts(config, data, unit_id, unit) for unit_id, unit in sorted(data.units.items())}
     provinces = province_facts(config, data)
     page_numbers = ranking_page_numbers(data, years)
+    tools = TableTools([g.letter for g in config.scheme.grades], config.scheme.precision,
+                       ranking_years({year: facts.scopes for year, facts in years.items()}),
+                       {"level": [c.key for c in config.levels], "type": [c.key for c in config.unit_types],
+                        "province": sorted(data.province_names)})
     slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
     for lang in config.site.languages:
         template, told = _with_narrative("home", "", lang, narratives, "home.html")
@@ -280,10 +286,10 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
         for year, year_page in years.items():
             template, told = _with_narrative("year", str(year), lang, narratives, "year.html")
             yield PagePlan(site_urls.year(lang, year), template, lang, year_page.context | told)
-            yield from ranking_plans(site_urls, lang, year_page, "national", "", data.rows_by_year[year])
+            yield from ranking_plans(site_urls, lang, year_page, "national", "", data.rows_by_year[year], tools)
             for scope, groups in year_page.scopes.items():
                 for key, rows in sorted(groups.items()):
-                    yield from ranking_plans(site_urls, lang, year_page, scope, key, rows)
+                    yield from ranking_plans(site_urls, lang, year_page, scope, key, rows, tools)
         for unit_id, unit_page in units.items():
             template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
             links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers),
