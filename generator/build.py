@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from .errors import Problem, RaporError
 from .model import build_model
 from .pipeline import read_inputs
-from .urls import SiteUrls
 
 if TYPE_CHECKING:
     from .pages import PagePlan
@@ -55,9 +54,10 @@ Progress = Callable[[list["PagePlan"]], Iterable["PagePlan"]]
 def build_site(root: Path, output: Path | None = None, strict: bool = False,
                progress: Progress | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
+    from .data_page import build_data_files, data_page_plans
     from .output_guard import check_output_folder
     from .pages import plan_site
-    from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
+    from .render import make_renderer, robots, root_icon, sitemap, static_files
     from .sitedata import build_site_data
     from .write import write_site
 
@@ -74,7 +74,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
     data = build_site_data(model, config.scheme, province_names)
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
-    plans = list(plan_site(config, data, inputs.pages))
+    data_files = build_data_files(config, data, inputs.theme)
+    plans = [*plan_site(config, data, inputs.pages), *data_page_plans(config, data, data_files)]
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
 
     def files() -> Iterator[tuple[str, bytes]]:
@@ -82,8 +83,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
             yield renderer.render(plan)
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
-        for year in data.years:
-            yield SiteUrls.download(year), download_csv(config, data, year)
+        yield from data_files.items()
         if config.site.base_url:
             yield "sitemap.xml", sitemap(config, sitemap_paths)
         yield "robots.txt", robots(config)
