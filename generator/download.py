@@ -79,14 +79,17 @@ class _Writer:
     def __init__(self, columns: tuple[Column, ...], header: list[str], precision: int, excel: Locale | None):
         self.columns, self.precision, self.excel = columns, precision, excel
         self.buffer = io.StringIO()
-        self.csv = csv.writer(self.buffer, delimiter=";" if excel else ",", lineterminator="\r\n" if excel else "\n")
+        # The csv module quotes a cell holding a character of the line terminator: with '\r\n' both a CR and a
+        # LF inside a cell are quoted; the machine format's own line end is then made '\n' (line()).
+        self.csv = csv.writer(self.buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+        self.end = "\r\n" if excel else "\n"
         self.header = self.line([neutralise(name) for name in header])
 
     def line(self, cells: list[str]) -> str:
         self.buffer.seek(0)
         self.buffer.truncate()
         self.csv.writerow(cells)
-        return self.buffer.getvalue()
+        return self.buffer.getvalue()[:-2] + self.end
 
     def row(self, values: list[Any]) -> str:
         return self.line([self.cell(column, value) for column, value in zip(self.columns, values, strict=True)])
