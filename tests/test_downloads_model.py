@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from download_site import Built, build, model_rows, three_year_site
 
 from generator.names import DOWNLOAD_ADDED, DOWNLOAD_HEAD, DOWNLOAD_TAIL
 from generator.rounding import round_half_up
-
-from download_site import Built, build, model_rows, three_year_site
 
 YEARS = (2022, 2023, 2024)
 ASPECTS = ("kebijakan", "sdm", "sarpras", "sipp", "konsultasi", "inovasi")
@@ -45,7 +44,8 @@ def expected(built: Built, row: dict[str, Any]) -> dict[str, Any]:
         "type_label_id": kind.label_id, "type_label_en": kind.label_en,
         "province_name": provinces.get(row["province"]), "regency": unit["regency"] or None,
         "regency_name": unit["regency_name"] or None,
-        "predikat_label_id": band.predikat_id if band else None, "predikat_label_en": band.predikat_en if band else None,
+        "predikat_label_id": band.predikat_id if band else None,
+        "predikat_label_en": band.predikat_en if band else None,
     }
     values |= {key: row[f"aspect:{key}"] for key in ASPECTS}
     return values

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from download_site import Built, build, three_year_site
 
 from generator import download
 from generator.data_page import locale_for
@@ -18,7 +19,6 @@ from generator.download import FORMULA_STARTS, build_downloads, neutralise
 from generator.download_columns import download_columns
 from generator.settings import DEFAULT_GRADES, DEFAULT_LEVELS, DEFAULT_UNIT_TYPES
 
-from download_site import Built, build, three_year_site
 from scratch_site import UNITS
 
 HOSTILE = ["=cmd|' /C calc'!A0", "+1", "-1", "@x", "\t=1", "\r=1", "\n=1", " =1", "\uff1d1", "=HYPERLINK(\"x\")"]
@@ -38,9 +38,9 @@ def hostile_config() -> str:
         parts.append(f"[[unit_types]]\nkey = {_toml(kind['key'])}\nlabel_id = {_toml('@type' + str(n))}\n"
                      f"label_en = {_toml('-type' + str(n))}\n")
     for grade in DEFAULT_GRADES:
-        parts.append(f"[[scheme.grades]]\nletter = {_toml(grade['letter'])}\nmin = {grade['min']}\nmax = {grade['max']}\n"
-                     f"predikat_id = {_toml('=' + grade['predikat_id'])}\npredikat_en = {_toml('+' + grade['predikat_en'])}\n"
-                     f"color = {_toml(grade['color'])}\n")
+        parts.append(f"[[scheme.grades]]\nletter = {_toml(grade['letter'])}\nmin = {grade['min']}\n"
+                     f"max = {grade['max']}\npredikat_id = {_toml('=' + grade['predikat_id'])}\n"
+                     f"predikat_en = {_toml('+' + grade['predikat_en'])}\ncolor = {_toml(grade['color'])}\n")
     return "\n".join(parts)
 
 
