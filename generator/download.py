@@ -83,7 +83,7 @@ class _Writer:
         # LF inside a cell are quoted; the machine format's own line end is then made '\n' (line()).
         self.csv = csv.writer(self.buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
         self.end = "\r\n" if excel else "\n"
-        self.header = self.line([neutralise(name) for name in header])
+        self.header = self.line([neutralise(name) for name in header])  # already safe names stay as they are
 
     def line(self, cells: list[str]) -> str:
         self.buffer.seek(0)
@@ -124,11 +124,11 @@ def _json_file(lines: list[str]) -> bytes:
 
 
 def excel_headers(columns: tuple[Column, ...], indonesian: Locale) -> tuple[str, ...]:
-    """The spreadsheet variant's Indonesian headers; an aspect is headed by its label (with its key if two
-    headers would read the same)."""
+    """The spreadsheet variant's Indonesian headers as written (neutralised: an aspect is headed by its label,
+    which the site's author chose), with the column's key added where two headers would read the same."""
     headers: list[str] = []
     for column in columns:
-        header = column.aspect.label_id if column.aspect is not None else indonesian.t(column.header_key)
+        header = neutralise(column.aspect.label_id if column.aspect is not None else indonesian.t(column.header_key))
         headers.append(f"{header} ({column.name})" if header in headers else header)
     return tuple(headers)
 

@@ -7,6 +7,8 @@ import csv
 import dataclasses
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ from generator import download
 from generator.data_page import locale_for
 from generator.download import FORMULA_STARTS, build_downloads, neutralise
 from generator.download_columns import download_columns
-from generator.settings import DEFAULT_GRADES, DEFAULT_LEVELS, DEFAULT_UNIT_TYPES
+from generator.settings import DEFAULT_ASPECTS, DEFAULT_GRADES, DEFAULT_LEVELS, DEFAULT_UNIT_TYPES
 
 from scratch_site import UNITS
 
@@ -41,6 +43,9 @@ def hostile_config() -> str:
         parts.append(f"[[scheme.grades]]\nletter = {_toml(grade['letter'])}\nmin = {grade['min']}\n"
                      f"max = {grade['max']}\npredikat_id = {_toml('=' + grade['predikat_id'])}\n"
                      f"predikat_en = {_toml('+' + grade['predikat_en'])}\ncolor = {_toml(grade['color'])}\n")
+    for aspect in DEFAULT_ASPECTS:
+        parts.append(f"[[scheme.aspects]]\nkey = {_toml(aspect['key'])}\nlabel_id = {_toml('=' + aspect['label_id'])}\n"
+                     f"label_en = {_toml('@' + aspect['label_en'])}\nweight = {aspect['weight']}\n")
     return "\n".join(parts)
 
 
@@ -98,8 +103,16 @@ def test_hostile_names_and_labels_are_written_with_a_quote(hostile: Built) -> No
     assert malang["predikat_label_id"] == "'=Sangat Baik" and malang["predikat_label_en"] == "'+Very good"
     assert rows["35-dpmptsp"]["delta"] == "-0.20"  # numbers stay numbers
     excel = hostile.excel_rows("2023/rapor-2023-excel.csv")
+    assert "'=Kebijakan Pelayanan" in excel[0]  # an aspect's label heads its column there
     by_id = {r[2]: r for r in excel[1:]}
     assert "'+1" in by_id["35-dpmptsp"] and "-0,20" in by_id["35-dpmptsp"]
+
+
+def test_the_package_still_validates_with_hostile_text(hostile: Built) -> None:
+    frictionless = Path(sys.executable).with_name("frictionless")
+    run = subprocess.run([str(frictionless), "validate", "--json", "datapackage.json"], cwd=hostile.output,
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0 and json.loads(run.stdout)["valid"], run.stdout[:3000]
 
 
 def test_json_holds_the_text_exactly(hostile: Built) -> None:

@@ -61,6 +61,7 @@ PAGE_KINDS = (
     "content",
     "404",
     "redirect",
+    "data",
 )
 
 
@@ -80,7 +81,7 @@ def base_path() -> str:
     return BASE_PATH
 _YEAR_RE = re.compile(r"^\d{4}$")
 # Top-level folders that are not content pages.
-_NOT_CONTENT = {"en", "unit", "province", "static"}
+_NOT_CONTENT = {"en", "unit", "province", "static", "data"}
 
 
 # Tests that start a long job of their own, run first so that under pytest-xdist that job overlaps the
@@ -238,6 +239,7 @@ def sample_pages(site: Path) -> dict[tuple[str, str], str]:
         "content": f"{content[0]}/index.html",
         "404": "404.html",
         "redirect": _pick_redirect(site),
+        "data": "data/index.html",
     }
     pages: dict[tuple[str, str], str] = {}
     for kind, rel in ids.items():
