@@ -8,7 +8,8 @@ the spreadsheet variant (`data_header.<name>`, Indonesian). Columns with a langu
 
 Order: the columns the yearly CSV has always had come first, in their old order (names.DOWNLOAD_HEAD, the
 aspects, names.DOWNLOAD_TAIL), so a reader that picks columns by position keeps working; the columns added
-later follow (names.DOWNLOAD_ADDED). Every name is reserved against aspect keys (scheme.check_scheme).
+later follow (names.DOWNLOAD_ADDED). Aspect keys may not take the older columns' names
+(scheme.check_scheme); an aspect keyed like an added column is headed `aspect_<key>` (aspect_headers).
 """
 
 from __future__ import annotations
@@ -102,10 +103,27 @@ def download_columns(config: Config) -> tuple[Column, ...]:
     add("province_name", "string", _unit_field("province_name"))
     add("regency", "string", _unit_field("regency"))
     add("regency_name", "string", _unit_field("regency_name"))
-    aspects = tuple(Column(a.key, "number", _field(aspect_column(a.key), _number), aspect=a) for a in scheme.aspects)
+    aspects = tuple(Column(name, "number", _field(aspect_column(a.key), _number), aspect=a)
+                    for a, name in zip(scheme.aspects, aspect_headers(scheme.aspect_keys), strict=True))
     columns = (*(fixed[n] for n in DOWNLOAD_HEAD), *aspects, *(fixed[n] for n in DOWNLOAD_TAIL + DOWNLOAD_ADDED))
     assert len(columns) == len(fixed) + len(aspects), "every fixed column is placed exactly once"
     return columns
+
+
+def aspect_headers(keys: tuple[str, ...]) -> list[str]:
+    """Each aspect's column name: its key, or `aspect_<key>` for a key named like a column added after aspect
+    keys were checked against the download's (names.DOWNLOAD_ADDED), with `_` added until it is unique."""
+    taken = set(DOWNLOAD_HEAD + DOWNLOAD_TAIL + DOWNLOAD_ADDED) | set(keys)
+    names = []
+    for key in keys:
+        name = key
+        if key in DOWNLOAD_ADDED:
+            name = f"aspect_{key}"
+            while name in taken:
+                name += "_"
+            taken.add(name)
+        names.append(name)
+    return names
 
 
 def _number(value: Any) -> float | None:

@@ -169,3 +169,28 @@ def test_a_content_page_cannot_take_the_data_pages_name(tmp_path: Path) -> None:
     result = site.validate()
     assert result.exit_code == 2
     assert result.output.splitlines()[0] == "content/pages/data.md:1:1: page name 'data' cannot be used"
+
+
+def test_aspects_keyed_like_added_columns_get_their_own_header(tmp_path: Path) -> None:
+    """Columns added to the downloads were not reserved when sites chose aspect keys: such an aspect is headed
+    aspect_<key> (made unique), and Rapor's column keeps its name."""
+    keys = ("evaluated", "regency", "aspect_regency")
+    site = three_year_site(tmp_path / "site", "".join(
+        f'[[scheme.aspects]]\nkey = "{k}"\nlabel_id = "Aspek {k}"\nlabel_en = "Aspect {k}"\nweight = {w}\n'
+        for k, w in zip(keys, (50, 30, 20), strict=True)))
+    (site.root / "data/results/2024.csv").unlink()
+    for year, values in ((2022, (3.0, 4.0, 2.0)), (2023, (3.5, 4.5, 1.5))):
+        index = sum(v * w for v, w in zip(values, (0.5, 0.3, 0.2), strict=True))
+        site.write(f"data/results/{year}.csv", "unit_id,index,evaluated,regency,aspect_regency\n"
+                   f"35.07-dpmptsp,{index:.2f},{values[0]:.2f},{values[1]:.2f},{values[2]:.2f}\n")
+    built = build(site)
+    rows = built.csv_rows("data/rapor.csv")
+    head = header(built, "data/rapor.csv")
+    assert len(head) == len(set(head))
+    assert head[9:12] == ["aspect_evaluated", "aspect_regency_", "aspect_regency"]
+    assert [(r["evaluated"], r["aspect_evaluated"], r["regency"], r["aspect_regency_"], r["aspect_regency"])
+            for r in rows] == [("True", "3.00", "35.07", "4.00", "2.00"), ("True", "3.50", "35.07", "4.50", "1.50")]
+    frictionless = Path(sys.executable).with_name("frictionless")
+    run = subprocess.run([str(frictionless), "validate", "--json", "datapackage.json"], cwd=built.output,
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout[:3000]
