@@ -53,10 +53,15 @@ HOSTILE_NAMES = {"11-dpmptsp": "=cmd|' /C calc'!A0", "35-dpmptsp": "+1", "35-sam
                  "35.78-dpmptsp": "=HYPERLINK(A1;B1)", "36.74-dpmptsp": "\uff0b1"}
 
 
+# Markup, a backslash, an apostrophe and letters beyond ASCII: JSON must carry them as they are.
+ESCAPED_NAME = "Mal </script><b>&amp; \\ Pelayanan Publik 'Tangsel' Pénajam ✓"
+
+
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Built:
     site = three_year_site(tmp_path_factory.mktemp("hostile") / "site", hostile_config())
-    site.units([(u[0], HOSTILE_NAMES.get(u[0], u[1]), *u[2:]) for u in UNITS])
+    names = HOSTILE_NAMES | {"36.74-mpp": ESCAPED_NAME}
+    site.units([(u[0], names.get(u[0], u[1]), *u[2:]) for u in UNITS])
     site.write("data/reference/provinsi.csv", "kode,nama\n11,=Aceh\n35,+Jawa Timur\n36,@Banten\n")
     site.write("data/reference/kabupaten_kota.csv", "kode,kode_provinsi,nama,jenis\n35.07,35,-Kabupaten Malang,"
                "Kabupaten\n35.78,35,=Kota Surabaya,Kota\n36.74,36,@Kota Tangerang Selatan,Kota\n")
@@ -121,6 +126,9 @@ def test_json_holds_the_text_exactly(hostile: Built) -> None:
         for row in rows:
             if row["unit_id"] in HOSTILE_NAMES:
                 assert row["name"] == HOSTILE_NAMES[row["unit_id"]], path
+    mall = hostile.json_rows("unit/36.74-mpp/rapor-36.74-mpp.json")[0]
+    assert mall["name"] == ESCAPED_NAME
+    assert "\\\\" in hostile.text("unit/36.74-mpp/rapor-36.74-mpp.json")  # the backslash escaped once
     surabaya = hostile.json_rows("unit/35.78-dpmptsp/rapor-35.78-dpmptsp.json")[0]
     assert surabaya["regency_name"] == "=Kota Surabaya" and surabaya["province_name"] == "+Jawa Timur"
 
