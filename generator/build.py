@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Protocol
 from .errors import Problem, RaporError
 from .model import build_model
 from .pipeline import read_inputs
-from .urls import SiteUrls
 
 if TYPE_CHECKING:
     from .pages import PagePlan
@@ -109,9 +108,10 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     (incremental.py); `force` renders every page."""
     from .errata import errata_feed
     from .incremental import MANIFEST, Manifest, page_fingerprint, render_keys
+    from .data_page import build_data_files, data_page_plans
     from .output_guard import check_output_folder
     from .pages import plan_site
-    from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
+    from .render import make_renderer, robots, root_icon, sitemap, static_files
     from .sitedata import build_site_data
     from .write import write_site
 
@@ -132,7 +132,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     data = build_site_data(model, config.scheme, province_names)
     stages.next("plan")
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
-    plans = list(plan_site(config, data, inputs.pages, inputs.corrections))
+    data_files = build_data_files(config, data, inputs.theme)
+    plans = [*plan_site(config, data, inputs.pages, inputs.corrections), *data_page_plans(config, data, data_files)]
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
     site_urls = SiteUrls(config.site.languages[0])
     unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
@@ -155,8 +156,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
             yield path, html
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
-        for year in data.years:
-            yield SiteUrls.download(year), download_csv(config, data, year)
+        yield from data_files.items()
         if config.site.base_url:
             yield "sitemap.xml", sitemap(config, sitemap_paths)
             if inputs.corrections:

@@ -94,6 +94,7 @@ def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Conf
     levels = _read_choices(raw, "levels", "levels", reader)
     unit_types = _read_choices(raw, "unit_types", "unit types", reader)
     site = read_site(raw, reader)
+    program = read_program(raw, reader)
     data = _read_data(raw, root, reader)
     columns = _read_columns(raw, scheme, reader)
     _check_ignored(data, columns, reader)
@@ -103,7 +104,7 @@ def read_config(root: Path, problems: ProblemList, strict: bool = False) -> Conf
         root=root,
         path=path,
         site=site,
-        program=read_program(raw),
+        program=program,
         scheme=scheme,
         levels=levels,
         unit_types=unit_types,

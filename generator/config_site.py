@@ -32,6 +32,11 @@ class Program:
     key: str
     name: dict[str, str]
     publisher: str
+    # The downloads' terms (datapackage.json, the data page): an SPDX licence id, its text's address, and
+    # where the results are published; empty when not stated.
+    data_license: str = ""
+    data_license_url: str = ""
+    source_url: str = ""
 
 
 def read_site(raw: dict[str, Any], reader: ConfigReader) -> SiteSettings:
@@ -106,9 +111,43 @@ def _read_languages(raw: dict[str, Any], reader: ConfigReader) -> tuple[str, ...
     return tuple(good) or ("id", "en")
 
 
-def read_program(raw: dict[str, Any]) -> Program:
+def read_program(raw: dict[str, Any], reader: ConfigReader) -> Program:
     return Program(str(setting_value(raw, "program.key")), lang_pair(raw, "program.name"),
-                   str(setting_value(raw, "program.publisher")))
+                   str(setting_value(raw, "program.publisher")),
+                   data_license=_read_license_id(raw, reader),
+                   data_license_url=_read_web_address(raw, reader, "program.data_license_url"),
+                   source_url=_read_web_address(raw, reader, "program.source_url"))
+
+
+LICENSE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+-]{0,63}")
+
+
+def _read_license_id(raw: dict[str, Any], reader: ConfigReader) -> str:
+    value = setting_value(raw, "program.data_license")
+    if not isinstance(value, str) or value == "":
+        return ""  # text of the wrong kind is reported by the reader
+    if not LICENSE_ID.fullmatch(value):
+        reader.error("program.data_license", f"data_license '{shown(value)}' is not a licence identifier",
+                     "give an SPDX identifier such as CC-BY-4.0 or ODbL-1.0, or leave it empty")
+        return ""
+    return value
+
+
+def _read_web_address(raw: dict[str, Any], reader: ConfigReader, key: str) -> str:
+    """Empty, or an absolute http(s) address: it becomes a link on the data page and in datapackage.json."""
+    url = setting_value(raw, key)
+    if not isinstance(url, str) or url == "" or has_control(url):
+        return ""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        parts, host = None, None
+    if parts is None or parts.scheme not in ("http", "https") or not host or re.search(r'[\s"<>\\^`{|}]', url):
+        reader.error(key, f"{key.split('.')[-1]} '{shown(url)}' is not an absolute http(s) address",
+                     "give the full address, e.g. https://creativecommons.org/licenses/by/4.0/; or leave it empty")
+        return ""
+    return url
 
 
 def lang_pair(raw: dict[str, Any], prefix: str) -> dict[str, str]:

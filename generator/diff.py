@@ -17,13 +17,13 @@ from pathlib import Path
 
 from .download import FORMULA_STARTS
 from .incremental import MANIFEST
-from .names import DOWNLOAD_HEAD, DOWNLOAD_TAIL
+from .names import DOWNLOAD_ADDED, DOWNLOAD_HEAD, DOWNLOAD_TAIL
 from .output_guard import MARKER
 from .write import WriteReport, safe_relative
 
 _DOWNLOAD = re.compile(r"(\d{4})/rapor-\1\.csv")
 _KEYS = ("year", "unit_id")
-_FIXED = frozenset(DOWNLOAD_HEAD) | frozenset(DOWNLOAD_TAIL)
+_FIXED = frozenset(DOWNLOAD_HEAD) | frozenset(DOWNLOAD_TAIL) | frozenset(DOWNLOAD_ADDED)
 
 
 def is_rank(column: str) -> bool:

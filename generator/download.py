@@ -1,37 +1,47 @@
-"""The yearly download (`<year>/rapor-<year>.csv`): the year's ranked results for spreadsheets. Pure.
+"""The downloads: per year, for the whole dataset and per unit, as CSV, JSON and a spreadsheet variant. Pure.
 
-Numbers are written as published: rounded by the site's one rule (rounding.py) to `scheme.precision`, with a
-'.' decimal point, so the file says what the pages say. Text cells are written so that no spreadsheet runs
-them as a formula (OWASP "CSV Injection"): a text cell whose first character, or first character after
-leading spaces, starts a formula (= + - @, their full-width forms, tab, carriage return, line feed) gets a
-single quote in front ('=HYPERLINK(...) stays text). Numeric columns are never prefixed, so a negative
-change (-0.20) stays a number.
+Columns come from download_columns.py. Each result row is turned into its cells once per format; a year's
+file, the whole dataset and a unit's history are the same rows joined in different groupings, so nothing is
+computed twice. Rows keep the model's order: a year's national ranking order (evaluated units first, ties and
+units without a rank by id); the whole dataset is the years oldest first; a unit's file its years oldest first.
 
-Columns: names.DOWNLOAD_HEAD, then one column per aspect headed by its key (aspect keys may not repeat a
-fixed column's name: scheme.check_scheme), then names.DOWNLOAD_TAIL. `rank_type` ranks within the unit's
-level and type; `delta` and `move_national` compare with `compared_year`, the unit's last evaluated year
-before this one (the previous year unless the unit is `returning`).
+Formats (README "Downloads"):
+- csv: UTF-8 without BOM, ',' separated, '\\n' line ends, snake_case headers, numbers with a '.' decimal
+  point as published (rounded by the site's one rule, rounding.py, to `scheme.precision`), booleans
+  True/False, missing values empty.
+- json: UTF-8, an array of one object per row (keys as the CSV headers, in the same order), numbers as
+  published, missing values null; one row per line.
+- excel: for spreadsheets set to Indonesian: UTF-8 with BOM, ';' separated, '\\r\\n' line ends, decimal
+  comma, Indonesian headers and labels (the `*_label_en` columns are left out), booleans ya/tidak.
+
+Text cells of every CSV are written so that no spreadsheet runs them as a formula (OWASP "CSV Injection"):
+a text cell whose first character, or first character after leading spaces, starts a formula (= + - @,
+their full-width forms, tab, carriage return, line feed) gets a single quote in front ('=HYPERLINK(...)
+stays text). Numeric columns are never prefixed, so a negative change (-0.20) stays a number. JSON holds
+the text as it is: it is not read by spreadsheets, and a program reading it wants the real name.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from .config import Config
-from .names import DOWNLOAD_HEAD, DOWNLOAD_TAIL, aspect_column
-from .rounding import format_fixed
+from .download_columns import Column, download_columns, unit_of
+from .i18n import Locale
+from .rounding import format_fixed, round_float
 from .sitedata import SiteData
-
-TEXT_COLUMNS = frozenset({"unit_id", "name", "level", "type", "province", "grade"})
-DECIMAL_COLUMNS = frozenset({"index", "delta"})
+from .urls import SiteUrls
 
 # Characters that make a spreadsheet read a cell as a formula (or split it into one), including the
 # full-width forms some spreadsheet locales convert to their ASCII counterparts.
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+KINDS = ("csv", "json", "excel")
 
 
 def neutralise(text: str) -> str:
@@ -41,27 +51,120 @@ def neutralise(text: str) -> str:
     return text
 
 
-def _cell(column: str, value: Any, precision: int) -> str:
-    if value is None:
-        return ""
-    if column in TEXT_COLUMNS:
-        return neutralise(str(value))
-    if column in DECIMAL_COLUMNS or column.startswith("aspect:"):
-        return format_fixed(float(value), precision)
-    if isinstance(value, (bool, np.bool_)):
-        return "True" if value else "False"
-    return str(int(value))
+@dataclass(frozen=True)
+class DownloadFile:
+    path: str
+    kind: str  # csv, json or excel
+    year: int | None  # None: every year
+    unit_id: str | None  # a unit's history
+    content: bytes
 
 
-def download_csv(config: Config, data: SiteData, year: int) -> bytes:
-    """The year's results as a CSV anyone can open in a spreadsheet (UTF-8, comma-separated, '\\n' lines)."""
-    aspects = config.scheme.aspect_keys
-    fields = [*DOWNLOAD_HEAD, *(aspect_column(key) for key in aspects), *DOWNLOAD_TAIL]
-    header = [*DOWNLOAD_HEAD, *aspects, *DOWNLOAD_TAIL]
+@dataclass(frozen=True)
+class Downloads:
+    columns: tuple[Column, ...]
+    excel_columns: tuple[Column, ...]
+    excel_headers: tuple[str, ...]
+    files: tuple[DownloadFile, ...]  # per year and whole dataset: datapackage.json describes each
+    unit_files: tuple[DownloadFile, ...]  # per unit: slices of the whole dataset with its columns
+
+    def items(self) -> Iterator[tuple[str, bytes]]:
+        for file in (*self.files, *self.unit_files):
+            yield file.path, file.content
+
+
+class _Writer:
+    """One format's header and row lines: a row is formatted once and joined into every file that holds it."""
+
+    def __init__(self, columns: tuple[Column, ...], header: list[str], precision: int, excel: Locale | None):
+        self.columns, self.precision, self.excel = columns, precision, excel
+        self.buffer = io.StringIO()
+        # The csv module quotes a cell holding a character of the line terminator: with '\r\n' both a CR and a
+        # LF inside a cell are quoted; the machine format's own line end is then made '\n' (line()).
+        self.csv = csv.writer(self.buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+        self.end = "\r\n" if excel else "\n"
+        self.header = self.line([neutralise(name) for name in header])  # already safe names stay as they are
+
+    def line(self, cells: list[str]) -> str:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.csv.writerow(cells)
+        return self.buffer.getvalue()[:-2] + self.end
+
+    def row(self, values: list[Any]) -> str:
+        return self.line([self.cell(column, value) for column, value in zip(self.columns, values, strict=True)])
+
+    def cell(self, column: Column, value: Any) -> str:
+        if value is None:
+            return ""
+        if column.kind == "string":
+            return neutralise(value)
+        if column.kind == "number":
+            text = format_fixed(value, self.precision)
+            return text.replace(".", ",") if self.excel else text
+        if column.kind == "boolean":
+            if self.excel:
+                return self.excel.t("data.yes" if value else "data.no")
+            return "True" if value else "False"
+        return str(value)
+
+    def join(self, lines: list[str]) -> bytes:
+        text = self.header + "".join(lines)
+        return ("\ufeff" + text).encode("utf-8") if self.excel else text.encode("utf-8")
+
+
+def _json_value(column: Column, value: Any, precision: int) -> Any:
+    if value is not None and column.kind == "number":
+        return round_float(value, precision) + 0.0  # + 0.0: no "-0.0"
+    return value
+
+
+def _json_file(lines: list[str]) -> bytes:
+    return ("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n").encode("utf-8")
+
+
+def excel_headers(columns: tuple[Column, ...], indonesian: Locale) -> tuple[str, ...]:
+    """The spreadsheet variant's Indonesian headers as written (neutralised: an aspect is headed by its label,
+    which the site's author chose), with the column's key added where two headers would read the same."""
+    headers: list[str] = []
+    for column in columns:
+        header = neutralise(column.aspect.label_id if column.aspect is not None else indonesian.t(column.header_key))
+        headers.append(f"{header} ({column.name})" if header in headers else header)
+    return tuple(headers)
+
+
+def build_downloads(config: Config, data: SiteData, indonesian: Locale) -> Downloads:
+    """Every download's bytes. `indonesian` holds the spreadsheet variant's headers and yes/no words."""
+    columns = download_columns(config)
+    excel_columns = tuple(c for c in columns if c.lang in ("", "id"))
+    headers = excel_headers(excel_columns, indonesian)
     precision = config.scheme.precision
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(neutralise(name) for name in header)
-    for row in data.rows_by_year[year]:
-        writer.writerow(_cell(field, year if field == "year" else row[field], precision) for field in fields)
-    return buffer.getvalue().encode("utf-8")
+    machine = _Writer(columns, [c.name for c in columns], precision, None)
+    excel = _Writer(excel_columns, list(headers), precision, indonesian)
+    in_excel = [c.lang in ("", "id") for c in columns]
+    lines: dict[str, dict[tuple[int, str], str]] = {kind: {} for kind in KINDS}
+    for year in data.years:
+        for row in data.rows_by_year[year]:
+            values = [column.value(row, unit_of(data, row)) for column in columns]
+            key = (year, row["unit_id"])
+            lines["csv"][key] = machine.row(values)
+            lines["excel"][key] = excel.row([v for v, kept in zip(values, in_excel, strict=True) if kept])
+            lines["json"][key] = json.dumps({c.name: _json_value(c, v, precision) for c, v in zip(columns, values,
+                                                                                                  strict=True)},
+                                            ensure_ascii=False, separators=(",", ":"))
+    join = {"csv": machine.join, "excel": excel.join, "json": _json_file}
+
+    files = []
+    for year in data.years:
+        keys = [(year, row["unit_id"]) for row in data.rows_by_year[year]]
+        files += [DownloadFile(SiteUrls.year_download(year, kind), kind, year, None,
+                               join[kind]([lines[kind][k] for k in keys])) for kind in KINDS]
+    files += [DownloadFile(SiteUrls.dataset_download(kind), kind, None, None, join[kind](list(lines[kind].values())))
+              for kind in KINDS]
+    unit_files = []
+    for unit_id, history in sorted(data.history.items()):
+        keys = [(int(row["year"]), unit_id) for row in history]
+        unit_files += [DownloadFile(SiteUrls.unit_download(unit_id, kind), kind, None, unit_id,
+                                    join[kind]([lines[kind][k] for k in keys])) for kind in ("csv", "json")]
+    return Downloads(columns, excel_columns, headers, tuple(files), tuple(unit_files))
+

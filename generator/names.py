@@ -20,6 +20,13 @@ DOWNLOAD_HEAD = ("year", "rank_national", "unit_id", "name", "level", "type", "p
 DOWNLOAD_TAIL = ("rank_level", "rank_type", "rank_province", "delta", "compared_year", "move_national", "is_new",
                  "returning")
 
+# Columns the downloads gained later, after DOWNLOAD_TAIL (download_columns.py), so older columns keep
+# their positions. They are not refused as aspect keys (sites keyed an aspect so before they existed): an
+# aspect keyed like one is headed `aspect_<key>` in the downloads instead.
+DOWNLOAD_ADDED = ("level_label_id", "level_label_en", "type_label_id", "type_label_en", "province_name", "regency",
+                  "regency_name", "predikat_label_id", "predikat_label_en", "evaluated", "count_national",
+                  "count_level", "count_type", "count_province", "move_level", "move_type", "move_province")
+
 RESERVED_ASPECT_KEYS = frozenset(RESULT_FIELDS + DOWNLOAD_HEAD + DOWNLOAD_TAIL)
 
 

@@ -19,7 +19,6 @@ from jinja2.exceptions import SecurityError
 
 from .config import Config
 from .content import Page
-from .download import download_csv as download_csv  # build.py takes it from here
 from .errors import RaporError
 from .i18n import Locale
 from .pages import PagePlan

@@ -92,6 +92,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("program.name_id", "Evaluasi Pelayanan Publik KemenPANRB", "str", "Program name in Indonesian."),
     Setting("program.name_en", "KemenPANRB Public Service Evaluation", "str", "Program name in English."),
     Setting("program.publisher", "", "str", "Who publishes this site (shown in the footer)."),
+    Setting("program.data_license", "", "str",
+            "Licence of the downloadable data as an SPDX identifier (e.g. CC-BY-4.0): datapackage.json and the "
+            "data page; empty: no licence stated."),
+    Setting("program.data_license_url", "", "str", "Address (http or https) of the data licence's text."),
+    Setting("program.source_url", "", "str",
+            "Address (http or https) where the evaluation results are officially published: the downloads' source."),
     Setting("scheme.scale_min", 0.0, "float", "Lowest possible index or score."),
     Setting("scheme.scale_max", 5.0, "float", "Highest possible index or score."),
     Setting("scheme.precision", 2, "int", "Published decimals; ranks and grades compare values rounded to this."),

@@ -53,6 +53,34 @@ class SiteUrls:
         """Downloads are the same in every language, so they live once, beside the root language's pages."""
         return f"{year}/rapor-{year}.csv"
 
+    # The other downloads (download.py), all language-neutral too; `kind` is csv, json or excel (the
+    # spreadsheet variant: ';', decimal comma, UTF-8 BOM, Indonesian headers).
+    @staticmethod
+    def year_download(year: int, kind: str) -> str:
+        return SiteUrls.download(year) if kind == "csv" else f"{year}/rapor-{year}{DOWNLOAD_SUFFIX[kind]}"
+
+    @staticmethod
+    def dataset_download(kind: str) -> str:
+        """The whole dataset: every year in one file."""
+        return f"data/rapor{DOWNLOAD_SUFFIX[kind]}"
+
+    @staticmethod
+    def unit_download(unit_id: str, kind: str) -> str:
+        """A unit's history, beside its page (csv or json)."""
+        return f"unit/{unit_id}/rapor-{unit_id}{DOWNLOAD_SUFFIX[kind]}"
+
+    @staticmethod
+    def datapackage() -> str:
+        """The Frictionless Data Package describing the downloads: at the root, so every path in it is below it."""
+        return "datapackage.json"
+
+    def data_dictionary(self, lang: str) -> str:
+        """The data page: every download and every column."""
+        return f"{self.prefix(lang)}data/index.html"
+
+
+DOWNLOAD_SUFFIX = {"csv": ".csv", "json": ".json", "excel": "-excel.csv"}
+
 
 def relative(from_page: str, to_path: str) -> str:
     """The link from the page at `from_page` to `to_path`, both relative to the output root."""
@@ -62,4 +90,4 @@ def relative(from_page: str, to_path: str) -> str:
 
 # Top-level folders Rapor writes itself; a content page may not take one of these names (nor a year's or a
 # language's).
-RESERVED_SLUGS = frozenset({"unit", "province", "static", "404", "errata"})
+RESERVED_SLUGS = frozenset({"unit", "province", "static", "404", "errata", "data"})

@@ -8,6 +8,7 @@ import io
 import pytest
 
 from generator.download import neutralise
+from generator.names import DOWNLOAD_ADDED
 
 from scratch_site import UNITS, TmpSite
 
@@ -62,9 +63,11 @@ def test_download_columns_and_numbers_as_published(tmp_site: TmpSite) -> None:
     assert result.exit_code == 0, result.output
     text = (tmp_site.root / "output/2023/rapor-2023.csv").read_text(encoding="utf-8")
     header = text.splitlines()[0].split(",")
-    assert header == ["year", "rank_national", "unit_id", "name", "level", "type", "province", "index", "grade",
-                      "kebijakan", "sdm", "sarpras", "sipp", "konsultasi", "inovasi", "rank_level", "rank_type",
-                      "rank_province", "delta", "compared_year", "move_national", "is_new", "returning"]
+    # The columns the file always had keep their positions; the added ones follow (names.DOWNLOAD_ADDED).
+    assert header[:23] == ["year", "rank_national", "unit_id", "name", "level", "type", "province", "index", "grade",
+                           "kebijakan", "sdm", "sarpras", "sipp", "konsultasi", "inovasi", "rank_level", "rank_type",
+                           "rank_province", "delta", "compared_year", "move_national", "is_new", "returning"]
+    assert tuple(header[23:]) == DOWNLOAD_ADDED
     rows = {row["unit_id"]: row for row in download_rows(tmp_site, 2023)}
     aceh = rows["11-dpmptsp"]  # 3.10 in 2022; written as 3.81 (3.805 rounded half up) in 2023
     assert (aceh["index"], aceh["kebijakan"], aceh["delta"], aceh["grade"]) == ("3.81", "3.81", "0.71", "B")

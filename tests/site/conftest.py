@@ -63,6 +63,7 @@ PAGE_KINDS = (
     "content",
     "404",
     "redirect",
+    "data",
 )
 
 
@@ -82,7 +83,7 @@ def base_path() -> str:
     return BASE_PATH
 _YEAR_RE = re.compile(r"^\d{4}$")
 # Top-level folders that are not content pages.
-_NOT_CONTENT = {"en", "unit", "province", "static", "errata"}
+_NOT_CONTENT = {"en", "unit", "province", "static", "errata", "data"}
 
 
 # Tests that start a long job of their own, run first so that under pytest-xdist that job overlaps the
@@ -242,6 +243,7 @@ def sample_pages(site: Path) -> dict[tuple[str, str], str]:
         "errata": "errata/index.html",
         "unit-corrected": "unit/35.07-dpmptsp/index.html",  # the sample's corrections log names it
         "redirect": _pick_redirect(site),
+        "data": "data/index.html",
     }
     pages: dict[tuple[str, str], str] = {}
     for kind, rel in ids.items():
