@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from .errors import Problem, RaporError
 from .model import build_model
 from .pipeline import read_inputs
+from .urls import SiteUrls
 
 if TYPE_CHECKING:
     from .pages import PagePlan
@@ -106,9 +107,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
 
     Pages whose inputs did not change since the build in the output folder are not rendered again
     (incremental.py); `force` renders every page."""
+    from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
     from .incremental import MANIFEST, Manifest, page_fingerprint, render_keys
-    from .data_page import build_data_files, data_page_plans
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import make_renderer, robots, root_icon, sitemap, static_files
