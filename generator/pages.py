@@ -13,6 +13,7 @@ from typing import Any
 
 from .config import Config
 from .content import Page
+from .findings import build_findings
 from .names import aspect_column
 from .sitedata import Row, SiteData
 from .urls import SiteUrls
@@ -267,6 +268,13 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
     units = {unit_id: unit_facts(config, data, unit_id, unit) for unit_id, unit in sorted(data.units.items())}
     provinces = province_facts(config, data)
     page_numbers = ranking_page_numbers(data, years)
+    found = build_findings(config, data)  # plain-language findings, once for the whole site
+    for year, year_page in years.items():
+        year_page.context["findings"] = found.years.get(year, [])
+    for unit_id, unit_page in units.items():
+        unit_page["findings"] = found.units.get(unit_id, [])
+    for code, province_page in provinces.items():
+        province_page["findings"] = found.provinces.get(code, [])
     slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
     for lang in config.site.languages:
         template, told = _with_narrative("home", "", lang, narratives, "home.html")

@@ -21,6 +21,7 @@ from .config import Config
 from .content import Page
 from .download import download_csv as download_csv  # build.py takes it from here
 from .errors import RaporError
+from .findings_text import finding_text
 from .i18n import Locale
 from .pages import PagePlan
 from .sitedata import SiteData
@@ -51,6 +52,7 @@ def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environm
     )
     env.globals["url"] = _url
     env.globals["urls"] = site_urls
+    env.globals["finding_text"] = finding_text  # a finding (findings.py) as a sentence
     return env
 
 

@@ -1,0 +1,56 @@
+"""A finding (findings.py) as a sentence in the page's language: its message filled with formatted values.
+
+Called from templates (`finding_text(f)`): the message comes from the theme's i18n files and the values are
+written with the page's Locale and labels, as the page writes the same figures elsewhere (3,69 in Indonesian,
+3.69 in English). The sentence is plain text; Jinja escapes it, names from the data included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jinja2
+from babel.lists import format_list
+
+from .findings import Finding, Param
+from .i18n import Locale
+
+
+def _value(param: Param, page: Mapping[str, Any]) -> str:
+    fmt: Locale = page["fmt"]
+    kind, value = param.kind, param.value
+    if kind in ("score", "diff"):
+        return fmt.number(value, page["precision"])  # type: ignore[arg-type]
+    if kind == "count":
+        return fmt.integer(value)  # type: ignore[arg-type]
+    if kind == "year":
+        return str(value)
+    if kind == "years":
+        return format_list([str(y) for y in value], locale=fmt.babel_locale)  # type: ignore[attr-defined]
+    if kind == "aspect":
+        return str(page["aspect_label"][value])
+    if kind == "type":
+        return str(page["type_label"][value])
+    if kind == "level":
+        return str(page["level_label"][value])
+    if kind == "grade":
+        return str(value)
+    if kind == "predikat":
+        return str(page["grade"][value]["predikat"])
+    if kind == "message":
+        assert isinstance(value, Finding)
+        return sentence(value, page)
+    return str(value)  # name: shown as written
+
+
+def sentence(finding: Finding, page: Mapping[str, Any]) -> str:
+    """The finding's message with its values, formatted by the page's Locale and labels."""
+    fmt: Locale = page["fmt"]
+    return fmt.t(finding.key, **{name: _value(param, page) for name, param in finding.params.items()})
+
+
+@jinja2.pass_context
+def finding_text(context: Any, finding: Finding) -> str:
+    """Template global: `finding_text(f)` on a page."""
+    return sentence(finding, context)
