@@ -68,9 +68,17 @@ class _Rules:
         self.config, self.data = config, data
         self.precision = config.scheme.precision
         self.aspect_keys = config.scheme.aspect_keys
+        self.columns = {key: aspect_column(key) for key in self.aspect_keys}  # model column per aspect
+
+    def publish(self, value: float) -> float:
+        """A value as the page shows it: rounded half away from zero as written (rounding.py)."""
+        return round_float(value, self.precision)
 
     def round(self, value: float) -> float:
-        return round_float(value, self.precision) + 0.0  # + 0.0: -0.0 becomes 0.0
+        """A sum or difference of published values, rid of binary noise (3.69 - 3.52 = 0.16999… -> 0.17).
+        It lies within a few ulps of a whole number of steps, never near a half step, so Python's round is
+        exact here (and far cheaper than the decimal rounding published values need)."""
+        return round(value, self.precision) + 0.0  # + 0.0: -0.0 becomes 0.0
 
     def change(self, value: float) -> Finding:
         """A change as a clause: "naik 0,12" / "turun 0,12" / "tetap"."""
@@ -112,7 +120,7 @@ class _Rules:
             value, average = values.get(key), averages.get(key)
             if value is None or average is None or average["mean"] is None:
                 continue
-            shown, mean = self.round(value), float(average["mean"])
+            shown, mean = self.publish(value), float(average["mean"])
             compared.append((key, shown, mean, self.round(shown - mean)))
         if not compared:
             return []
@@ -181,9 +189,9 @@ def unit_findings(rules: _Rules, row: Row | None, unit: Row) -> list[Finding]:
         key = level_type_key(unit["level"], unit["type"])
         peers = Finding("findings.peers.type_level", {"type": Param("type", unit["type"]),
                                                       "level": Param("level", unit["level"])})
-        out += rules.aspects_against({k: row[aspect_column(k)] for k in rules.aspect_keys},
-                                     {k: data.average(year, "level_type", key, aspect_column(k))
-                                      for k in rules.aspect_keys}, peers)
+        out += rules.aspects_against({k: row[c] for k, c in rules.columns.items()},
+                                     {k: data.average(year, "level_type", key, c) for k, c in rules.columns.items()},
+                                     peers)
     return out
 
 
@@ -213,10 +221,10 @@ def province_findings(rules: _Rules, code: str, history: list[Row]) -> list[Find
         if then is not None and latest["movement"] is not None:
             out.append(rules.rank_story("province_rank", int(compared), rules.round(mean - float(before["mean"])),
                                         rules.round(national - then), int(latest["movement"])))
-    fields = {k: data.average(year, "province", code, aspect_column(k)) for k in rules.aspect_keys}
+    fields = {k: data.average(year, "province", code, c) for k, c in rules.columns.items()}
     values = {k: (None if a is None else a["mean"]) for k, a in fields.items()}
-    out += rules.aspects_against(values, {k: data.average(year, "all", "", aspect_column(k))
-                                          for k in rules.aspect_keys}, Finding("findings.peers.national"))
+    out += rules.aspects_against(values, {k: data.average(year, "all", "", c) for k, c in rules.columns.items()},
+                                 Finding("findings.peers.national"))
     return out
 
 
