@@ -174,16 +174,17 @@ def unit_findings(rules: _Rules, row: Row | None, unit: Row) -> list[Finding]:
                                                       "last": Param("year", int(compared))}))
     if row["is_new"]:
         out.append(Finding("findings.unit.first", {"year": Param("year", year)}))
-    now, then = rules.national_mean(year), None if compared is None else rules.national_mean(int(compared))
-    if compared is not None and row["delta"] is not None and row["move_national"] is not None \
-            and now is not None and then is not None:
-        out.append(rules.rank_story("unit_rank", int(compared), float(row["delta"]), rules.round(now - then),
-                                    int(row["move_national"])))
-    if row["grade_change"] and row["prev_grade"] and row["grade"]:
-        out.append(Finding(f"findings.unit.grade_{'up' if row['grade_change'] > 0 else 'down'}", {
-            "year": Param("year", int(compared)) if compared is not None else Param("year", year),
-            "old": Param("grade", row["prev_grade"]), "old_predikat": Param("predikat", row["prev_grade"]),
-            "new": Param("grade", row["grade"]), "new_predikat": Param("predikat", row["grade"])}))
+    if compared is not None:
+        since = int(compared)
+        now, then = rules.national_mean(year), rules.national_mean(since)
+        if row["delta"] is not None and row["move_national"] is not None and now is not None and then is not None:
+            out.append(rules.rank_story("unit_rank", since, float(row["delta"]), rules.round(now - then),
+                                        int(row["move_national"])))
+        if row["grade_change"] and row["prev_grade"] and row["grade"]:
+            out.append(Finding(f"findings.unit.grade_{'up' if row['grade_change'] > 0 else 'down'}", {
+                "year": Param("year", since),
+                "old": Param("grade", row["prev_grade"]), "old_predikat": Param("predikat", row["prev_grade"]),
+                "new": Param("grade", row["grade"]), "new_predikat": Param("predikat", row["grade"])}))
     # A unit alone in its type and level would only be compared with itself.
     if (row["count_type"] or 0) > 1:
         key = level_type_key(unit["level"], unit["type"])

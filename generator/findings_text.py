@@ -20,28 +20,20 @@ from .i18n import Locale
 def _value(param: Param, page: Mapping[str, Any]) -> str:
     fmt: Locale = page["fmt"]
     kind, value = param.kind, param.value
-    if kind in ("score", "diff"):
-        return fmt.number(value, page["precision"])  # type: ignore[arg-type]
-    if kind == "count":
-        return fmt.integer(value)  # type: ignore[arg-type]
-    if kind == "year":
-        return str(value)
-    if kind == "years":
-        return format_list([str(y) for y in value], locale=fmt.babel_locale)  # type: ignore[attr-defined]
-    if kind == "aspect":
-        return str(page["aspect_label"][value])
-    if kind == "type":
-        return str(page["type_label"][value])
-    if kind == "level":
-        return str(page["level_label"][value])
-    if kind == "grade":
-        return str(value)
+    if isinstance(value, Finding):
+        return sentence(value, page)
+    if isinstance(value, tuple):  # years
+        return format_list([str(y) for y in value], locale=fmt.babel_locale)
+    if kind in ("score", "diff") and isinstance(value, (int, float)):
+        return fmt.number(value, page["precision"])
+    if kind == "count" and isinstance(value, int):
+        return fmt.integer(value)
+    labels = {"aspect": "aspect_label", "type": "type_label", "level": "level_label"}
+    if kind in labels:
+        return str(page[labels[kind]][value])
     if kind == "predikat":
         return str(page["grade"][value]["predikat"])
-    if kind == "message":
-        assert isinstance(value, Finding)
-        return sentence(value, page)
-    return str(value)  # name: shown as written
+    return str(value)  # a year, a grade letter, a name: shown as written
 
 
 def sentence(finding: Finding, page: Mapping[str, Any]) -> str:
