@@ -17,6 +17,10 @@ from .findings import Finding, Param
 from .i18n import Locale
 
 
+class MessageError(ValueError):
+    """A finding's message that its values cannot fill in (a theme's rewording naming an unknown placeholder)."""
+
+
 def _value(param: Param, page: Mapping[str, Any]) -> str:
     fmt: Locale = page["fmt"]
     kind, value = param.kind, param.value
@@ -39,7 +43,17 @@ def _value(param: Param, page: Mapping[str, Any]) -> str:
 def sentence(finding: Finding, page: Mapping[str, Any]) -> str:
     """The finding's message with its values, formatted by the page's Locale and labels."""
     fmt: Locale = page["fmt"]
-    return fmt.t(finding.key, **{name: _value(param, page) for name, param in finding.params.items()})
+    try:
+        return fmt.t(finding.key, **{name: _value(param, page) for name, param in finding.params.items()})
+    except MessageError:
+        raise  # a clause's own message, already named
+    except (KeyError, IndexError, ValueError) as exc:
+        if finding.key not in fmt.messages:
+            raise
+        # A theme's rewording that names a value the finding does not have: say which message and what it may use.
+        given = ", ".join(f"{{{name}}}" for name in finding.params) or "none"
+        raise MessageError(f"the message '{finding.key}' ({fmt.lang}) cannot be filled in ({exc}); "
+                         f"its placeholders can be: {given}") from None
 
 
 @jinja2.pass_context

@@ -28,6 +28,8 @@ from generator.pipeline import read_inputs
 from generator.rounding import round_half_up
 from generator.sitedata import build_site_data
 
+from scratch_site import TmpSite
+
 I18N = Path(__file__).resolve().parents[1] / "themes/default/i18n"
 ASPECTS = ("kebijakan", "sdm", "sarpras", "sipp", "konsultasi", "inovasi")
 GRADES = ("A", "A-", "B", "B-", "C", "C-", "D", "E", "F")
@@ -54,6 +56,13 @@ PROJECTS: dict[str, dict[int, dict[str, Result]]] = {
         2021: {"p0": 3.50, "p1": 3.40, "p2": 3.30},
         2022: {"p0": 3.50, "p4": 3.70},
         2023: {"p0": 3.50, "p1": 3.60, "p4": 3.70},
+    },
+    # p1 misses two years in a row.
+    "gap": {
+        2020: {"p0": 3.50, "p1": 3.20, "p2": 3.90},
+        2021: {"p0": 3.60, "p2": 3.80},
+        2022: {"p0": 3.70, "p2": 3.70},
+        2023: {"p0": 3.80, "p1": 3.40, "p2": 3.60},
     },
     "single": {2024: {"p0": 3.80, "p1": (3.60, SPREAD), "p2": 3.40}},
 }
@@ -336,6 +345,14 @@ def test_first_evaluation_return_and_grade_changes(projects: dict[str, Built]) -
     assert down == "The grade fell from A- (Very good) in 2022 to B (Good)."
 
 
+@pytest.mark.parametrize(("lang", "said"), [
+    ("id", "Kembali dinilai pada 2023 setelah absen pada 2021 dan 2022; evaluasi sebelumnya pada 2020."),
+    ("en", "Evaluated again in 2023 after a gap in 2021 and 2022; its previous evaluation was in 2020.")])
+def test_a_gap_of_several_years_is_listed(projects: dict[str, Built], lang: str, said: str) -> None:
+    assert dict(sentences(projects["gap"].output, "unit/12-dpmptsp/index.html", lang))["findings.unit.returned"] \
+        == said
+
+
 def test_a_single_year_has_no_change_to_tell(projects: dict[str, Built]) -> None:
     single = projects["single"]
     assert sentences(single.output, "2024/index.html", "id") == []
@@ -392,3 +409,37 @@ def test_type_within_level_averages(projects: dict[str, Built]) -> None:
     assert set(peers["key"]) == {"provinsi/dpmptsp"}
     for field, mean in zip(peers["field"], peers["mean"], strict=True):
         assert Decimal(str(mean)) == national(model, 2023, field), field
+
+
+def test_a_theme_rewords_findings_and_restyles_their_list(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/i18n/id.toml", '[findings]\nheading = "Sorotan"\n\n'
+                   '[findings.change]\nup = "bertambah {diff}"\n')
+    # A theme template of its own puts every template in the sandbox: the findings still render there.
+    tmp_site.write("themes/kota/templates/_findings.html",
+                   '<ol class="kota">{% for f in findings %}<li>{{ finding_text(f) }}</li>{% endfor %}</ol>\n')
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    page = BeautifulSoup((tmp_site.root / "output/unit/35.07-dpmptsp/index.html").read_text(encoding="utf-8"),
+                         "lxml")
+    said = [" ".join(li.get_text().split()) for li in page.select("ol.kota li")]
+    # 3,40 -> 4,20 while the national average went from 3,57 to 4,01 (tests/conftest.py).
+    assert said[0] == ("Dibanding 2022, indeksnya bertambah 0,80, sedangkan rata-rata nasional bertambah 0,44, "
+                       "sehingga peringkat nasionalnya naik 2.")
+    english = (tmp_site.root / "output/en/unit/35.07-dpmptsp/index.html").read_text(encoding="utf-8")
+    assert "the index rose 0.80, while the national average rose 0.44" in english
+
+
+def test_a_finding_message_with_an_unknown_placeholder_is_a_located_error(tmp_site: TmpSite) -> None:
+    assert tmp_site.build().exit_code == 0
+    page = tmp_site.root / "output/unit/35.07-dpmptsp/index.html"
+    before = page.read_bytes()
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/i18n/id.toml", '[findings.change]\nup = "naik {jumlah}"\n')
+    result = tmp_site.build()
+    assert result.exit_code == 2, result.output
+    assert "themes/default/templates/_findings.html" in result.output
+    assert "the message 'findings.change.up' (id) cannot be filled in ('jumlah'); its placeholders can be: {diff}" \
+        in result.output
+    assert "Traceback" not in result.output
+    assert page.read_bytes() == before
