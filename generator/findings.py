@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from .config import Config
@@ -30,13 +31,15 @@ Kind = Literal["score", "diff", "count", "year", "years", "aspect", "type", "lev
                "message"]
 
 
-@dataclass(frozen=True)
+# Slotted: a large site holds hundreds of thousands of these until its pages are written, and each one
+# without a __dict__ is one object less for the garbage collector to walk.
+@dataclass(frozen=True, slots=True)
 class Param:
     kind: Kind
     value: object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     key: str  # a message key, e.g. "findings.unit.first"
     params: dict[str, Param] = field(default_factory=dict)
@@ -69,6 +72,16 @@ class _Rules:
         self.precision = config.scheme.precision
         self.aspect_keys = config.scheme.aspect_keys
         self.columns = {key: aspect_column(key) for key in self.aspect_keys}  # model column per aspect
+        self._changes: dict[float, Finding] = {}
+        self._peers: dict[str, Finding] = {}
+
+    def peers(self, level: str, unit_type: str) -> Finding:
+        """The average of a type at a level, as named in the aspects' findings (one per group)."""
+        key = level_type_key(level, unit_type)
+        if key not in self._peers:
+            self._peers[key] = Finding("findings.peers.type_level", {"type": Param("type", unit_type),
+                                                                     "level": Param("level", level)})
+        return self._peers[key]
 
     def publish(self, value: float) -> float:
         """A value as the page shows it: rounded half away from zero as written (rounding.py)."""
@@ -81,9 +94,14 @@ class _Rules:
         return round(value, self.precision) + 0.0  # + 0.0: -0.0 becomes 0.0
 
     def change(self, value: float) -> Finding:
-        """A change as a clause: "naik 0,12" / "turun 0,12" / "tetap"."""
-        direction = _direction(value)
-        return Finding(f"findings.change.{direction}", {} if direction == "same" else {"diff": diff(value)})
+        """A change as a clause: "naik 0,12" / "turun 0,12" / "tetap". Findings are never changed, so units
+        with the same change share one."""
+        clause = self._changes.get(value)
+        if clause is None:
+            direction = _direction(value)
+            clause = self._changes[value] = Finding(f"findings.change.{direction}",
+                                                    {} if direction == "same" else {"diff": diff(value)})
+        return clause
 
     def national_mean(self, year: int) -> float | None:
         average = self.data.average(year, "all", "", "index")
@@ -145,6 +163,7 @@ def diff(value: float) -> Param:
     return Param("diff", abs(value))
 
 
+@lru_cache(maxsize=4096)
 def rank_move(move: int) -> Finding:
     """A rank's movement as a clause: "naik 26" / "turun 1" / "tetap" (positive = up)."""
     if move == 0:
@@ -188,11 +207,9 @@ def unit_findings(rules: _Rules, row: Row | None, unit: Row) -> list[Finding]:
     # A unit alone in its type and level would only be compared with itself.
     if (row["count_type"] or 0) > 1:
         key = level_type_key(unit["level"], unit["type"])
-        peers = Finding("findings.peers.type_level", {"type": Param("type", unit["type"]),
-                                                      "level": Param("level", unit["level"])})
         out += rules.aspects_against({k: row[c] for k, c in rules.columns.items()},
                                      {k: data.average(year, "level_type", key, c) for k, c in rules.columns.items()},
-                                     peers)
+                                     rules.peers(unit["level"], unit["type"]))
     return out
 
 
