@@ -128,7 +128,8 @@ def count_grades(ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
-    """Mean index and aspects per year: nationally (group 'all'), per level, per type and per province.
+    """Mean index and aspects per year: nationally (group 'all'), per level, per type, per province and per
+    type within a level (group 'level_type', key `level_type_key(level, type)`).
 
     `field` is `index` or `aspect:<key>`. `mean` is the mean of the published (rounded) values, rounded by
     the same rule (rounding.published_means), so readers averaging the published figures get the same;
@@ -148,6 +149,13 @@ def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
         means["group"] = group
         parts.append(means.melt(id_vars=["year", "group", "key"], value_vars=fields, var_name="field",
                                 value_name="mean"))
+    # A unit's peers: its type at its level (group 'level_type', key '<level>/<type>'), as the type ranking is
+    # within the level; '/' cannot occur in a level or type key.
+    peers = published_means(evaluated, ["year", "level", "type"], fields, scheme.precision)
+    peers["key"] = peers.pop("level") + "/" + peers.pop("type")
+    peers["group"] = "level_type"
+    parts.append(peers.melt(id_vars=["year", "group", "key"], value_vars=fields, var_name="field",
+                            value_name="mean"))
     frame = pd.concat(parts, ignore_index=True)
     years = sorted(frame["year"].unique())
     previous_year = dict(zip(years[1:], years[:-1], strict=False))
@@ -179,6 +187,11 @@ def rank_provinces(ranked: pd.DataFrame, provinces: pd.DataFrame, scheme: Scheme
     frame = frame.merge(before, on=["compared_year", "province"], how="left")
     frame["movement"] = (frame["previous_rank"] - frame["rank"]).astype("Int64")
     return frame.sort_values(["year", "rank", "province"]).reset_index(drop=True)
+
+
+def level_type_key(level: str, unit_type: str) -> str:
+    """The key of a type-within-level average (group 'level_type')."""
+    return f"{level}/{unit_type}"
 
 
 def build_model(results: pd.DataFrame, units: pd.DataFrame, provinces: pd.DataFrame, scheme: Scheme) -> Model:

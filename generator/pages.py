@@ -14,6 +14,7 @@ from typing import Any
 from .config import Config
 from .content import Page
 from .corrections import Correction
+from .findings import build_findings
 from .names import aspect_column
 from .sitedata import Row, SiteData
 from .table_tools import TableTools, ranking_years
@@ -279,6 +280,13 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
                        ranking_years({year: facts.scopes for year, facts in years.items()}),
                        {"level": [c.key for c in config.levels], "type": [c.key for c in config.unit_types],
                         "province": sorted(data.province_names)})
+    found = build_findings(config, data)  # plain-language findings, once for the whole site
+    for year, year_page in years.items():
+        year_page.context["findings"] = found.years.get(year, [])
+    for unit_id, unit_page in units.items():
+        unit_page["findings"] = found.units.get(unit_id, [])
+    for code, province_page in provinces.items():
+        province_page["findings"] = found.provinces.get(code, [])
     slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
     for lang in config.site.languages:
         template, told = _with_narrative("home", "", lang, narratives, "home.html")

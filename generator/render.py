@@ -20,6 +20,7 @@ from jinja2.exceptions import SecurityError
 from .config import Config
 from .content import Page
 from .errors import RaporError
+from .findings_text import finding_text
 from .i18n import Locale
 from .pages import PagePlan
 from .sitedata import SiteData
@@ -50,6 +51,7 @@ def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environm
     )
     env.globals["url"] = _url
     env.globals["urls"] = site_urls
+    env.globals["finding_text"] = finding_text  # a finding (findings.py) as a sentence
     return env
 
 
