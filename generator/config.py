@@ -40,6 +40,8 @@ class DataSettings:
     not_evaluated: frozenset[str]
     zero_is_missing: bool
     ignore_columns: frozenset[str] = frozenset()  # headers (casefolded) read by nothing, and not reported
+    province_map: Path | None = None  # None: no map (data.province_map = "")
+    province_map_optional: bool = True  # left at its default: a missing file means no map, not an error
 
 
 @dataclass(frozen=True)
@@ -271,6 +273,7 @@ def _read_data(raw: dict[str, Any], root: Path, reader: ConfigReader) -> DataSet
     if layout not in ("per-year", "long"):
         reader.error("data.layout", f"unknown data layout '{layout}'", "use 'per-year' or 'long'", fatal=True)
     regencies = str(setting_value(raw, "data.regencies"))
+    province_map = str(setting_value(raw, "data.province_map"))
     data_table = raw.get("data")
     not_evaluated = setting_value(raw, "data.not_evaluated")
     ignored = setting_value(raw, "data.ignore_columns")
@@ -286,6 +289,8 @@ def _read_data(raw: dict[str, Any], root: Path, reader: ConfigReader) -> DataSet
         zero_is_missing=bool(setting_value(raw, "data.zero_is_missing")),
         ignore_columns=(frozenset(str(v).strip().casefold() for v in ignored)
                         if isinstance(ignored, list) else frozenset()),
+        province_map=root / province_map if province_map else None,
+        province_map_optional=not (isinstance(data_table, dict) and "province_map" in data_table),
     )
 
 

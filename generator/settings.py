@@ -129,6 +129,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data.regencies", "data/reference/kabupaten_kota.csv", "str",
             "Regency/city reference CSV (kode such as 35.07, nama); if left at its default and absent, or set "
             "to \"\", regency codes are only checked against their province."),
+    Setting("data.province_map", "data/reference/provinsi-38-kemendagri.topo.json", "str",
+            "Province boundaries (TopoJSON, each geometry's id a code of data.provinces) for the map on the "
+            "province pages; if left at its default and absent, or set to \"\", the site has no map."),
     Setting("data.layout", "per-year", "str",
             "per-year: one file per year named <year>.csv in data.results; long: one file with a year column."),
     Setting("data.results", "data/results", "str", "Folder of yearly files (per-year) or the one file (long)."),
