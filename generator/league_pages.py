@@ -98,7 +98,7 @@ def map_spec(rows: Sequence[Row], locale: Locale, precision: int, scale: ColourS
 
 
 def league_figure(page: str, rows: Sequence[Row], year: int, locale: Locale, precision: int, scale: ColourScale,
-                  boundaries: Boundaries, province_pages: dict[str, str]) -> Figure:
+                  boundaries: Boundaries, province_pages: dict[str, str], credit: str) -> Figure:
     """The map of one year's province averages, in one language, for the page at `page`."""
     shapes = [MapShape(row["province"], shape_label(row, locale, precision), row["mean"] if row["has_data"] else None)
               for row in rows]
@@ -116,7 +116,7 @@ def league_figure(page: str, rows: Sequence[Row], year: int, locale: Locale, pre
         table=table,
         spec=map_spec(rows, locale, precision, scale, relative(page, TOPOJSON_PATH), boundaries.feature,
                       locale.t("league.mean"), links),
-        notes=(locale.t("league.map_note"),),
+        notes=(locale.t("league.map_note"), *([locale.t("league.map_credit", credit=credit)] if credit else [])),
     )
 
 
@@ -133,7 +133,8 @@ def league_plans(config: Config, data: SiteData, league: dict[int, list[Row]], b
             rows = league.get(year, [])
             path = site_urls.provinces(lang, year)
             scale = league_scale(rows)
-            figure = (league_figure(path, rows, year, locale, precision, scale, boundaries, province_pages)
+            figure = (league_figure(path, rows, year, locale, precision, scale, boundaries, province_pages,
+                                    config.data.province_map_credit)
                       if boundaries is not None else None)
             yield PagePlan(path, "provinces.html", lang, {
                 "year": year,

@@ -132,6 +132,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data.province_map", "data/reference/provinsi-38-kemendagri.topo.json", "str",
             "Province boundaries (TopoJSON, each geometry's id a code of data.provinces) for the map on the "
             "province pages; if left at its default and absent, or set to \"\", the site has no map."),
+    Setting("data.province_map_credit",
+            "denyherianto/indonesia-geojson-topojson-maps-with-38-provinces (CC BY 4.0), codes 93–96 added",
+            "str", "The boundaries' source and licence, printed under the map (their licence may require it); "
+                   "\"\" prints none."),
     Setting("data.layout", "per-year", "str",
             "per-year: one file per year named <year>.csv in data.results; long: one file with a year column."),
     Setting("data.results", "data/results", "str", "Folder of yearly files (per-year) or the one file (long)."),
