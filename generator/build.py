@@ -56,7 +56,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
                progress: Progress | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
     from .league import league_by_year, province_league
-    from .league_pages import TOPOJSON_PATH, league_plans
+    from .league_pages import TOPOJSON_PATH, league_plans, with_home_maps
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
@@ -77,7 +77,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     data = build_site_data(model, config.scheme, province_names)
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
     league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
-    plans = [*plan_site(config, data, inputs.pages),
+    plans = [*with_home_maps(plan_site(config, data, inputs.pages), config, data, league, inputs.boundaries,
+                             inputs.theme.locales),
              *league_plans(config, data, league, inputs.boundaries, inputs.theme.locales)]
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
 

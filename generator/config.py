@@ -7,6 +7,7 @@ config that cannot be read, or whose scheme, columns or data settings cannot be 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -42,7 +43,7 @@ class DataSettings:
     ignore_columns: frozenset[str] = frozenset()  # headers (casefolded) read by nothing, and not reported
     province_map: Path | None = None  # None: no map (data.province_map = "")
     province_map_optional: bool = True  # left at its default: a missing file means no map, not an error
-    province_map_credit: str = ""  # the boundaries' source, printed under the map
+    province_map_credit: dict[str, str] = dataclasses.field(default_factory=dict)  # lang -> the boundaries' source
 
 
 @dataclass(frozen=True)
@@ -292,7 +293,8 @@ def _read_data(raw: dict[str, Any], root: Path, reader: ConfigReader) -> DataSet
                         if isinstance(ignored, list) else frozenset()),
         province_map=root / province_map if province_map else None,
         province_map_optional=not (isinstance(data_table, dict) and "province_map" in data_table),
-        province_map_credit=str(setting_value(raw, "data.province_map_credit")),
+        province_map_credit={lang: str(setting_value(raw, f"data.province_map_credit_{lang}"))
+                             for lang in ("id", "en")},
     )
 
 

@@ -7,7 +7,8 @@ language, as its words and numbers are the language's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import altair as alt
@@ -134,7 +135,7 @@ def league_plans(config: Config, data: SiteData, league: dict[int, list[Row]], b
             path = site_urls.provinces(lang, year)
             scale = league_scale(rows)
             figure = (league_figure(path, rows, year, locale, precision, scale, boundaries, province_pages,
-                                    config.data.province_map_credit)
+                                    config.data.province_map_credit.get(lang, ""))
                       if boundaries is not None else None)
             yield PagePlan(path, "provinces.html", lang, {
                 "year": year,
@@ -145,3 +146,26 @@ def league_plans(config: Config, data: SiteData, league: dict[int, list[Row]], b
                 "figure": figure,
                 "legend": map_legend(scale, locale, precision) if figure is not None else [],
             })
+
+
+def with_home_maps(plans: Iterable[PagePlan], config: Config, data: SiteData, league: dict[int, list[Row]],
+                   boundaries: Boundaries | None, locales: dict[str, Locale]) -> Iterator[PagePlan]:
+    """`plans` with each home page given the latest year's map (`province_map`, None without boundaries) and
+    its key (`province_map_legend`), drawn for the home page's own address."""
+    site_urls = SiteUrls(config.site.languages[0])
+    precision = config.scheme.precision
+    year = data.years[-1]
+    rows = league.get(year, [])
+    scale = league_scale(rows)
+    with_page = sorted({unit["province"] for unit in data.units.values() if unit["province"]})
+    for plan in plans:
+        if plan.path != site_urls.home(plan.lang):
+            yield plan
+            continue
+        locale = locales[plan.lang]
+        pages = {code: site_urls.province(plan.lang, code) for code in with_page}
+        credit = config.data.province_map_credit.get(plan.lang, "")
+        figure = (league_figure(plan.path, rows, year, locale, precision, scale, boundaries, pages, credit)
+                  if boundaries is not None and rows else None)
+        legend = map_legend(scale, locale, precision) if figure is not None else []
+        yield replace(plan, context=plan.context | {"province_map": figure, "province_map_legend": legend})

@@ -216,3 +216,40 @@ def test_colour_classes_cover_the_values_in_order(values: list[float]) -> None:
         assert scale.lows[0] <= value <= scale.top
     ordered = [scale.colours.index(scale.colour(v)) for v in sorted(values)]
     assert ordered == sorted(ordered)
+
+
+def test_the_map_credits_its_boundaries_in_each_language(map_site: TmpSite) -> None:
+    assert map_site.build().exit_code == 0
+    notes = {lang: [n.get_text() for n in soup(map_site.root / "output" / path).select("#fig-province-map .chart-note")]
+             for lang, path in (("id", "2023/provinces/index.html"), ("en", "en/2023/provinces/index.html"))}
+    source = "denyherianto/indonesia-geojson-topojson-maps-with-38-provinces (CC BY 4.0)"
+    assert f"Batas provinsi: {source}, kode 93–96 ditambahkan." in notes["id"]
+    assert f"Province boundaries: {source}, codes 93–96 added." in notes["en"]
+    map_site.config('[data]\nprovince_map_credit_id = ""\nprovince_map_credit_en = "Peta <saya> & co"\n')
+    assert map_site.build().exit_code == 0
+    page = soup(map_site.root / "output/2023/provinces/index.html")
+    assert not [n for n in page.select("#fig-province-map .chart-note") if "Batas" in n.get_text()]
+    english = soup(map_site.root / "output/en/2023/provinces/index.html").select("#fig-province-map .chart-note")
+    assert english[-1].get_text() == "Province boundaries: Peta <saya> & co."
+
+
+def test_the_home_page_shows_the_latest_years_map(map_site: TmpSite) -> None:
+    assert map_site.build().exit_code == 0
+    rows = league_of(map_site)[2023]
+    for path in ("index.html", "en/index.html"):
+        page = soup(map_site.root / "output" / path)
+        svg = picture(page)
+        scale = league_scale(rows)
+        for row in rows:
+            shape = svg.find("path", id=f"province-map-p{row['province']}")
+            assert isinstance(shape, Tag)
+            assert shape["fill"] == (scale.colour(float(row["mean"])) if row["has_data"]  # type: ignore[arg-type]
+                                     else "url(#province-map-nodata)")
+        section = page.select_one("section.home-map")
+        assert section is not None
+        targets = {posixpath.normpath(posixpath.join(posixpath.dirname(path), str(a["href"])))
+                   for a in section.find_all("a", href=True)}
+        assert posixpath.join(posixpath.dirname(path), "2023/provinces/index.html") in targets
+        spec = json.loads(section.select_one("script.chart-spec").get_text())  # type: ignore[union-attr]
+        url = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec["data"]["url"]))
+        assert url == "static/map/provinces.topo.json"
