@@ -27,10 +27,10 @@ TOPOJSON_PATH = "static/map/provinces.topo.json"
 FIGURE_KEY = "province-map"
 
 
-def league_scale(rows: Sequence[Row]) -> ColourScale:
+def league_scale(rows: Sequence[Row], precision: int = 2) -> ColourScale:
     """The year's colour classes: fitted to that year's averages, which lie close together, so that the map
     tells provinces apart; the legend says what each colour holds."""
-    return fit_scale([row["mean"] for row in rows if row["has_data"]])
+    return fit_scale([row["mean"] for row in rows if row["has_data"]], precision)
 
 
 def map_legend(scale: ColourScale, locale: Locale, precision: int) -> list[dict[str, Any]]:
@@ -133,7 +133,7 @@ def league_plans(config: Config, data: SiteData, league: dict[int, list[Row]], b
         for year in data.years:
             rows = league.get(year, [])
             path = site_urls.provinces(lang, year)
-            scale = league_scale(rows)
+            scale = league_scale(rows, precision)
             figure = (league_figure(path, rows, year, locale, precision, scale, boundaries, province_pages,
                                     config.data.province_map_credit.get(lang, ""))
                       if boundaries is not None else None)
@@ -156,7 +156,7 @@ def with_home_maps(plans: Iterable[PagePlan], config: Config, data: SiteData, le
     precision = config.scheme.precision
     year = data.years[-1]
     rows = league.get(year, [])
-    scale = league_scale(rows)
+    scale = league_scale(rows, precision)
     with_page = sorted({unit["province"] for unit in data.units.values() if unit["province"]})
     for plan in plans:
         if plan.path != site_urls.home(plan.lang):

@@ -50,12 +50,15 @@ class ColourScale:
         return list(self.lows[1:])
 
 
-def fit_scale(values: Sequence[float]) -> ColourScale:
-    """At most MAX_CLASSES classes of a round width covering `values`."""
+def fit_scale(values: Sequence[float], precision: int = 2) -> ColourScale:
+    """At most MAX_CLASSES classes of a round width covering `values`; a width is a whole number of the
+    published values' last digit (10 ** -precision), so that each class's range can be written exactly."""
     if not values:
         return ColourScale((0.0,), 0.0, PALETTES[1])
     smallest, largest = min(values), max(values)
-    for step in NICE_STEPS:
+    digit = 10 ** -precision
+    steps = [step for step in NICE_STEPS if step >= digit - 1e-12 and abs(step / digit - round(step / digit)) < 1e-9]
+    for step in steps:
         low = math.floor(smallest / step + 1e-9) * step
         count = max(1, math.ceil((largest - low) / step - 1e-9))
         if count <= MAX_CLASSES:

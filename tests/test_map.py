@@ -207,9 +207,15 @@ def test_the_map_stays_light_and_is_projected_once_per_process(map_site: TmpSite
     assert len(page.encode()) < 80_000
 
 
-@pytest.mark.parametrize("values", [[3.24, 4.15], [3.5], [], [0.0, 5.0], [3.801, 3.802, 3.9], [2.1, 2.1, 4.77]])
-def test_colour_classes_cover_the_values_in_order(values: list[float]) -> None:
-    scale = fit_scale(values)
+@pytest.mark.parametrize(("values", "precision"), [([3.24, 4.15], 2), ([3.5], 2), ([], 2), ([0.0, 5.0], 2),
+                                                  ([3.8, 3.81, 3.9], 2), ([2.1, 2.1, 4.77], 2), ([62.3, 88.9], 1),
+                                                  ([71.15, 71.2], 1), ([12, 97], 0)])
+def test_colour_classes_cover_the_values_in_order(values: list[float], precision: int) -> None:
+    scale = fit_scale(values, precision)
+    digit = 10 ** -precision
+    widths = [high - low for low, high in zip(scale.lows, [*scale.lows[1:], scale.top], strict=True)]
+    assert not values or all(round(width / digit) >= 1 and abs(width / digit - round(width / digit)) < 1e-6
+                             for width in widths)
     assert 1 <= len(scale.colours) <= MAX_CLASSES and scale.colours == PALETTES[len(scale.colours)]
     assert (list(scale.lows) == sorted(scale.lows) and scale.lows[-1] < scale.top) or len(scale.lows) == 1
     for value in values:
