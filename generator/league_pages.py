@@ -7,8 +7,10 @@ language, as its words and numbers are the language's.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -67,6 +69,29 @@ def map_summary(rows: Sequence[Row], year: int, locale: Locale, precision: int) 
                     missing=locale.integer(len(rows) - len(ranked)), total=locale.integer(len(rows)))
 
 
+@lru_cache(maxsize=1)
+def _map_spec_template() -> str:
+    """The map's Vega-Lite spec, made by Altair once per process with placeholder values (Altair validates
+    each chart it builds, ~0.3 s for this one under load); every page then fills in its own data."""
+    chart = (
+        alt.Chart({"url": "", "format": {"type": "topojson", "feature": ""}})
+        .mark_geoshape(stroke="#3d3d3d", strokeWidth=0.5)
+        .transform_lookup(lookup="id", from_=alt.LookupData(alt.InlineData(values=[]), "province",
+                                                            ["name", "mean", "shown", "href"]))
+        .encode(
+            color=alt.condition("isValid(datum.mean)",
+                                alt.Color("mean:Q", title="", scale=alt.Scale(type="threshold", domain=[],
+                                                                             range=["#ffffff"])),
+                                alt.value("#d9d9d9")),
+            href=alt.Href("href:N"),
+            tooltip=[alt.Tooltip("name:N", title=""), alt.Tooltip("shown:N", title="")],
+        )
+        .project(type="equirectangular")
+        .properties(width="container", height=320)
+    )
+    return json.dumps(chart.to_dict())
+
+
 def map_spec(rows: Sequence[Row], locale: Locale, precision: int, scale: ColourScale, topojson_url: str,
              feature: str, legend_title: str, links: dict[str, str]) -> dict[str, Any]:
     """The same map in Vega-Lite: the boundaries from the site's own copy, each province's values looked up by
@@ -76,26 +101,16 @@ def map_spec(rows: Sequence[Row], locale: Locale, precision: int, scale: ColourS
                "mean": row["mean"] if row["has_data"] else None,
                "shown": locale.number(row["mean"], precision) if row["has_data"] else locale.t("league.no_data")}
               for row in rows]
-    boundaries = {"url": topojson_url, "format": {"type": "topojson", "feature": feature}}
-    chart = (
-        alt.Chart(boundaries)
-        .mark_geoshape(stroke="#3d3d3d", strokeWidth=0.5)
-        .transform_lookup(lookup="id", from_=alt.LookupData(alt.InlineData(values=values), "province",
-                                                            ["name", "mean", "shown", "href"]))
-        .encode(
-            color=alt.condition("isValid(datum.mean)",
-                                alt.Color("mean:Q", title=legend_title,
-                                          scale=alt.Scale(type="threshold", domain=scale.thresholds(),
-                                                          range=list(scale.colours))),
-                                alt.value("#d9d9d9")),
-            href=alt.Href("href:N"),
-            tooltip=[alt.Tooltip("name:N", title=locale.t("league.province")),
-                     alt.Tooltip("shown:N", title=legend_title)],
-        )
-        .project(type="equirectangular")
-        .properties(width="container", height=320)
-    )
-    return chart.to_dict()  # type: ignore[no-any-return]
+    spec: dict[str, Any] = json.loads(_map_spec_template())
+    spec["data"] = {"url": topojson_url, "format": {"type": "topojson", "feature": feature}}
+    spec["datasets"] = {"provinces": values}
+    spec["transform"][0]["from"]["data"] = {"name": "provinces"}
+    colour = spec["encoding"]["color"]["condition"]
+    colour["title"] = legend_title
+    colour["scale"].update(domain=scale.thresholds(), range=list(scale.colours))
+    name, shown = spec["encoding"]["tooltip"]
+    name["title"], shown["title"] = locale.t("league.province"), legend_title
+    return spec
 
 
 def league_figure(page: str, rows: Sequence[Row], year: int, locale: Locale, precision: int, scale: ColourScale,
