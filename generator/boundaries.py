@@ -106,7 +106,7 @@ def load_boundaries(config: Config, provinces: pd.DataFrame, problems: ProblemLi
         code = _code(geometry)
         if code is None:
             name = (geometry.get("properties") or {}).get("nama", "?")
-            line, column = _located(text, re.compile(re.escape(json.dumps(str(name))[1:-1])))
+            line, column = _located(text, re.compile(re.escape(json.dumps(str(name), ensure_ascii=False))))
             problems.error(shown, line, column, f"a shape of the province map ('{name}') has no province code",
                            "give each geometry an id that is its Kemendagri province code, " + NO_MAP_HINT)
             continue
@@ -144,10 +144,22 @@ def _collection(topology: Any) -> tuple[str, list[dict[str, Any]]] | None:
     if not isinstance(geometries, list) or not all(isinstance(g, dict) and _rings(g) is not None
                                                    for g in geometries):
         return None
-    if not all(isinstance(i, int) and -len(arcs) <= i < len(arcs)
+    if not all(isinstance(i, int) and not isinstance(i, bool) and -len(arcs) <= i < len(arcs)
                for g in geometries for polygon in (_rings(g) or []) for ring in polygon for i in ring):
         return None
+    transform = topology.get("transform")
+    if transform is not None and not (isinstance(transform, dict) and _pair(transform.get("scale"))
+                                      and _pair(transform.get("translate"))):
+        return None
+    if not all(isinstance(arc, list) and arc and all(_pair(p) for p in arc) for arc in arcs):
+        return None
     return str(name), geometries
+
+
+def _pair(value: Any) -> bool:
+    """A position or a transform's scale or translate: at least two finite numbers."""
+    return (isinstance(value, list) and len(value) >= 2
+            and all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in value[:2]))
 
 
 def _rings(geometry: dict[str, Any]) -> list[list[list[int]]] | None:

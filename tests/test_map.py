@@ -259,3 +259,38 @@ def test_the_home_page_shows_the_latest_years_map(map_site: TmpSite) -> None:
         spec = json.loads(section.select_one("script.chart-spec").get_text())  # type: ignore[union-attr]
         url = posixpath.normpath(posixpath.join(posixpath.dirname(path), spec["data"]["url"]))
         assert url == "static/map/provinces.topo.json"
+
+
+BROKEN_TOPOLOGIES = [
+    '[]',
+    '{"type": "Topology", "arcs": [[[0, 0], [1, 1]]], "objects": {}}',
+    '{"type": "Topology", "arcs": [[[0, 0], ["x", 1]]], "objects": {"provinsi": {"type": "GeometryCollection", '
+    '"geometries": [{"type": "Polygon", "id": "11", "arcs": [[0]]}]}}}',
+    '{"type": "Topology", "arcs": [[[0, 0], [1, 1]]], "objects": {"provinsi": {"type": "GeometryCollection", '
+    '"geometries": [{"type": "Point", "id": "11", "coordinates": [0, 0]}]}}}',
+    '{"type": "Topology", "arcs": [[[0, 0], [1, 1]]], "objects": {"provinsi": {"type": "GeometryCollection", '
+    '"geometries": [{"type": "Polygon", "id": "11", "arcs": [[5]]}]}}}',
+    '{"type": "Topology", "transform": {"scale": [1]}, "arcs": [[[0, 0], [1, 1]]], "objects": {"provinsi": '
+    '{"type": "GeometryCollection", "geometries": [{"type": "Polygon", "id": "11", "arcs": [[0]]}]}}}',
+    '{"type": "Topology", "arcs": [[]], "objects": {"provinsi": {"type": "GeometryCollection", '
+    '"geometries": [{"type": "Polygon", "id": "11", "arcs": [[0]]}]}}}',
+]
+
+
+@pytest.mark.parametrize("text", BROKEN_TOPOLOGIES)
+def test_a_map_that_is_not_a_topology_of_provinces_is_an_error(map_site: TmpSite, text: str) -> None:
+    map_site.write(MAP, text)
+    result = map_site.validate()
+    assert result.exit_code == 2
+    assert (f"{MAP}:1:1: the province map is not a TopoJSON topology with one collection of province shapes\n"
+            in result.output), result.output
+
+
+def test_a_shape_without_a_code_is_named(map_site: TmpSite) -> None:
+    text = (map_site.root / MAP).read_text(encoding="utf-8").replace(',"id":"11"', "", 1)
+    text = text.replace('"kode":"11",', "", 1)
+    map_site.write(MAP, text)
+    result = map_site.validate()
+    assert result.exit_code == 2
+    column = text.index('"Aceh"') + 1
+    assert f"{MAP}:1:{column}: a shape of the province map ('Aceh') has no province code\n" in result.output
