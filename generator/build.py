@@ -110,6 +110,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
     from .incremental import MANIFEST, Manifest, page_fingerprint, render_keys
+    from .league import league_by_year, province_league
+    from .league_pages import TOPOJSON_PATH, league_plans, with_home_maps
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import make_renderer, robots, root_icon, sitemap, static_files
@@ -134,7 +136,11 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     stages.next("plan")
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
     data_files = build_data_files(config, data, inputs.theme)
-    plans = [*plan_site(config, data, inputs.pages, inputs.corrections), *data_page_plans(config, data, data_files)]
+    league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
+    plans = [*with_home_maps(plan_site(config, data, inputs.pages, inputs.corrections), config, data, league,
+                             inputs.boundaries, inputs.theme.locales),
+             *league_plans(config, data, league, inputs.boundaries, inputs.theme.locales),
+             *data_page_plans(config, data, data_files)]
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
     site_urls = SiteUrls(config.site.languages[0])
     unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
@@ -158,6 +164,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
         yield from data_files.items()
+        if inputs.boundaries is not None:
+            yield TOPOJSON_PATH, inputs.boundaries.topojson
         if config.site.base_url:
             yield "sitemap.xml", sitemap(config, sitemap_paths)
             if inputs.corrections:

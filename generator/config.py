@@ -7,6 +7,7 @@ config that cannot be read, or whose scheme, columns or data settings cannot be 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -42,6 +43,9 @@ class DataSettings:
     ignore_columns: frozenset[str] = frozenset()  # headers (casefolded) read by nothing, and not reported
     corrections: Path | None = None  # the corrections log; None: data.corrections = ""
     corrections_optional: bool = True  # left at its default: a missing file means no corrections
+    province_map: Path | None = None  # None: no map (data.province_map = "")
+    province_map_optional: bool = True  # left at its default: a missing file means no map, not an error
+    province_map_credit: dict[str, str] = dataclasses.field(default_factory=dict)  # lang -> the boundaries' source
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,7 @@ def _read_data(raw: dict[str, Any], root: Path, reader: ConfigReader) -> DataSet
         reader.error("data.layout", f"unknown data layout '{layout}'", "use 'per-year' or 'long'", fatal=True)
     regencies = str(setting_value(raw, "data.regencies"))
     corrections = str(setting_value(raw, "data.corrections"))
+    province_map = str(setting_value(raw, "data.province_map"))
     data_table = raw.get("data")
     not_evaluated = setting_value(raw, "data.not_evaluated")
     ignored = setting_value(raw, "data.ignore_columns")
@@ -292,6 +297,10 @@ def _read_data(raw: dict[str, Any], root: Path, reader: ConfigReader) -> DataSet
                         if isinstance(ignored, list) else frozenset()),
         corrections=root / corrections if corrections else None,
         corrections_optional=not (isinstance(data_table, dict) and "corrections" in data_table),
+        province_map=root / province_map if province_map else None,
+        province_map_optional=not (isinstance(data_table, dict) and "province_map" in data_table),
+        province_map_credit={lang: str(setting_value(raw, f"data.province_map_credit_{lang}"))
+                             for lang in ("id", "en")},
     )
 
 

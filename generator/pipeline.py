@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .boundaries import Boundaries, load_boundaries
 from .config import Config, read_config
 from .content import Page, load_content
 from .corrections import Correction, load_corrections
@@ -27,6 +28,7 @@ class Inputs:
     theme: Theme
     warnings: tuple[Problem, ...]
     corrections: tuple[Correction, ...] = ()
+    boundaries: Boundaries | None = None  # the province map, if the project has one
 
 
 _NO_UNITS = pd.DataFrame({c: pd.Series(dtype=object) for c in
@@ -44,6 +46,7 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     theme = load_theme(config, problems)
     provinces = load_provinces(config, problems)
     regencies = load_regencies(config, problems)
+    boundaries = load_boundaries(config, provinces, problems) if len(provinces) else None
     table = load_registry(config, problems, strict)
     units = check_registry(config, table, provinces, problems, regencies) if table is not None else None
     files = result_files(config, problems)
@@ -59,4 +62,5 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems,
                          former_ids)
     problems.raise_if_errors()
-    return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings), corrections)
+    return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings), corrections,
+                  boundaries)

@@ -138,6 +138,16 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("data.corrections", "data/corrections.csv", "str",
             "The corrections log (see 'Correcting published results'); a missing file at the default place "
             "means no corrections, \"\" turns the log off."),
+    Setting("data.province_map", "data/reference/provinsi-38-kemendagri.topo.json", "str",
+            "Province boundaries (TopoJSON, each geometry's id a code of data.provinces) for the map on the "
+            "province pages; if left at its default and absent, or set to \"\", the site has no map."),
+    Setting("data.province_map_credit_id",
+            "denyherianto/indonesia-geojson-topojson-maps-with-38-provinces (CC BY 4.0), kode 93–96 ditambahkan",
+            "str", "The boundaries' source and licence in Indonesian, printed under the map (their licence may "
+                   "require it); \"\" prints none."),
+    Setting("data.province_map_credit_en",
+            "denyherianto/indonesia-geojson-topojson-maps-with-38-provinces (CC BY 4.0), codes 93–96 added",
+            "str", "The same credit in English."),
     Setting("data.layout", "per-year", "str",
             "per-year: one file per year named <year>.csv in data.results; long: one file with a year column."),
     Setting("data.results", "data/results", "str", "Folder of yearly files (per-year) or the one file (long)."),

@@ -29,6 +29,10 @@ class SiteUrls:
         folder = f"{self.prefix(lang)}{year}/ranking/" + ("" if scope == "national" else f"{scope}/{key}/")
         return folder + ("" if page == 1 else f"page-{page}/") + "index.html"
 
+    def provinces(self, lang: str, year: int) -> str:
+        """The year's province league table and map."""
+        return f"{self.prefix(lang)}{year}/provinces/index.html"
+
     def unit(self, lang: str, unit_id: str) -> str:
         return f"{self.prefix(lang)}unit/{unit_id}/index.html"
 
