@@ -116,7 +116,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .pages import plan_site
     from .render import make_renderer, robots, root_icon, sitemap, static_files
     from .sitedata import build_site_data
-    from .write import write_site
+    from .write import file_mode, write_site
 
     started = time.perf_counter()
     stages = _Timed(progress)
@@ -149,11 +149,12 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
                        (config.site.languages, renderer.absolute_root))
     manifest = Manifest() if force or sink is not None else Manifest.read(target)
     rendered = [0]
+    mode = file_mode()
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         for plan in (progress.pages(plans) if progress is not None else plans):
             fingerprint = page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute, plan.context)
-            if manifest.reusable(target, plan.path, fingerprint):
+            if manifest.reusable(target, plan.path, fingerprint, mode):
                 manifest.reuse(plan.path)
                 yield plan.path, None
                 continue

@@ -131,6 +131,8 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool, for
 
             if report.warnings:
                 click.echo(format_problems(report.warnings), err=True)
+            if isinstance(progress, StageLines) and not isinstance(progress, TerminalStages):
+                click.echo("\n".join(progress.lines))
             click.echo(report.summary())
         return 0
 

@@ -10,13 +10,17 @@ import click
 
 
 class StageLines:
-    """One line per finished stage with its time, e.g. `model: 0.84 s`: readable in a CI log."""
+    """One line per stage with its time, e.g. `model: 0.84 s`, printed with the build's summary: a CI log shows
+    where the time went. A build that stops on bad input prints its problems alone."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
 
     def stage_started(self, name: str) -> None:
         pass
 
     def stage_done(self, name: str, seconds: float) -> None:
-        click.echo(f"{name}: {seconds:.2f} s", err=True)
+        self.lines.append(f"{name}: {seconds:.2f} s")
 
     def pages(self, plans: list[Any]) -> Iterable[Any]:
         return plans

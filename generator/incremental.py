@@ -16,8 +16,10 @@ from the fingerprint). tests/test_incremental.py compares incremental builds wit
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import pickle
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +32,30 @@ MANIFEST = ".rapor-manifest"
 _FORMAT = 1
 
 
+class _StablePickler(pickle.Pickler):
+    """Pickles a set as its sorted items: a set's own order follows string hashes, which differ per process, and
+    a fingerprint must not (the next build is another process). persistent_id is the one hook the C pickler
+    calls for every object, sets included."""
+
+    def persistent_id(self, obj: object) -> object:
+        if isinstance(obj, set | frozenset):
+            return ("set", sorted(obj, key=repr))
+        return None
+
+
+# Protocol 3 names the set types as text (protocol 4 has opcodes for them), so a pickle that holds a set is
+# told by a search, and only such a pickle is made again the slower, stable way.
+_PROTOCOL = 3
+_SET_TYPES = (b"cbuiltins\nset\n", b"cbuiltins\nfrozenset\n")
+
+
 def _digest(value: object) -> str:
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+    data = pickle.dumps(value, protocol=_PROTOCOL)
+    if any(name in data for name in _SET_TYPES):
+        buffer = io.BytesIO()
+        _StablePickler(buffer, protocol=_PROTOCOL).dump(value)
+        data = buffer.getvalue()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -73,15 +97,17 @@ class Manifest:
             return cls()
         return cls(previous=pages)
 
-    def reusable(self, output: Path, path: str, fingerprint: str) -> bool:
+    def reusable(self, output: Path, path: str, fingerprint: str, mode: int) -> bool:
+        """Whether the previous build's file is this page: same fingerprint, same size, a plain file with the
+        mode a new file would get (a build under another umask writes every file anew)."""
         old = self.previous.get(path)
         if old is None or old[0] != fingerprint:
             return False
         try:
-            target = output / path
-            return target.is_file() and not target.is_symlink() and target.stat().st_size == old[1]
+            info = (output / path).lstat()
         except OSError:
             return False
+        return stat.S_ISREG(info.st_mode) and info.st_size == old[1] and stat.S_IMODE(info.st_mode) == mode
 
     def record(self, path: str, fingerprint: str, size: int) -> None:
         self.current[path] = (fingerprint, size)

@@ -238,9 +238,10 @@ def test_build_logs_one_line_per_stage_when_not_on_a_terminal(tmp_site: TmpSite)
 
     result = tmp_site.build()
     assert result.exit_code == 0
-    stages = [line.split(":")[0] for line in result.stderr.splitlines()]
-    assert stages == ["read and check", "model", "plan", "render", "write"]
-    assert all(re.fullmatch(r"[a-z ]+: \d+\.\d\d s", line) for line in result.stderr.splitlines())
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == ["read and check", "model", "plan", "render", "write"]
+    assert all(re.fullmatch(r"[a-z ]+: \d+\.\d\d s", line) for line in lines[:-1])
+    assert lines[-1].startswith("built ") and result.stderr == ""
 
 
 def test_a_former_unit_id_keeps_its_address_and_points_to_the_unit(built: Path) -> None:
