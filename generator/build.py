@@ -58,6 +58,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
+    from .share_files import share_files
     from .sitedata import build_site_data
     from .write import write_site
 
@@ -84,6 +85,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         yield from root_icon(inputs.theme.folders)
         for year in data.years:
             yield SiteUrls.download(year), download_csv(config, data, year)
+        yield from share_files(config, data, renderer.locales, renderer.site_urls)
         if config.site.base_url:
             yield "sitemap.xml", sitemap(config, sitemap_paths)
         yield "robots.txt", robots(config)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .config_reader import ConfigReader, setting_value
 from .errors import has_control, shown
+from .published import PublishedDates, read_published
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 # The languages the default theme has messages for. Another language gets past the theme's message check
@@ -32,6 +33,7 @@ class Program:
     key: str
     name: dict[str, str]
     publisher: str
+    published: PublishedDates = field(default_factory=PublishedDates)  # [program.published]: year -> date
 
 
 def read_site(raw: dict[str, Any], reader: ConfigReader) -> SiteSettings:
@@ -106,9 +108,9 @@ def _read_languages(raw: dict[str, Any], reader: ConfigReader) -> tuple[str, ...
     return tuple(good) or ("id", "en")
 
 
-def read_program(raw: dict[str, Any]) -> Program:
+def read_program(raw: dict[str, Any], reader: ConfigReader) -> Program:
     return Program(str(setting_value(raw, "program.key")), lang_pair(raw, "program.name"),
-                   str(setting_value(raw, "program.publisher")))
+                   str(setting_value(raw, "program.publisher")), read_published(raw, reader))
 
 
 def lang_pair(raw: dict[str, Any], prefix: str) -> dict[str, str]:

@@ -92,6 +92,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("program.name_id", "Evaluasi Pelayanan Publik KemenPANRB", "str", "Program name in Indonesian."),
     Setting("program.name_en", "KemenPANRB Public Service Evaluation", "str", "Program name in English."),
     Setting("program.publisher", "", "str", "Who publishes this site (shown in the footer)."),
+    Setting("program.published", {}, "table",
+            "The day each year's results were published: [program.published] 2024 = \"2024-12-10\"; shown as "
+            "'data as of' and in citations on unit, year and ranking pages (years without a date show none)."),
     Setting("scheme.scale_min", 0.0, "float", "Lowest possible index or score."),
     Setting("scheme.scale_max", 5.0, "float", "Highest possible index or score."),
     Setting("scheme.precision", 2, "int", "Published decimals; ranks and grades compare values rounded to this."),
