@@ -78,6 +78,7 @@ def text_element(x: float, y: float, text: str, size: float, fill: str, bold: bo
                  anchor: str = "start", width: float | None = None, squeeze: float = 0.85) -> str:
     """A <text> that fits `width` and keeps its measured length in any font: a text up to 1/`squeeze` times
     too long is narrowed to fit, a longer one is also cut with '…'."""
+    text = _NOT_XML.sub("", text)
     length = text_width(text, size, bold)
     if width is not None and length > width:
         text = clip(text, size, width / squeeze, bold)
