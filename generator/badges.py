@@ -63,30 +63,43 @@ def badge_facts(config: Config, locale: Locale, unit: dict[str, Any], latest: di
     )
 
 
-def badge_svg(facts: BadgeFacts, dark: bool = False) -> bytes:
-    colours = PALETTES[dark]
+def badge_svgs(facts: BadgeFacts) -> tuple[bytes, bytes]:
+    """The light and the dark badge. Their texts are measured once and drawn in `currentColor`, which each
+    variant sets."""
     left = GRADE_BOX + PAD
     room = WIDTH - left - PAD
     alt = xml_text(facts.alt)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" aria-label="{alt}">',
-        f"<title>{alt}</title>",
-        f'<rect x="0.5" y="0.5" width="{WIDTH - 1}" height="{HEIGHT - 1}" rx="6" fill="{colours["background"]}" '
-        f'stroke="{colours["border"]}"/>',
-        # The grade's box, its left corners rounded as the badge's.
-        f'<path d="M6.5 0.5H{GRADE_BOX}V{HEIGHT - 0.5}H6.5a6 6 0 0 1-6-6V6.5a6 6 0 0 1 6-6z" '
-        f'fill="{facts.colour}"/>',
-        f'<g font-family="{FONT_FAMILY}">',
-        text_element(GRADE_BOX / 2, 45, facts.grade, 26, text_on(facts.colour), bold=True, anchor="middle",
-                     width=GRADE_BOX - 10),
-        text_element(left, 25, facts.name, 15, colours["text"], bold=True, width=room),
-        text_element(left, 46, facts.result_line, 13, colours["text"], width=room),
-        text_element(left, 63, facts.program_line, 11, colours["muted"], width=room),
-        "</g>",
-        "</svg>",
-    ]
-    return ("\n".join(parts) + "\n").encode("utf-8")
+    texts = "\n".join([
+        text_element(left, 25, facts.name, 15, "currentColor", bold=True, width=room),
+        text_element(left, 46, facts.result_line, 13, "currentColor", width=room),
+    ])
+    program = text_element(left, 63, facts.program_line, 11, "currentColor", width=room)
+    grade = text_element(GRADE_BOX / 2, 45, facts.grade, 26, text_on(facts.colour), bold=True, anchor="middle",
+                         width=GRADE_BOX - 10)
+
+    def draw(colours: dict[str, str]) -> bytes:
+        return "\n".join([
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+            f'viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{alt}">',
+            f"<title>{alt}</title>",
+            f'<rect x="0.5" y="0.5" width="{WIDTH - 1}" height="{HEIGHT - 1}" rx="6" fill="{colours["background"]}" '
+            f'stroke="{colours["border"]}"/>',
+            # The grade's box, its left corners rounded as the badge's.
+            f'<path d="M6.5 0.5H{GRADE_BOX}V{HEIGHT - 0.5}H6.5a6 6 0 0 1-6-6V6.5a6 6 0 0 1 6-6z" '
+            f'fill="{facts.colour}"/>',
+            f'<g font-family="{FONT_FAMILY}">',
+            grade,
+            f'<g color="{colours["text"]}">',
+            texts,
+            "</g>",
+            f'<g color="{colours["muted"]}">',
+            program,
+            "</g>",
+            "</g>",
+            "</svg>\n",
+        ]).encode("utf-8")
+
+    return draw(PALETTES[False]), draw(PALETTES[True])
 
 
 def badge_files(config: Config, data: SiteData, locales: dict[str, Locale], site_urls: SiteUrls
@@ -96,5 +109,6 @@ def badge_files(config: Config, data: SiteData, locales: dict[str, Locale], site
         for unit_id, unit in sorted(data.units.items()):
             facts = badge_facts(config, locales[lang], unit, data.latest_row(unit_id))
             if facts is not None:
-                yield site_urls.badge(lang, unit_id), badge_svg(facts)
-                yield site_urls.badge(lang, unit_id, dark=True), badge_svg(facts, dark=True)
+                light, dark = badge_svgs(facts)
+                yield site_urls.badge(lang, unit_id), light
+                yield site_urls.badge(lang, unit_id, dark=True), dark

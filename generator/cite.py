@@ -19,19 +19,21 @@ _BIBTEX_SPECIAL = {
     "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "&": r"\&", "%": r"\%",
     "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
 }
-_BIBTEX_PATTERN = re.compile("|".join(re.escape(char) for char in _BIBTEX_SPECIAL))
+_BIBTEX_TABLE = str.maketrans(_BIBTEX_SPECIAL)
+_JSON = json.JSONEncoder(ensure_ascii=False)  # made once: json.dumps with options builds one per call
+_URL_SAFE = "".join(chr(c) for c in range(33, 127) if chr(c) not in "{}\\")
 _KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
 
 
 def bibtex_text(text: str) -> str:
     """`text` for a braced BibTeX field: special characters as commands, white space as single spaces."""
-    return _BIBTEX_PATTERN.sub(lambda found: _BIBTEX_SPECIAL[found.group()], " ".join(text.split()))
+    return " ".join(text.split()).translate(_BIBTEX_TABLE)
 
 
 def bibtex_url(url: str) -> str:
     """An address for the url field, which is read verbatim: only a brace or backslash could break it, and
     base_url holds neither; they are percent-encoded in any case."""
-    return quote(url, safe="".join(chr(c) for c in range(33, 127) if chr(c) not in "{}\\"))
+    return quote(url, safe=_URL_SAFE)
 
 
 def bibtex_key(*parts: str) -> str:
@@ -69,6 +71,7 @@ class Citation:
     text: str
     bibtex: str
     csl_json: str
+    url: str  # the page's address in it, "" without site.base_url
 
 
 def plain_text(work: CitedWork, published_label: str) -> str:
@@ -125,10 +128,9 @@ def csl_json(work: CitedWork) -> str:
     if work.url:
         item["URL"] = work.url
     # One field a line, each value on its line (json.dumps' indent would spread the date over seven).
-    fields = ",\n".join(f"    {json.dumps(name)}: {json.dumps(value, ensure_ascii=False)}"
-                         for name, value in item.items())
+    fields = ",\n".join(f"    {_JSON.encode(name)}: {_JSON.encode(value)}" for name, value in item.items())
     return f"[\n  {{\n{fields}\n  }}\n]"
 
 
 def citation(work: CitedWork, published_label: str) -> Citation:
-    return Citation(plain_text(work, published_label), bibtex(work, published_label), csl_json(work))
+    return Citation(plain_text(work, published_label), bibtex(work, published_label), csl_json(work), work.url)

@@ -8,7 +8,9 @@ page asks of it is a few string joins.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
 
 from .badges import BadgeFacts, badge_facts
 from .cite import Citation, CitedWork, bibtex_key, citation, page_address
@@ -20,12 +22,35 @@ from .urls import SiteUrls
 
 
 @dataclass(frozen=True)
+class PageMeta:
+    """A page's own link-preview values: "" where there is none."""
+
+    address: str  # canonical address (with site.base_url; none on 404 and redirect pages)
+    image: str  # absolute address of the preview picture (with site.base_url)
+    image_alt: str
+
+
+@dataclass(frozen=True)
+class BadgeEmbed:
+    """A unit's badge on its page: what it shows, where the pictures are, and the HTML to copy for each."""
+
+    facts: BadgeFacts
+    pictures: tuple[str, str]  # light, dark: root-relative paths
+    snippets: tuple[str, str]  # light, dark: <a><img></a> to paste into another site
+
+
+@dataclass(frozen=True)
 class Share:
     config: Config
     locale: Locale
     site_urls: SiteUrls
     latest_year: int
     figures: dict[int, YearFigures]
+    # Computed once per build, not per page: a Babel date costs more than the rest of a page's citation.
+    as_of_text: dict[int, str]
+    alts: dict[int, str]
+    # The copy script's messages as data-* attributes of a block (share.js), the same on every page.
+    copy_attributes: Markup = field(default=Markup(""))
 
     @property
     def og_locale(self) -> str:
@@ -51,8 +76,7 @@ class Share:
 
     def as_of(self, year: int | None) -> str:
         """The year's publication date in the page's words, "" when rapor.toml gives none."""
-        day = self.published(year)
-        return format_day(self.locale, day) if day is not None else ""
+        return self.as_of_text.get(year, "") if year is not None else ""
 
     def cite(self, title: str, year: int, path: str) -> Citation:
         """The page at `path` (showing `year`'s results) cited in text, BibTeX and CSL-JSON."""
@@ -75,12 +99,34 @@ class Share:
         return page_address(self.config.site.base_url, self.site_urls.preview(self.locale.lang, year))
 
     def preview_alt(self, year: int | None = None) -> str:
-        return preview_alt(self.config, self.locale, self.figures[year if year is not None else self.latest_year])
+        return self.alts[year if year is not None else self.latest_year]
 
-    def badge(self, unit: Row, latest: Row | None) -> BadgeFacts | None:
-        """What the unit's badge shows (badges.py), or None when it has no evaluated result and no badge."""
-        return badge_facts(self.config, self.locale, unit, latest)
+    def page_meta(self, path: str, year: int | None, own_address: bool = True) -> PageMeta:
+        """The canonical address and preview picture of the page at `path`, showing `year` (None: the whole
+        site); `own_address` is false for pages that are not addresses of their own (404, redirects)."""
+        address = self.address(path) if own_address else ""
+        image = self.preview(year)
+        return PageMeta(address, image, self.preview_alt(year) if image else "")
+
+    def badge(self, unit: Row, latest: Row | None) -> BadgeEmbed | None:
+        """The unit's badge (badges.py) and the HTML to embed it; None when it has no evaluated result."""
+        facts = badge_facts(self.config, self.locale, unit, latest)
+        if facts is None:
+            return None
+        lang = self.locale.lang
+        page = self.embed_address(self.site_urls.unit(lang, unit["id"]))
+        pictures = (self.site_urls.badge(lang, unit["id"]), self.site_urls.badge(lang, unit["id"], dark=True))
+        snippets = tuple(f'<a href="{escape(page)}"><img src="{escape(self.embed_address(picture))}" '
+                         f'alt="{escape(facts.alt)}" width="{facts.width}" height="{facts.height}"></a>'
+                         for picture in pictures)
+        return BadgeEmbed(facts, pictures, (snippets[0], snippets[1]))
 
 
 def share_for(config: Config, data: SiteData, locale: Locale, site_urls: SiteUrls) -> Share:
-    return Share(config, locale, site_urls, data.years[-1], year_figures(config, data))
+    figures = year_figures(config, data)
+    as_of = {year: format_day(locale, day) for year, day in config.program.published.dates.items()}
+    alts = {year: preview_alt(config, locale, year_figures) for year, year_figures in figures.items()}
+    messages = {"copy": locale.t("share.copy"), "copy-what": locale.t("share.copy_what", what="{what}"),
+                "copied": locale.t("share.copied", what="{what}"), "copy-failed": locale.t("share.copy_failed")}
+    attributes = Markup("").join(Markup(' data-{}="{}"').format(name, text) for name, text in messages.items())
+    return Share(config, locale, site_urls, data.years[-1], figures, as_of, alts, attributes)

@@ -7,6 +7,7 @@ or narrower sees the text squeezed or stretched to the same box, never spilling 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from xml.sax.saxutils import escape
@@ -47,26 +48,44 @@ def _char_width(char: str, table: tuple[int, ...]) -> int:
     return 0 if unicodedata.combining(char) else 600
 
 
+# Widths by character, filled as characters are met: a site's names use a few hundred characters at most.
+_WIDTHS: dict[bool, dict[str, int]] = {False: {}, True: {}}
+
+
+def _widths(text: str, bold: bool) -> list[int]:
+    known = _WIDTHS[bold]
+    table = _BOLD if bold else _REGULAR
+    out = []
+    for char in text:
+        width = known.get(char)
+        if width is None:
+            width = known[char] = _char_width(char, table)
+        out.append(width)
+    return out
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """The width `text` takes at `size` px in Liberation Sans (or Arial)."""
-    table = _BOLD if bold else _REGULAR
-    return sum(_char_width(char, table) for char in text) * size / 1000
+    return sum(_widths(text, bold)) * size / 1000
 
 
 def clip(text: str, size: float, width: float, bold: bool = False) -> str:
     """`text` cut at a word (or a character) with '…' so that it fits `width`; unchanged when it fits."""
-    if text_width(text, size, bold) <= width:
+    widths = _widths(text, bold)
+    if sum(widths) * size / 1000 <= width:
         return text
-    room = width - text_width("…", size, bold)
-    kept = ""
-    for char in text:
-        if text_width(kept + char, size, bold) > room:
+    room = width * 1000 / size - _widths("…", bold)[0]
+    used = kept = 0
+    for char_width in widths:
+        if used + char_width > room:
             break
-        kept += char
-    word_end = kept.rfind(" ")
-    if word_end > len(kept) * 2 // 3:  # cut at a word when that loses little
-        kept = kept[:word_end]
-    return kept.rstrip(" ,·–-") + "…"
+        used += char_width
+        kept += 1
+    cut = text[:kept]
+    word_end = cut.rfind(" ")
+    if word_end > kept * 2 // 3:  # cut at a word when that loses little
+        cut = cut[:word_end]
+    return cut.rstrip(" ,·–-") + "…"
 
 
 def xml_text(text: str) -> str:
@@ -103,6 +122,7 @@ def contrast(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+@functools.lru_cache(maxsize=256)  # one answer per grade colour, asked for every badge
 def text_on(background: str) -> str:
     """White or near-black text, whichever reads better on `background` (a grade's configured colour)."""
     return "#ffffff" if contrast(background, "#ffffff") >= contrast(background, "#111111") else "#111111"
