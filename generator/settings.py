@@ -85,8 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site.notice_en", "", "str", "Notice shown on every English page."),
     Setting("site.base_url", "", "str",
             "Public address of the site (http or https, no query or fragment), e.g. https://example.org/rapor/: "
-            "absolute URLs in sitemap.xml and robots.txt's Sitemap line; the 404 page's links start at its path; pages get "
-            "canonical addresses, link-preview pictures and citations with their address."),
+            "absolute URLs in sitemap.xml and robots.txt's Sitemap line; the 404 page's links start at its path; "
+            "pages get canonical addresses, link-preview pictures and citations with their address."),
     Setting("site.theme", "default", "str", "Theme folder under themes/ whose templates override the default theme."),
     Setting("site.languages", ["id", "en"], "list[str]", "Languages to build; the first is served at the root."),
     Setting("program.key", "pekppp", "str", "Short identifier of the evaluation program."),

@@ -345,3 +345,18 @@ def test_a_cache_that_cannot_be_written_only_costs_the_drawing(tmp_path: Path) -
     result = site.build()
     assert result.exit_code == 0, result.output
     assert all(png_size(data) == (1200, 630) for data in pictures(site.root).values())
+
+
+def test_the_share_blocks_render_in_the_sandbox_of_a_project_with_its_own_templates(tmp_path: Path) -> None:
+    """A project template switches every template into Jinja's sandbox: the partials use only what it allows."""
+    site = share_site(tmp_path / "site")
+    site.write("themes/kota/templates/page.html",
+               '{% extends "page.html" %}{% block main %}<p>Kota</p>{{ super() }}{% endblock %}\n')
+    config = site.root / "rapor.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[site]\n", '[site]\ntheme = "kota"\n', 1),
+                      encoding="utf-8")
+    result = site.build()
+    assert result.exit_code == 0, result.output
+    soup = page(site.root, "unit/35.07-dpmptsp/index.html")
+    assert soup.select("details.cite pre") and soup.select("details.badge-embed pre") and soup.select("p.as-of")
+    assert canonical(soup) == [BASE_URL + "unit/35.07-dpmptsp/"]
