@@ -59,7 +59,7 @@ def best_of(repeat: int, run: object) -> float:
     return min(times)
 
 
-def measure(project: Path, repeat: int) -> None:
+def measure(project: Path, repeat: int, pages: int | None = None) -> None:
     inputs = read_inputs(project)
     config = inputs.config
     model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
@@ -70,6 +70,7 @@ def measure(project: Path, repeat: int) -> None:
     bare = without_partials(renderer, Path(theme_copy.name))
     units = [plan for plan in plan_site(config, data, inputs.pages) if plan.template == "unit.html"]
     print(f"project {project}: {len(data.units):,} units, {len(units):,} unit pages, {len(data.years)} years")
+    units = units[:pages]  # the cost per page is what is measured: a sample of pages tells it
 
     for plan in units[:50]:  # warm both template caches
         renderer.render(plan)
@@ -124,14 +125,16 @@ def main() -> None:
     parser.add_argument("project", nargs="?", type=Path, default=Path(__file__).resolve().parents[1])
     parser.add_argument("--stress", action="store_true", help="measure 20,000 synthetic units x 10 years")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=None, help="render only this many unit pages (default: all; "
+                        "2,000 with --stress)")
     args = parser.parse_args()
     if not args.stress:
-        measure(args.project, args.repeat)
+        measure(args.project, args.repeat, args.pages)
         return
     folder = Path(tempfile.mkdtemp(prefix="rapor-bench-share-"))
     try:
         write_project(folder)
-        measure(folder, 1)
+        measure(folder, 1, args.pages or 2000)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -20,6 +20,8 @@ from generator.model import build_model
 from generator.pipeline import read_inputs
 from generator.sitedata import build_site_data
 
+from scratch_site import TmpSite
+
 SVG = "{http://www.w3.org/2000/svg}"
 PAGES = ["index.html", "2023/index.html", "2022/index.html", "2023/ranking/index.html",
          "2023/ranking/province/35/index.html", "unit/35.07-dpmptsp/index.html", "province/35/index.html",
@@ -360,3 +362,10 @@ def test_the_share_blocks_render_in_the_sandbox_of_a_project_with_its_own_templa
     soup = page(site.root, "unit/35.07-dpmptsp/index.html")
     assert soup.select("details.cite pre") and soup.select("details.badge-embed pre") and soup.select("p.as-of")
     assert canonical(soup) == [BASE_URL + "unit/35.07-dpmptsp/"]
+
+
+def test_a_content_page_cannot_take_the_preview_pictures_folder(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/pages/share.md", "Teks.\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert "content/pages/share.md:1:1: page name 'share' cannot be used\n" in result.output
