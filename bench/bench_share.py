@@ -6,7 +6,8 @@ Without PROJECT_DIR it measures the bundled sample project; --stress measures th
 bench/make_bench_data.py (20,000 units x 10 years) instead. It prints:
 - unit pages: render time (CPU) per page with the share partials (_share_meta, _as_of, _badge, _cite) and with
   the same partials replaced by empty ones, interleaved page by page in the same run, and the pages' sizes;
-- badges: CPU time to draw every unit's four badges (light and dark, each language), per unit;
+- badges: CPU time to draw every unit's four badges (light and dark, each language), per unit, and the time
+  write_site takes to write them, and to rewrite them unchanged;
 - previews: CPU time to draw every picture with an empty cache, and again with the cache filled.
 """
 
@@ -32,6 +33,7 @@ from generator.render import Renderer, make_renderer
 from generator.sitedata import build_site_data
 from generator.templates import ThemeEnvironment, ThemeLoader
 from generator.theme import DEFAULT_THEME
+from generator.write import write_site
 
 PARTIALS = ("_share_meta.html", "_as_of.html", "_badge.html", "_cite.html")
 
@@ -103,6 +105,16 @@ def measure(project: Path, repeat: int, pages: int | None = None) -> None:
     print(f"badges: {len(badges):,} files ({badged_units:,} units x light/dark x {len(config.site.languages)} "
           f"languages) in {seconds:.2f} s: {seconds / max(badged_units, 1) * 1e3:.3f} ms per unit, "
           f"{sum(len(b) for _p, b in badges) / max(len(badges), 1):.0f} bytes per file")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        # Writing them is the larger part: four more files per unit for write_site to write, or to compare and
+        # hard-link when unchanged (wall clock: it waits on the disk).
+        for label in ("first write", "unchanged rewrite"):
+            started, wall = time.process_time(), time.perf_counter()
+            write_site(badges, Path(scratch) / "out")
+            cpu, wall = time.process_time() - started, time.perf_counter() - wall
+            print(f"badges, {label} by write_site: {wall:.2f} s wall, {cpu:.2f} s CPU "
+                  f"({wall / max(badged_units, 1) * 1e3:.3f} ms wall per unit)")
 
     with tempfile.TemporaryDirectory() as scratch:
         cache_root = Path(scratch)
