@@ -7,6 +7,7 @@ page asks of it is a few string joins.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -51,6 +52,8 @@ class Share:
     alts: dict[int, str]
     # The copy script's messages as data-* attributes of a block (share.js), the same on every page.
     copy_attributes: Markup = field(default=Markup(""))
+    # The Open Graph tags that are the same on every page of the language (type, site name, locales).
+    site_meta: Markup = field(default=Markup(""))
 
     @property
     def og_locale(self) -> str:
@@ -129,4 +132,8 @@ def share_for(config: Config, data: SiteData, locale: Locale, site_urls: SiteUrl
     messages = {"copy": locale.t("share.copy"), "copy-what": locale.t("share.copy_what", what="{what}"),
                 "copied": locale.t("share.copied", what="{what}"), "copy-failed": locale.t("share.copy_failed")}
     attributes = Markup("").join(Markup(' data-{}="{}"').format(name, text) for name, text in messages.items())
-    return Share(config, locale, site_urls, data.years[-1], figures, as_of, alts, attributes)
+    share = Share(config, locale, site_urls, data.years[-1], figures, as_of, alts, attributes)
+    tags = [("og:type", "website"), ("og:site_name", config.site.title[locale.lang]), ("og:locale", share.og_locale)]
+    tags += [("og:locale:alternate", other) for other in share.og_alternates]
+    site_meta = Markup("\n").join(Markup('<meta property="{}" content="{}">').format(*tag) for tag in tags)
+    return dataclasses.replace(share, site_meta=site_meta)
