@@ -115,6 +115,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import make_renderer, robots, root_icon, sitemap, static_files
+    from .share_files import share_files
     from .sitedata import build_site_data
     from .write import file_mode, write_site
 
@@ -167,6 +168,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         yield from data_files.items()
         if inputs.boundaries is not None:
             yield TOPOJSON_PATH, inputs.boundaries.topojson
+        yield from share_files(config, data, renderer.locales, renderer.site_urls)
         if config.site.base_url:
             yield "sitemap.xml", sitemap(config, sitemap_paths)
             if inputs.corrections:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from .config_reader import ConfigReader, setting_value
 from .errors import has_control, shown
+from .published import PublishedDates, read_published
 
 LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
 # The languages the default theme has messages for. Another language gets past the theme's message check
@@ -37,6 +38,7 @@ class Program:
     data_license: str = ""
     data_license_url: str = ""
     source_url: str = ""
+    published: PublishedDates = field(default_factory=PublishedDates)  # [program.published]: year -> date
 
 
 def read_site(raw: dict[str, Any], reader: ConfigReader) -> SiteSettings:
@@ -114,6 +116,7 @@ def _read_languages(raw: dict[str, Any], reader: ConfigReader) -> tuple[str, ...
 def read_program(raw: dict[str, Any], reader: ConfigReader) -> Program:
     return Program(str(setting_value(raw, "program.key")), lang_pair(raw, "program.name"),
                    str(setting_value(raw, "program.publisher")),
+                   published=read_published(raw, reader),
                    data_license=_read_license_id(raw, reader),
                    data_license_url=_read_web_address(raw, reader, "program.data_license_url"),
                    source_url=_read_web_address(raw, reader, "program.source_url"))

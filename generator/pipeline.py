@@ -13,6 +13,7 @@ from .content import Page, load_content
 from .corrections import Correction, load_corrections
 from .errors import Problem, ProblemList
 from .load import load_provinces, load_regencies, load_registry, result_files
+from .published import check_published_years
 from .registry_checks import check_registry
 from .result_checks import check_results
 from .theme import Theme, load_theme
@@ -57,6 +58,8 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
         problems.raise_if_errors()
         raise AssertionError("a registry that failed to load always reports an error")
     years = {int(y) for y in results["year"].unique()}
+    # A year whose file failed to read still has results: its date is not reported as well.
+    check_published_years(config.program.published, years | {y for y, _ in files if y is not None}, problems)
     former_ids = {former: str(unit_id) for unit_id, formers in units["former_ids"].items() for former in formers}
     corrections = load_corrections(config, units, results, problems)
     pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems,

@@ -23,6 +23,7 @@ from .errors import RaporError
 from .findings_text import finding_text
 from .i18n import Locale
 from .pages import PagePlan
+from .share import share_for
 from .sitedata import SiteData
 from .templates import SandboxedThemeEnvironment, ThemeEnvironment, ThemeLoader
 from .theme import DEFAULT_THEME, Theme
@@ -146,6 +147,7 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
             "province_name": data.province_names,
             "scope_label": {"level": locale.t("scope.level"), "type": locale.t("scope.type"),
                             "province": locale.t("scope.province")},
+            "share": share_for(config, data, locale, site_urls),  # cite, share, embed (share.py)
         }
     # A 404 page is served at whatever address was missing, so its links start from the site's own path.
     absolute_root = urlsplit(config.site.base_url).path.rstrip("/") + "/" if config.site.base_url else ""

@@ -85,7 +85,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("site.notice_en", "", "str", "Notice shown on every English page."),
     Setting("site.base_url", "", "str",
             "Public address of the site (http or https, no query or fragment), e.g. https://example.org/rapor/: "
-            "absolute URLs in sitemap.xml and robots.txt's Sitemap line; the 404 page's links start at its path."),
+            "absolute URLs in sitemap.xml and robots.txt's Sitemap line; the 404 page's links start at its path; "
+            "pages get canonical addresses, link-preview pictures and citations with their address."),
     Setting("site.theme", "default", "str", "Theme folder under themes/ whose templates override the default theme."),
     Setting("site.languages", ["id", "en"], "list[str]", "Languages to build; the first is served at the root."),
     Setting("program.key", "pekppp", "str", "Short identifier of the evaluation program."),
@@ -98,6 +99,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("program.data_license_url", "", "str", "Address (http or https) of the data licence's text."),
     Setting("program.source_url", "", "str",
             "Address (http or https) where the evaluation results are officially published: the downloads' source."),
+    Setting("program.published", {}, "table",
+            "The day each year's results were published: [program.published] 2024 = \"2024-12-10\"; shown as "
+            "'data as of' and in citations on unit, year and ranking pages (years without a date show none)."),
     Setting("scheme.scale_min", 0.0, "float", "Lowest possible index or score."),
     Setting("scheme.scale_max", 5.0, "float", "Highest possible index or score."),
     Setting("scheme.precision", 2, "int", "Published decimals; ranks and grades compare values rounded to this."),

@@ -52,6 +52,14 @@ class SiteUrls:
     def not_found(self, lang: str) -> str:
         return f"{self.prefix(lang)}404.html"
 
+    def badge(self, lang: str, unit_id: str, dark: bool = False) -> str:
+        """A unit's embeddable badge (badges.py), beside its page: light, or dark for dark backgrounds."""
+        return f"{self.prefix(lang)}unit/{unit_id}/badge{'-dark' if dark else ''}.svg"
+
+    def preview(self, lang: str, year: int | None = None) -> str:
+        """The link-preview picture (previews.py) of the whole site, or of one year's pages."""
+        return f"{self.prefix(lang)}share/preview{'' if year is None else f'-{year}'}.png"
+
     @staticmethod
     def download(year: int) -> str:
         """Downloads are the same in every language, so they live once, beside the root language's pages."""
@@ -94,4 +102,4 @@ def relative(from_page: str, to_path: str) -> str:
 
 # Top-level folders Rapor writes itself; a content page may not take one of these names (nor a year's or a
 # language's).
-RESERVED_SLUGS = frozenset({"unit", "province", "static", "404", "errata", "data"})
+RESERVED_SLUGS = frozenset({"unit", "province", "static", "404", "errata", "data", "share"})
