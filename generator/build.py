@@ -55,6 +55,7 @@ Progress = Callable[[list["PagePlan"]], Iterable["PagePlan"]]
 def build_site(root: Path, output: Path | None = None, strict: bool = False,
                progress: Progress | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic."""
+    from .chart_build import site_charts
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
@@ -74,7 +75,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
     data = build_site_data(model, config.scheme, province_names)
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
-    plans = list(plan_site(config, data, inputs.pages))
+    charts = site_charts(config, data, inputs.theme)
+    charts.install(renderer)
+    plans = list(plan_site(config, data, charts.embed(inputs.pages, renderer)))
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
 
     def files() -> Iterator[tuple[str, bytes]]:
@@ -82,6 +85,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
             yield renderer.render(plan)
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
+        yield from charts.files()
         for year in data.years:
             yield SiteUrls.download(year), download_csv(config, data, year)
         if config.site.base_url:

@@ -54,6 +54,6 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     years = {int(y) for y in results["year"].unique()}
     former_ids = {former: str(unit_id) for unit_id, formers in units["former_ids"].items() for former in formers}
     pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems,
-                         former_ids)
+                         former_ids, frozenset(provinces["code"]))
     problems.raise_if_errors()
     return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings))
