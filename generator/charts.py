@@ -241,12 +241,16 @@ def aspect_spec(points: list[AspectPoint], scheme: Scheme, fmt: Locale, labels: 
         tooltip=[alt.Tooltip("aspect:N", title=labels["aspect"]), alt.Tooltip("value:N", title=labels["mean"]),
                  alt.Tooltip("before:N", title=labels["previous"]), alt.Tooltip("change:N", title=labels["change"])],
     )
-    x = alt.X("mean:Q", title=labels["mean"], scale=alt.Scale(domain=[scheme.scale_min, scheme.scale_max]))
-    layers = [base.mark_bar(color="#4d6a85").encode(x=x),
-              base.mark_text(align="left", dx=4, color=INK, fontSize=11).encode(x=x, text="label:N")]
+    # A dot per aspect on a scale fitted to the values, so a change of 0.10 is visible; a line leads to it
+    # from the previous year's mean (a hollow ring).
+    x = alt.X("mean:Q", title=labels["mean"], scale=alt.Scale(zero=False, nice=True, padding=16))
+    layers = [base.mark_point(color=INK, filled=True, size=70, opacity=1).encode(x=x),
+              base.mark_text(align="left", dx=8, color=INK, fontSize=11).encode(x=x, text="label:N")]
     if any(r["previous"] is not None for r in rows):
-        layers.insert(1, base.transform_filter("datum.previous != null").mark_tick(
-            color=INK, thickness=2, size=BAR_STEP - 4).encode(x=alt.X("previous:Q")))
+        earlier = base.transform_filter("datum.previous != null")
+        layers[:0] = [earlier.mark_rule(color="#595959", strokeWidth=2).encode(x=alt.X("previous:Q"), x2="mean:Q"),
+                      earlier.mark_point(color=INK, filled=False, size=50, strokeWidth=1.5, opacity=1).encode(
+                          x=alt.X("previous:Q"))]
     chart = alt.layer(*layers).properties(width=WIDTH - 60, height=alt.Step(BAR_STEP))
     return _finish(chart, fmt, description)
 
