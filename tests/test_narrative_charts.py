@@ -7,6 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.narrative_charts import ChartKeys, ChartRequest, read_block
+
 from scratch_site import TmpSite
 
 BLOCK = "---\ntitle: Tahun 2023\n---\n\nSebelum.\n\n```chart\n{params}\n```\n\nSesudah.\n"
