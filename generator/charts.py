@@ -185,7 +185,7 @@ def grade_distribution_spec(groups: list[GroupCounts], scheme: Scheme, fmt: Loca
             if count:
                 rows.append({"group": name, "grade": band.letter, "predikat": band.predikat(fmt.lang),
                              "count": count, "order": order, "units": fmt.integer(count),
-                             "share": fmt.number(100 * count / group.evaluated, 0) + " %"})
+                             "share": fmt.number(100 * count / group.evaluated, 0) + "%"})
     names = [labels[f"{g.level}/{g.type}"] for g in groups]
     chart = alt.Chart(_values(rows)).mark_bar().encode(
         y=alt.Y("group:N", sort=names, title=None, axis=alt.Axis(labelLimit=180)),
