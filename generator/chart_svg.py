@@ -160,7 +160,7 @@ def _write(element: ElementTree.Element, out: list[str], prefix: str, is_root: b
             continue
         attributes.append(f' {name}="{escape(value, quote=True)}"')
     if is_root:
-        attributes.append(' aria-hidden="true" focusable="false"')
+        attributes.append(' aria-hidden="true"')
     out.append(f"<{tag}{''.join(attributes)}>")
     if element.text and tag in ("text", "tspan", "title", "desc"):
         out.append(escape(element.text, quote=False))

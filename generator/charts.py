@@ -12,7 +12,9 @@ tooltip and the table show the same figures; axis numbers are formatted by Vega 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,10 +147,6 @@ def index_distribution_data(config: Config, data: SiteData, selection: Selection
     return index_bins(config.scheme, [float(row["score"]) for row in _selected(data, selection)])
 
 
-def _values(rows: list[dict[str, Any]]) -> alt.Data:
-    return alt.Data(values=rows)  # type: ignore[no-untyped-call]
-
-
 def _number(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
@@ -157,12 +155,35 @@ def _grade_scale(scheme: Scheme) -> alt.Scale:
     return alt.Scale(domain=[g.letter for g in scheme.grades], range=[g.color for g in scheme.grades])
 
 
-def _finish(chart: alt.TopLevelMixin, fmt: Locale, description: str) -> Spec:
-    """The spec as a dict, with the page's number format for the interactive version (vega-embed reads
-    usermeta.embedOptions) and a description (the chart's accessible name there)."""
-    spec: Spec = chart.properties(description=description).to_dict(validate=SCHEMA_CHECK)
+# Altair's to_dict costs ~10 ms a chart, far more than the rest of a figure. A chart's structure (marks,
+# encodings, titles, colours) depends only on its kind, language and a few settings, and its numbers are
+# named datasets; so each structure is made once with Altair and each figure gets a copy with its own data.
+_STRUCTURES: dict[str, Spec] = {}
+
+
+def _finish(make: Callable[[], alt.TopLevelMixin], structure: list[Any], datasets: dict[str, list[dict[str, Any]]],
+            fmt: Locale, description: str) -> Spec:
+    """The spec of a chart `make()` builds over the named `datasets`: with its own data, the page's number format
+    for the interactive version (vega-embed reads usermeta.embedOptions) and a description (the chart's
+    accessible name there). `structure` lists everything besides the data that `make` depends on."""
+    key = json.dumps([structure, fmt.lang, SCHEMA_CHECK], sort_keys=True, default=str)
+    made = _STRUCTURES.get(key)
+    if made is None:
+        made = _STRUCTURES[key] = make().to_dict(validate=SCHEMA_CHECK)
+    spec = copy.deepcopy(made)
+    spec["datasets"] = datasets
+    spec["description"] = description
     spec["usermeta"] = {"embedOptions": {"actions": False, "renderer": "svg", "formatLocale": format_locale(fmt)}}
     return spec
+
+
+def _named(name: str) -> alt.NamedData:
+    return alt.NamedData(name=name)
+
+
+def _by_position() -> alt.EncodingSortField:
+    """Sort a nominal axis by the rows' `position`: the order is data, not part of the shared structure."""
+    return alt.EncodingSortField(field="position", op="min")
 
 
 def format_locale(fmt: Locale) -> dict[str, Any]:
@@ -178,17 +199,26 @@ def grade_distribution_spec(groups: list[GroupCounts], scheme: Scheme, fmt: Loca
     labels: group (level, type) -> shown name under (level, type) keys flattened as 'level/type', plus
     'share', 'grade', 'units' (axis and tooltip titles)."""
     rows = []
-    for group in groups:
+    for position, group in enumerate(groups):
         name = labels[f"{group.level}/{group.type}"]
         for order, band in enumerate(scheme.grades):
             count = group.counts.get(band.letter, 0)
             if count:
                 rows.append({"group": name, "grade": band.letter, "predikat": band.predikat(fmt.lang),
-                             "count": count, "order": order, "units": fmt.integer(count),
+                             "count": count, "order": order, "position": position, "units": fmt.integer(count),
                              "share": fmt.number(100 * count / group.evaluated, 0) + "%"})
-    names = [labels[f"{g.level}/{g.type}"] for g in groups]
-    chart = alt.Chart(_values(rows)).mark_bar().encode(
-        y=alt.Y("group:N", sort=names, title=None, axis=alt.Axis(labelLimit=180)),
+    titles = {key: labels[key] for key in ("share", "grade", "group", "predikat", "units")}
+    return _finish(lambda: _grade_chart(scheme, titles), ["grades", titles, _grade_colours(scheme)], {"rows": rows},
+                   fmt, description)
+
+
+def _grade_colours(scheme: Scheme) -> list[tuple[str, str]]:
+    return [(g.letter, g.color) for g in scheme.grades]
+
+
+def _grade_chart(scheme: Scheme, labels: Mapping[str, str]) -> alt.TopLevelMixin:
+    chart: alt.TopLevelMixin = alt.Chart(_named("rows")).mark_bar().encode(
+        y=alt.Y("group:N", sort=_by_position(), title=None, axis=alt.Axis(labelLimit=180)),
         x=alt.X("count:Q", stack="normalize", title=labels["share"], axis=alt.Axis(format="%", tickCount=5)),
         color=alt.Color("grade:N", scale=_grade_scale(scheme), title=labels["grade"],
                         legend=alt.Legend(orient="bottom", direction="horizontal", columns=5)),
@@ -197,7 +227,7 @@ def grade_distribution_spec(groups: list[GroupCounts], scheme: Scheme, fmt: Loca
                  alt.Tooltip("predikat:N", title=labels["predikat"]), alt.Tooltip("units:N", title=labels["units"]),
                  alt.Tooltip("share:N", title=labels["share"])],
     ).properties(width=WIDTH, height=alt.Step(BAR_STEP))
-    return _finish(chart, fmt, description)
+    return chart
 
 
 def trend_spec(points: list[TrendPoint], scheme: Scheme, fmt: Locale, labels: Mapping[str, str],
@@ -205,54 +235,60 @@ def trend_spec(points: list[TrendPoint], scheme: Scheme, fmt: Locale, labels: Ma
     """The mean index per year as a line with labelled points."""
     rows = [{"year": str(p.year), "mean": p.mean, "value": fmt.number(p.mean, scheme.precision),
              "change": fmt.signed(p.delta, scheme.precision) if p.delta is not None else "–"} for p in points]
-    base = alt.Chart(_values(rows)).encode(
+    titles = {key: labels[key] for key in ("year", "mean", "change")}
+    return _finish(lambda: _trend_chart(titles), ["trend", titles], {"rows": rows}, fmt, description)
+
+
+def _trend_chart(labels: Mapping[str, str]) -> alt.TopLevelMixin:
+    base = alt.Chart(_named("rows")).encode(
         x=alt.X("year:O", title=labels["year"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("mean:Q", title=labels["mean"], scale=alt.Scale(zero=False, nice=True, padding=12)),
         tooltip=[alt.Tooltip("year:N", title=labels["year"]), alt.Tooltip("value:N", title=labels["mean"]),
                  alt.Tooltip("change:N", title=labels["change"])],
     )
-    chart = alt.layer(
+    return alt.layer(
         base.mark_line(color=INK, strokeWidth=2),
         base.mark_point(color=INK, filled=True, size=60),
         base.mark_text(dy=-12, color=INK, fontSize=11).encode(text="value:N"),
     ).properties(width=WIDTH, height=180)
-    return _finish(chart, fmt, description)
 
 
 def aspect_spec(points: list[AspectPoint], scheme: Scheme, fmt: Locale, labels: Mapping[str, str],
                 description: str) -> Spec:
-    """A bar per aspect (its mean), a tick at the previous year's mean and the value with its change.
+    """A dot per aspect at its mean, led to by a line from a ring at the previous year's mean, with the value
+    and its change written beside it. The scale is fitted to the values, so a change of 0.10 is visible.
 
     labels: each aspect key -> its name, plus 'aspect', 'mean', 'previous', 'change'."""
     rows: list[dict[str, Any]] = []
-    names: list[str] = []
-    for p in points:
+    for position, p in enumerate(points):
         if p.mean is None:
             continue
         text = fmt.number(p.mean, scheme.precision)
         change = fmt.signed(p.delta, scheme.precision) if p.delta is not None else ""
-        rows.append({"aspect": labels[p.key], "mean": p.mean, "previous": p.previous,
-                     "value": text, "change": change or "–",
-                     "label": f"{text} ({change})" if change else text,
+        rows.append({"aspect": labels[p.key], "position": position, "mean": p.mean, "previous": p.previous,
+                     "value": text, "change": change or "–", "label": f"{text} ({change})" if change else text,
                      "before": fmt.number(p.previous, scheme.precision) if p.previous is not None else "–"})
-        names.append(labels[p.key])
-    base = alt.Chart(_values(rows)).encode(
-        y=alt.Y("aspect:N", sort=names, title=None, axis=alt.Axis(labelLimit=180)),
+    compared = any(r["previous"] is not None for r in rows)
+    titles = {key: labels[key] for key in ("aspect", "mean", "previous", "change")}
+    return _finish(lambda: _aspect_chart(titles, compared), ["aspects", titles, compared], {"rows": rows}, fmt,
+                   description)
+
+
+def _aspect_chart(labels: Mapping[str, str], compared: bool) -> alt.TopLevelMixin:
+    base = alt.Chart(_named("rows")).encode(
+        y=alt.Y("aspect:N", sort=_by_position(), title=None, axis=alt.Axis(labelLimit=180)),
         tooltip=[alt.Tooltip("aspect:N", title=labels["aspect"]), alt.Tooltip("value:N", title=labels["mean"]),
                  alt.Tooltip("before:N", title=labels["previous"]), alt.Tooltip("change:N", title=labels["change"])],
     )
-    # A dot per aspect on a scale fitted to the values, so a change of 0.10 is visible; a line leads to it
-    # from the previous year's mean (a hollow ring).
     x = alt.X("mean:Q", title=labels["mean"], scale=alt.Scale(zero=False, nice=True, padding=16))
     layers = [base.mark_point(color=INK, filled=True, size=70, opacity=1).encode(x=x),
               base.mark_text(align="left", dx=8, color=INK, fontSize=11).encode(x=x, text="label:N")]
-    if any(r["previous"] is not None for r in rows):
+    if compared:
         earlier = base.transform_filter("datum.previous != null")
         layers[:0] = [earlier.mark_rule(color="#595959", strokeWidth=2).encode(x=alt.X("previous:Q"), x2="mean:Q"),
                       earlier.mark_point(color=INK, filled=False, size=50, strokeWidth=1.5, opacity=1).encode(
                           x=alt.X("previous:Q"))]
-    chart = alt.layer(*layers).properties(width=WIDTH - 60, height=alt.Step(BAR_STEP))
-    return _finish(chart, fmt, description)
+    return alt.layer(*layers).properties(width=WIDTH - 60, height=alt.Step(BAR_STEP))
 
 
 def index_distribution_spec(bins: list[IndexBin], scheme: Scheme, fmt: Locale, labels: Mapping[str, str],
@@ -261,25 +297,32 @@ def index_distribution_spec(bins: list[IndexBin], scheme: Scheme, fmt: Locale, l
     half = 0.5 * 10.0**-scheme.precision
     low = bins[0].low if bins else scheme.scale_min
     high = bins[-1].high if bins else scheme.scale_max
-    bands: list[dict[str, Any]] = [{"grade": g.letter, "start": max(g.min - half, scheme.scale_min),
-              "end": min(g.max + half, scheme.scale_max), "middle": (max(g.min, low) + min(g.max, high)) / 2}
-             for g in scheme.grades if g.max + half > low and g.min - half < high]
-    start = min([float(b["start"]) for b in bands] or [scheme.scale_min])
-    end = max([float(b["end"]) for b in bands] or [scheme.scale_max])
-    x_scale = alt.Scale(domain=[start, end], nice=False, zero=False)
+    bands: list[dict[str, Any]] = [
+        {"grade": g.letter, "start": max(g.min - half, scheme.scale_min), "end": min(g.max + half, scheme.scale_max),
+         "middle": (max(g.min, low) + min(g.max, high)) / 2}
+        for g in scheme.grades if g.max + half > low and g.min - half < high]
+    domain = [min([float(b["start"]) for b in bands] or [scheme.scale_min]),
+              max([float(b["end"]) for b in bands] or [scheme.scale_max])]
     step = 10.0**-scheme.precision
     rows = [{"low": b.low, "high": b.high + step, "count": b.count, "grade": b.grade, "units": fmt.integer(b.count),
              "range": f"{fmt.number(b.low, scheme.precision)}–{fmt.number(b.high, scheme.precision)}"} for b in bins]
-    band_layer = alt.Chart(_values(bands)).mark_rect(opacity=0.18).encode(
+    titles = {key: labels[key] for key in ("index", "units", "range", "grade")}
+    return _finish(lambda: _distribution_chart(scheme, titles, domain),
+                   ["distribution", titles, _grade_colours(scheme), domain], {"rows": rows, "bands": bands}, fmt,
+                   description)
+
+
+def _distribution_chart(scheme: Scheme, labels: Mapping[str, str], domain: list[float]) -> alt.TopLevelMixin:
+    x_scale = alt.Scale(domain=domain, nice=False, zero=False)
+    band_layer = alt.Chart(_named("bands")).mark_rect(opacity=0.18).encode(
         x=alt.X("start:Q", scale=x_scale, title=labels["index"]), x2="end:Q",
         color=alt.Color("grade:N", scale=_grade_scale(scheme), legend=None))
-    band_names = alt.Chart(_values(bands)).mark_text(baseline="top", y=2, color=INK, fontSize=11,
-                                                              fontWeight="bold").encode(
+    band_names = alt.Chart(_named("bands")).mark_text(baseline="top", y=2, color=INK, fontSize=11,
+                                                       fontWeight="bold").encode(
         x=alt.X("middle:Q", scale=x_scale), text="grade:N")
-    bars = alt.Chart(_values(rows)).mark_rect(color=INK, stroke="white", strokeWidth=0.5).encode(
+    bars = alt.Chart(_named("rows")).mark_rect(color=INK, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("low:Q", scale=x_scale), x2="high:Q",
         y=alt.Y("count:Q", title=labels["units"], scale=alt.Scale(nice=True)),
         tooltip=[alt.Tooltip("range:N", title=labels["range"]), alt.Tooltip("grade:N", title=labels["grade"]),
                  alt.Tooltip("units:N", title=labels["units"])])
-    chart = alt.layer(band_layer, band_names, bars).properties(width=WIDTH + 60, height=200)
-    return _finish(chart, fmt, description)
+    return alt.layer(band_layer, band_names, bars).properties(width=WIDTH + 60, height=200)

@@ -46,8 +46,10 @@ def site_figures(site: TmpSite, monkeypatch: pytest.MonkeyPatch) -> tuple[ChartF
 
 
 def values(spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """The data rows of a spec: its own and every layer's."""
-    return [row for view in (spec, *spec.get("layer", [])) for row in view.get("data", {}).get("values", [])]
+    """The data rows of a spec: its named datasets (every view refers to one of them by name)."""
+    views = [spec, *spec.get("layer", [])]
+    assert all(view["data"]["name"] in spec["datasets"] for view in views if "data" in view)
+    return [row for rows in spec["datasets"].values() for row in rows]
 
 
 def test_grade_distribution_spec_and_table_hold_the_models_counts(tmp_site: TmpSite,
@@ -122,6 +124,8 @@ def test_aspect_averages_compare_with_the_previous_year_and_a_first_year_has_no_
     assert first.table.columns == ("Aspek", "2022")
     assert first.notes == ()
     assert first.spec is not None and len(first.spec["layer"]) == 2  # no previous-year marks
+    assert figure.spec["layer"][2]["encoding"]["x"]["field"] == "mean"
+    assert figure.spec["layer"][0]["encoding"]["x"]["field"] == "previous"
     trend = figures.figure("national-trend", Selection(2022), "id", "national-trend")
     assert trend.summary == f"Rata-rata 2022: {trend.table.rows[0][1]}; belum ada tahun sebelumnya untuk dibandingkan."
 
@@ -165,7 +169,7 @@ def test_inline_svg_keeps_pictures_inert_and_ids_unique_per_figure() -> None:
            '<image href="https://example.org/a.png"/><a href="javascript:alert(3)"><text>t</text></a>'
            '<rect fill="url(https://example.org/x)" style="background:url(x)"/></g></svg>')
     out = str(inline_svg(raw, "grade-distribution"))
-    assert out.startswith('<svg height="50" width="100" aria-hidden="true" focusable="false">')
+    assert out.startswith('<svg height="50" width="100" aria-hidden="true">')
     assert "<script" not in out and "onload=" not in out.replace("onload=x&gt;", "")
     assert "&lt;/script&gt;&lt;svg onload=x&gt;" in out
     for refused in ("foreignObject", "<image", "<a ", "javascript:", "example.org", "style=", "xmlns", "<?xml",
@@ -205,7 +209,7 @@ def test_the_picture_cache_draws_each_chart_once(tmp_path: Path, monkeypatch: py
     # A tampered cache file is only an input: what it holds is sanitized like a fresh picture.
     (folder / f"{chart_key(spec, locale)}.svg").write_text("<svg><script>alert(1)</script><text>ok</text></svg>")
     tampered = ChartDrawer(folder, memory={}).svg(spec, locale)
-    assert str(inline_svg(tampered, "k")) == '<svg aria-hidden="true" focusable="false"><text>ok</text></svg>'
+    assert str(inline_svg(tampered, "k")) == '<svg aria-hidden="true"><text>ok</text></svg>'
 
 
 def test_a_read_only_cache_folder_only_means_drawing_again(tmp_path: Path) -> None:
