@@ -124,9 +124,10 @@ def _grades(charts: ChartFigures, selection: Selection, fmt: Locale) -> Made:
 def _trend(charts: ChartFigures, selection: Selection, fmt: Locale) -> Made:
     points = trend_data(charts.data, selection)
     group, _ = selection.average_group()
+    first_year = points[0].year if points else selection.year
+    period = f"{first_year}–{selection.year}" if first_year != selection.year else str(selection.year)
     title = charts._titled(fmt, charts._t(fmt, "trend_title" if group == "all" else "trend_group_title",
-                                          first=points[0].year if points else selection.year, year=selection.year),
-                           selection)
+                                          period=period), selection)
     if len(points) > 1:
         first, last = points[0], points[-1]
         summary = charts._t(fmt, "trend_summary", first_year=first.year, first=charts._number(fmt, first.mean),

@@ -280,7 +280,8 @@ def _aspect_chart(labels: Mapping[str, str], compared: bool) -> alt.TopLevelMixi
         tooltip=[alt.Tooltip("aspect:N", title=labels["aspect"]), alt.Tooltip("value:N", title=labels["mean"]),
                  alt.Tooltip("before:N", title=labels["previous"]), alt.Tooltip("change:N", title=labels["change"])],
     )
-    x = alt.X("mean:Q", title=labels["mean"], scale=alt.Scale(zero=False, nice=True, padding=16))
+    x = alt.X("mean:Q", title=labels["mean"], scale=alt.Scale(zero=False, nice=True, padding=16),
+              axis=alt.Axis(tickCount=4))
     layers = [base.mark_point(color=INK, filled=True, size=70, opacity=1).encode(x=x),
               base.mark_text(align="left", dx=8, color=INK, fontSize=11).encode(x=x, text="label:N")]
     if compared:
