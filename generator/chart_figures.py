@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from .chart_kinds import HOME_KINDS, YEAR_KINDS, Selection
 from .chart_svg import ChartDrawer, inline_svg
@@ -30,6 +31,8 @@ from .figures import DataTable, Figure
 from .i18n import Locale
 from .sitedata import SiteData
 
+T = TypeVar("T")
+
 
 @dataclass
 class ChartFigures:
@@ -42,6 +45,15 @@ class ChartFigures:
     made: dict[tuple[str, Selection, str], tuple[Spec, str, str, DataTable, tuple[str, ...]]] = field(
         default_factory=dict)
     seconds: float = 0.0  # time spent making figures (specs, tables and pictures), for the benchmark
+    numbers: dict[tuple[str, Selection], Any] = field(default_factory=dict)  # a chart's numbers, in any language
+    shown: dict[tuple[str, Selection, str, str], Figure] = field(default_factory=dict)  # figures as pages show them
+
+    def numbers_of(self, pick: Callable[[Config, SiteData, Selection], T], selection: Selection) -> T:
+        """`pick`'s numbers for the selection, picked once for every language."""
+        key = (pick.__name__, selection)
+        if key not in self.numbers:
+            self.numbers[key] = pick(self.config, self.data, selection)
+        return cast(T, self.numbers[key])
 
     def year(self, lang: str, year: int) -> list[Figure]:
         """The year overview's charts."""
@@ -68,8 +80,12 @@ class ChartFigures:
             raw = self.drawer.svg(spec, format_locale(fmt))
             found = self.made[(kind, selection, lang)] = (spec, raw, title, table, (summary, *notes))
             self.seconds += time.perf_counter() - started
-        spec, raw, title, table, texts = found
-        return Figure(key, title, texts[0], inline_svg(raw, key), table, spec, texts[1:])
+        shown = self.shown.get((kind, selection, lang, key))
+        if shown is None:
+            spec, raw, title, table, texts = found
+            shown = Figure(key, title, texts[0], inline_svg(raw, key), table, spec, texts[1:])
+            self.shown[(kind, selection, lang, key)] = shown
+        return shown
 
     # --- the parts figures share -----------------------------------------------------------------------
 
@@ -100,7 +116,7 @@ Made = tuple[str, str, DataTable, tuple[str, ...], Spec]
 
 def _grades(charts: ChartFigures, selection: Selection, fmt: Locale) -> Made:
     scheme = charts.config.scheme
-    groups = grade_distribution_data(charts.config, charts.data, selection)
+    groups = charts.numbers_of(grade_distribution_data, selection)
     names = {f"{g.level}/{g.type}": f"{charts.config_label(fmt.lang, 'type', g.type)} · "
              f"{charts.config_label(fmt.lang, 'level', g.level)}" for g in groups}
     title = charts._titled(fmt, charts._t(fmt, "grades_title", year=selection.year), selection)
@@ -179,7 +195,7 @@ def _aspects(charts: ChartFigures, selection: Selection, fmt: Locale) -> Made:
 
 def _distribution(charts: ChartFigures, selection: Selection, fmt: Locale) -> Made:
     scheme = charts.config.scheme
-    bins = index_distribution_data(charts.config, charts.data, selection)
+    bins = charts.numbers_of(index_distribution_data, selection)
     title = charts._titled(fmt, charts._t(fmt, "distribution_title", year=selection.year), selection)
     ranges = [f"{charts._number(fmt, b.low)}–{charts._number(fmt, b.high)}" for b in bins]
     if bins:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .chart_kinds import Selection
@@ -122,10 +123,10 @@ def index_bins(scheme: Scheme, scores: list[float]) -> list[IndexBin]:
     start, top = round(scheme.scale_min * unit), round(scheme.scale_max * unit)
     band_starts = sorted(round(g.min * unit) for g in scheme.grades if round(g.min * unit) > start)
     anchor = band_starts[0] if band_starts else start
-    counts: dict[int, int] = {}
-    for score in scores:
-        position = (min(max(round(score * unit), start), top) - anchor) // step
-        counts[position] = counts.get(position, 0) + 1
+    steps = np.clip(np.rint(np.asarray(scores, dtype=np.float64) * unit).astype(np.int64), start, top)
+    positions = np.floor_divide(steps - anchor, step)
+    found, tally = np.unique(positions, return_counts=True)
+    counts = {int(p): int(n) for p, n in zip(found, tally, strict=True)}
     bins = []
     for position in range(min(counts), max(counts) + 1):
         low = anchor + position * step
