@@ -274,3 +274,20 @@ def test_figures_are_the_contract_type() -> None:
     # The chart builders hand templates the theme contract, with the spec for the interactive version.
     assert Figure.__dataclass_fields__["spec"].default is None
     assert chart_svg.BUNDLE_PATH == "static/vendor/vega-embed.js"
+
+
+def test_a_site_with_a_single_year_shows_its_charts(tmp_site: TmpSite) -> None:
+    (tmp_site.root / "data/results/2023.csv").unlink()
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    for page, lang in (("2022/index.html", "id"), ("en/index.html", "en")):
+        html = BeautifulSoup((tmp_site.root / "output" / page).read_text(encoding="utf-8"), "lxml")
+        trend = html.select_one("#fig-national-trend")
+        assert trend is not None and trend.select_one(".chart-picture svg") is not None
+        summary = trend.select_one(".chart-summary")
+        assert summary is not None
+        assert summary.get_text() == ("Rata-rata 2022: 3,57; belum ada tahun sebelumnya untuk dibandingkan."
+                                      if lang == "id" else "Average in 2022: 3.57; there is no earlier year to "
+                                      "compare with.")
+        heading = trend.select_one("figcaption strong")
+        assert heading is not None and heading.get_text().endswith(", 2022")
