@@ -18,6 +18,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from generator.build import build_site
+from generator.chart_build import site_charts
 from generator.data_page import build_data_files
 from generator.model import build_model
 from generator.pages import plan_site
@@ -36,7 +37,11 @@ def stage_times(project: Path) -> float:
     names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
     data = build_site_data(model, inputs.config.scheme, names)
     renderer = make_renderer(inputs.config, data, inputs.pages, inputs.theme)
-    plans = list(plan_site(inputs.config, data, inputs.pages))
+    charted = time.perf_counter()
+    charts = site_charts(inputs.config, data, inputs.theme)  # the project's picture cache, as a build uses it
+    charts.install(renderer)
+    charted = time.perf_counter() - charted
+    plans = list(plan_site(inputs.config, data, charts.embed(inputs.pages, renderer)))
     planned = time.perf_counter()
     spent: dict[str, float] = defaultdict(float)
     count: dict[str, int] = defaultdict(int)
@@ -49,7 +54,7 @@ def stage_times(project: Path) -> float:
         size[plan.template] += len(html)
     rendered = time.perf_counter()
     print(f"read+validate {read - started:6.2f} s   model {modelled - read:6.2f} s   "
-          f"plan {planned - modelled:6.2f} s   render {rendered - planned:6.2f} s")
+          f"plan {planned - modelled:6.2f} s (year-level charts {charted:5.2f} s)   render {rendered - planned:6.2f} s")
     for template in sorted(spent, key=lambda t: -spent[t]):
         print(f"  {template:14} {count[template]:6d} pages  {1000 * spent[template] / count[template]:7.2f} ms/page"
               f"  {size[template] / count[template] / 1024:7.1f} KiB/page")

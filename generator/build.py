@@ -107,6 +107,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
 
     Pages whose inputs did not change since the build in the output folder are not rendered again
     (incremental.py); `force` renders every page."""
+    from .chart_build import site_charts
     from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
     from .incremental import MANIFEST, Manifest, page_fingerprint, render_keys
@@ -136,9 +137,12 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     data = build_site_data(model, config.scheme, province_names)
     stages.next("plan")
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
+    charts = site_charts(config, data, inputs.theme)
+    charts.install(renderer)
     data_files = build_data_files(config, data, inputs.theme)
     league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
-    plans = [*with_home_maps(plan_site(config, data, inputs.pages, inputs.corrections), config, data, league,
+    site_pages = charts.embed(inputs.pages, renderer)
+    plans = [*with_home_maps(plan_site(config, data, site_pages, inputs.corrections), config, data, league,
                              inputs.boundaries, inputs.theme.locales),
              *league_plans(config, data, league, inputs.boundaries, inputs.theme.locales),
              *data_page_plans(config, data, data_files)]
@@ -165,6 +169,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
             yield path, html
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
+        yield from charts.files()
         yield from data_files.items()
         if inputs.boundaries is not None:
             yield TOPOJSON_PATH, inputs.boundaries.topojson

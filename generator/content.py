@@ -24,6 +24,7 @@ from . import urls
 from .config import Config
 from .errors import ProblemList
 from .front_matter import split_front_matter
+from .narrative_charts import ChartKeys, chart_block_problems, register_chart_blocks
 from .narrative_files import find_markdown, read_markdown
 from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, InlineWork, check_limits
 from .narrative_links import resolve_unit_links
@@ -43,6 +44,7 @@ class Narrative:
     site_urls: urls.SiteUrls
     labels: Mapping[str, Mapping[str, str]]  # lang -> the theme's messages (narrative.* are used here)
     former_ids: Mapping[str, str] = field(default_factory=dict)  # former id -> the unit's id, for unit: links
+    chart_keys: ChartKeys = field(default_factory=ChartKeys)  # what ```chart blocks may name
     # One converter per language, reset before each use: building one costs more than converting most pages.
     converters: dict[str, tuple[markdown.Markdown, InlineWork]] = field(default_factory=dict, compare=False)
 
@@ -101,13 +103,17 @@ def _output_path(site_urls: urls.SiteUrls, kind: str, key: str, lang: str) -> st
 
 def load_content(config: Config, unit_ids: set[str], years: set[int], own_templates: frozenset[str],
                  labels: Mapping[str, Mapping[str, str]], problems: ProblemList,
-                 former_ids: Mapping[str, str] | None = None) -> tuple[Page, ...]:
+                 former_ids: Mapping[str, str] | None = None,
+                 province_codes: frozenset[str] = frozenset()) -> tuple[Page, ...]:
     """Every narrative file under content/, converted; problems are collected, not raised.
 
     `own_templates` are the theme's own page templates, which a front matter `template` may name besides the
     page kind's built-in one; `labels` holds, per language, the interface strings the conversion writes.
     """
-    narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels, former_ids or {})
+    chart_keys = ChartKeys(frozenset(years), tuple(c.key for c in config.levels),
+                           tuple(c.key for c in config.unit_types), province_codes)
+    narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels, former_ids or {},
+                          chart_keys)
     others = ", ".join(f"add .{lang} before .md for {lang}" for lang in config.site.languages[1:]) or "one language"
     folder = config.root / "content"
     if not folder.exists() and not folder.is_symlink():
@@ -205,6 +211,8 @@ def convert(page: Page, lang: str, narrative: Narrative, problems: ProblemList |
             position = locator.find(start)
             line, column = _position(page.body, position) if position >= 0 else (1, 1)
             problems.error(page.source, page.body_line + line - 1, column, INLINE_WORK_MESSAGE, INLINE_WORK_HINT)
+        for chart in chart_block_problems(converter):
+            problems.error(page.source, page.body_line + chart.line - 1, chart.column, chart.message, chart.hint)
         for unit_id in dict.fromkeys(unknown):
             # The id as a whole word: 'unit:kl' must not be found inside 'unit:kl-bpom', nor 'unit:' at a good link.
             found = re.search(rf"unit:{re.escape(unit_id)}(?![\w.-])", page.body, re.IGNORECASE)
@@ -232,6 +240,7 @@ def _converter(narrative: Narrative, lang: str) -> tuple[markdown.Markdown, Inli
         )
         inline_work = InlineWork(converter)
         converter.treeprocessors.register(inline_work, "rapor_inline_work", 25)  # before 'inline' (20)
+        register_chart_blocks(converter, narrative.chart_keys)
         narrative.converters[lang] = (converter, inline_work)
     converter, inline_work = narrative.converters[lang]
     converter.reset()

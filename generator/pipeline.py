@@ -63,7 +63,7 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     former_ids = {former: str(unit_id) for unit_id, formers in units["former_ids"].items() for former in formers}
     corrections = load_corrections(config, units, results, problems)
     pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems,
-                         former_ids)
+                         former_ids, frozenset(provinces["code"]))
     problems.raise_if_errors()
     return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings), corrections,
                   boundaries)

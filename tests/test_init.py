@@ -99,7 +99,8 @@ def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.chdir(tmp_path)
     code, output = rapor("init")
     assert code == 0, output
-    assert (tmp_path / "rapor.toml").is_file() and (tmp_path / ".gitignore").read_text().endswith("/output/\n")
+    ignored = (tmp_path / ".gitignore").read_text().splitlines()
+    assert (tmp_path / "rapor.toml").is_file() and "/output/" in ignored and "/.rapor-cache/" in ignored
 
 
 def test_init_refuses_to_replace_a_file_and_writes_nothing(tmp_path: Path) -> None:

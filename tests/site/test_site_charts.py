@@ -1,0 +1,76 @@
+"""The year-level charts of the sample site in a real browser (Debian's chromium, 360x740): with JavaScript off
+every chart on the year and home pages is a visible SVG; with it on, the bundled Vega draws them again with
+tooltips, without a console error and without a request to another host; also when opened from disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHART_PAGES = [(kind, lang) for kind in ("year", "home") for lang in ("id", "en")]
+
+_PICTURES_JS = """() => Array.from(document.querySelectorAll('figure.chart')).map(figure => {
+  const svg = figure.querySelector('.chart-picture svg');
+  const box = svg ? svg.getBoundingClientRect() : null;
+  const visible = !!box && box.width > 100 && box.height > 50 && getComputedStyle(svg).visibility === 'visible'
+    && !figure.querySelector('.chart-picture').hidden;
+  return {id: figure.id, visible: visible, marks: svg ? svg.querySelectorAll('path, rect, text').length : 0,
+          fits: !!box && box.right <= document.documentElement.clientWidth + 0.5};
+})"""
+
+
+@pytest.mark.parametrize("case", CHART_PAGES, ids=[f"{k}-{lang}" for k, lang in CHART_PAGES])
+def test_without_javascript_every_chart_is_a_visible_svg(
+    case: tuple[str, str], sample_pages: dict[tuple[str, str], str], http_base: str, visit: Callable[..., Any]
+) -> None:
+    with visit(urljoin(http_base, sample_pages[case]), javascript=False) as v:
+        pictures = v.page.evaluate(_PICTURES_JS)
+        expected = 4 if case[0] == "year" else 2
+        assert len(pictures) == expected, f"{v.url}: {len(pictures)} charts, expected {expected}"
+        for picture in pictures:
+            assert picture["visible"], f"{v.url}: {picture['id']} shows no picture"
+            assert picture["marks"] > 10, f"{v.url}: {picture['id']} has an empty picture"
+            assert picture["fits"], f"{v.url}: {picture['id']} is wider than the screen"
+        assert v.page.locator(".chart-interactive").count() == 0
+        assert not v.problems, v.report()
+
+
+@pytest.mark.parametrize("case", CHART_PAGES, ids=[f"{k}-{lang}" for k, lang in CHART_PAGES])
+def test_with_javascript_charts_become_interactive_with_tooltips(
+    case: tuple[str, str], sample_pages: dict[tuple[str, str], str], http_base: str, visit: Callable[..., Any]
+) -> None:
+    with visit(urljoin(http_base, sample_pages[case])) as v:
+        page = v.page
+        figures = page.locator("figure.chart")
+        page.wait_for_function(
+            "n => document.querySelectorAll('.chart-interactive:not([hidden]) svg').length === n",
+            arg=figures.count(), timeout=30_000)
+        for index in range(figures.count()):
+            figure = figures.nth(index)
+            assert figure.locator(".chart-picture").is_hidden(), "the static picture is still shown"
+            interactive = figure.locator(".chart-interactive")
+            assert interactive.get_attribute("role") == "img"
+            assert interactive.get_attribute("aria-label") == figure.locator(".chart-summary").inner_text()
+        # A tooltip in the page's language and number format.
+        mark = page.locator("#fig-grade-distribution .chart-interactive svg .mark-rect path").first
+        mark.hover()
+        tooltip = page.locator("#vg-tooltip-element.visible")
+        tooltip.wait_for(state="visible", timeout=10_000)
+        text = tooltip.inner_text()
+        assert ("Predikat" if case[1] == "id" else "Grade") in text and "%" in text
+        assert not v.problems, v.report()
+
+
+def test_interactive_charts_work_from_disk(site: Path, sample_pages: dict[tuple[str, str], str],
+                                           visit: Callable[..., Any]) -> None:
+    """Opened via file://, the bundled scripts still load and draw (classic scripts, no module or fetch)."""
+    path = site / sample_pages[("year", "id")]
+    with visit(path.resolve().as_uri()) as v:
+        v.page.wait_for_selector(".chart-interactive:not([hidden]) svg", timeout=30_000)
+        assert not v.problems, v.report()

@@ -1,0 +1,38 @@
+/* Interactive charts: each figure with a Vega-Lite spec (script.chart-spec) is drawn again by vega-embed,
+   with tooltips, from the Vega bundle shipped in this site. The static picture is replaced only once the
+   interactive one is drawn; if anything fails, the static picture stays. Nothing is loaded from elsewhere. */
+(function () {
+  "use strict";
+  if (typeof window.vegaEmbed !== "function") return;
+  var specs = document.querySelectorAll("figure.chart script.chart-spec");
+  Array.prototype.forEach.call(specs, function (node) {
+    var figure = node.parentNode;
+    var picture = figure.querySelector(".chart-picture");
+    if (!picture) return;
+    var spec;
+    try {
+      spec = JSON.parse(node.textContent);
+    } catch (error) {
+      return;
+    }
+    var meta = (spec.usermeta && spec.usermeta.embedOptions) || {};
+    var box = document.createElement("div");
+    box.className = "chart-interactive";
+    box.hidden = true;
+    picture.parentNode.insertBefore(box, picture.nextSibling);
+    window.vegaEmbed(box, spec, {
+      actions: false,
+      renderer: "svg",
+      formatLocale: meta.formatLocale,
+      downloadFileName: figure.id
+    }).then(function () {
+      box.setAttribute("role", "img");
+      box.setAttribute("aria-label", picture.getAttribute("aria-label") || "");
+      box.hidden = false;
+      picture.hidden = true;
+      figure.classList.add("is-interactive");
+    }).catch(function () {
+      box.parentNode.removeChild(box);
+    });
+  });
+})();
