@@ -17,6 +17,12 @@ from .scheme import Scheme
 
 # Ranking scopes and the columns that group units in each: a type is ranked within its level.
 SCOPES = {"national": [], "level": ["level"], "type": ["level", "type"], "province": ["province"]}
+# The key of a type at a level among the averages (group 'level_type'): "kabupaten-kota/dpmptsp".
+LEVEL_TYPE_SEPARATOR = "/"
+
+
+def level_type_key(level: str, unit_type: str) -> str:
+    return level + LEVEL_TYPE_SEPARATOR + unit_type
 
 
 @dataclass(frozen=True)
@@ -128,7 +134,8 @@ def count_grades(ranked: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
-    """Mean index and aspects per year: nationally (group 'all'), per level, per type and per province.
+    """Mean index and aspects per year: nationally (group 'all'), per level, per type, per type at a level
+(group 'level_type', key LEVEL_TYPE_KEY: the peers a unit's type rank compares it with) and per province.
 
     `field` is `index` or `aspect:<key>`. `mean` is the mean of the published (rounded) values, rounded by
     the same rule (rounding.published_means), so readers averaging the published figures get the same;
@@ -137,8 +144,9 @@ def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     """
     fields = ["index", *(aspect_column(key) for key in scheme.aspect_keys)]
     evaluated = ranked[ranked["evaluated"]]
+    evaluated = evaluated.assign(level_type=evaluated["level"] + LEVEL_TYPE_SEPARATOR + evaluated["type"])
     parts = []
-    for group in ("all", "level", "type", "province"):
+    for group in ("all", "level", "type", "level_type", "province"):
         if group == "all":
             means = published_means(evaluated, ["year"], fields, scheme.precision)
             means["key"] = ""

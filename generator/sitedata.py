@@ -52,7 +52,7 @@ class SiteData:
 
     def average(self, year: int, group: str, key: str, field: str) -> Row | None:
         """The rounded mean of `field` ('index' or aspect_column(key)) in a group: 'all' (key ''), 'level',
-        'type' or 'province' (key: its key or code)."""
+        'type', 'level_type' (key model.level_type_key(level, type)) or 'province' (key: its key or code)."""
         return self.averages.get((year, group, key, field))
 
     def aspect_average(self, year: int, group: str, key: str, aspect: str) -> Row | None:

@@ -1,0 +1,132 @@
+"""What the unit and province charts show, as plain rows: the one source of both the static SVG
+(unit_charts.py) and the Vega-Lite specs (unit_specs.py), so the two describe the same picture. Pure.
+
+Values are the published ones (rounded by the site's one rule, rounding.py): a chart never shows a figure
+the page's tables do not. Each function looks up only one unit's or one province's rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from .model import level_type_key
+from .rounding import round_float
+from .scheme import Scheme
+from .sitedata import Row, SiteData
+
+Values = list[dict[str, Any]]
+
+
+def published(value: float | None, precision: int) -> float | None:
+    return None if value is None or math.isnan(value) else round_float(value, precision)
+
+
+def difference(value: float | None, other: float | None, precision: int) -> float | None:
+    """The difference of two published figures, itself rounded, so it is what a reader computes."""
+    return None if value is None or other is None else round_float(value - other, precision)
+
+
+def span_years(years: Sequence[int], first: int, last: int) -> list[int]:
+    """The site's years from `first` to `last`: a year in between without a result stays on the axis."""
+    return [year for year in years if first <= year <= last]
+
+
+def trend_values(history: Sequence[Row], years: Sequence[int]) -> Values:
+    """The unit's index, grade and national rank per year, from its first to its last listed year; a year it
+    was not evaluated (or not listed) has no index."""
+    if not history:
+        return []
+    by_year = {int(row["year"]): row for row in history}
+    out = []
+    for year in span_years(years, int(history[0]["year"]), int(history[-1]["year"])):
+        row = by_year.get(year)
+        scored = row is not None and bool(row["evaluated"])
+        out.append({"year": year, "index": row["score"] if scored and row else None,
+                    "grade": row["grade"] if scored and row else None,
+                    "rank": row["rank_national"] if scored and row else None,
+                    "of": row["count_national"] if scored and row else None})
+    return out
+
+
+def peer_averages(unit: Row) -> dict[str, tuple[str, str]]:
+    """The averages a unit is compared with: series name -> (averages group, key). The province only for a
+    unit that has one."""
+    groups = {"national": ("all", ""), "level_type": ("level_type", level_type_key(unit["level"], unit["type"]))}
+    if unit["province"]:
+        groups["province"] = ("province", unit["province"])
+    return groups
+
+
+def aspect_values(data: SiteData, scheme: Scheme, unit: Row, latest: Row) -> Values:
+    """Per aspect, in scheme order: the unit's value in its latest evaluated year, the national,
+    level-and-type and province averages of that year, and the unit's difference from its level-and-type
+    peers."""
+    year = int(latest["year"])
+    groups = peer_averages(unit)
+    out = []
+    for key, value in zip(scheme.aspect_keys, latest["aspects"], strict=True):
+        row: dict[str, Any] = {"aspect": key, "unit": published(value, scheme.precision)}
+        for series, (group, group_key) in groups.items():
+            average = data.aspect_average(year, group, group_key, key)
+            row[series] = average["mean"] if average else None
+        row["difference"] = difference(row["unit"], row["level_type"], scheme.precision)
+        out.append(row)
+    return out
+
+
+def aspect_history_values(history: Sequence[Row], years: Sequence[int], scheme: Scheme) -> Values:
+    """Each aspect's published value per year (long form: year, aspect, value), over trend_values' years."""
+    by_year = {int(row["year"]): row for row in history}
+    out = []
+    for point in trend_values(history, years):
+        row = by_year.get(point["year"])
+        for i, key in enumerate(scheme.aspect_keys):
+            value = row["aspects"][i] if row is not None and point["index"] is not None else None
+            out.append({"year": point["year"], "aspect": key, "value": published(value, scheme.precision)})
+    return out
+
+
+def province_trend_values(data: SiteData, history: Sequence[Row], precision: int) -> Values:
+    """The province's average index per year it was ranked, with the national average and the difference."""
+    if not history:
+        return []
+    by_year = {int(row["year"]): row for row in history}
+    out = []
+    for year in span_years(data.years, int(history[0]["year"]), int(history[-1]["year"])):
+        row = by_year.get(year)
+        national = data.average(year, "all", "", "index")
+        mean = row["mean"] if row else None
+        national_mean = national["mean"] if national else None
+        out.append({"year": year, "province": mean, "national": national_mean,
+                    "difference": difference(mean, national_mean, precision)})
+    return out
+
+
+def grade_count_values(rows: Sequence[Row], scheme: Scheme) -> Values:
+    """Units per grade (every grade of the scheme, best first, zeros included) among evaluated rows."""
+    counts = Counter(row["grade"] for row in rows if row["evaluated"])
+    return [{"grade": band.letter, "count": counts.get(band.letter, 0)} for band in scheme.grades]
+
+
+def value_domain(values: Sequence[float | None], scheme: Scheme) -> tuple[float, float]:
+    """A scale around the values, on half steps, inside the scheme's scale (the whole scale if none)."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return scheme.scale_min, scheme.scale_max
+    low = max(scheme.scale_min, math.floor((min(present) - 0.1) * 2) / 2)
+    high = min(scheme.scale_max, math.ceil((max(present) + 0.1) * 2) / 2)
+    return (low, high) if high > low else (scheme.scale_min, scheme.scale_max)
+
+
+def ticks(domain: tuple[float, float]) -> list[float]:
+    """Tick values: every 1, 0.5 or 0.25 of the scale, whichever gives three to six ticks."""
+    low, high = domain
+    for step in (1.0, 0.5, 0.25):
+        if (high - low) / step >= 2:
+            break
+    first = math.ceil(low / step - 1e-9) * step
+    count = math.floor((high - first) / step + 1e-9) + 1
+    return [round(first + i * step, 2) for i in range(count)]
