@@ -122,11 +122,30 @@ def value_domain(values: Sequence[float | None], scheme: Scheme) -> tuple[float,
 
 
 def ticks(domain: tuple[float, float]) -> list[float]:
-    """Tick values: every 1, 0.5 or 0.25 of the scale, whichever gives three to six ticks."""
+    """Tick values: every 1 or 0.5 of the scale (at least two ticks). Never finer: a tick label must not
+    look like one of the published figures (4,50 beside a unit shown as 4,51)."""
     low, high = domain
-    for step in (1.0, 0.5, 0.25):
+    for step in (1.0, 0.5):
         if (high - low) / step >= 2:
             break
     first = math.ceil(low / step - 1e-9) * step
     count = math.floor((high - first) / step + 1e-9) + 1
     return [round(first + i * step, 2) for i in range(count)]
+
+
+COMPARED = ("unit", "national", "level_type", "province")
+
+
+def aspect_domain(values: Values, scheme: Scheme) -> tuple[float, float]:
+    """The value scale of the aspects chart: around every compared value."""
+    return value_domain([row.get(series) for row in values for series in COMPARED], scheme)
+
+
+def history_domain(values: Values, scheme: Scheme) -> tuple[float, float]:
+    """The shared value scale of the aspect history panels."""
+    return value_domain([row["value"] for row in values], scheme)
+
+
+def province_domain(values: Values, scheme: Scheme) -> tuple[float, float]:
+    """The value scale of a province's trend: around its and the national averages."""
+    return value_domain([row[series] for row in values for series in ("province", "national")], scheme)

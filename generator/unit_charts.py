@@ -18,13 +18,15 @@ from .figures import DataTable, Figure
 from .i18n import Locale
 from .sitedata import Row, SiteData
 from .unit_chart_data import (
+    aspect_domain,
     aspect_history_values,
     aspect_values,
     grade_count_values,
+    history_domain,
+    province_domain,
     province_trend_values,
     ticks,
     trend_values,
-    value_domain,
 )
 
 # Each compared series: its legend position, CSS class (colour and fill) and shape, told apart without colour.
@@ -126,7 +128,7 @@ class PageCharts:
         labels = self._aspect_labels()
         rows = [AspectRow(label, [(i, row.get(s)) for i, s in enumerate(order)], self._signed(row["difference"]))
                 for label, row in zip(labels, values, strict=True)]
-        domain = value_domain([row.get(s) for row in values for s in order], scheme)
+        domain = aspect_domain(values, scheme)
         svg = dot_rows(rows, entries, domain, self._ticks(domain), order.index("level_type"), "unit-aspects")
         compared = [row for row in zip(labels, values, strict=True) if row[1]["difference"] is not None]
         above = sum(1 for _, row in compared if row["difference"] > 0)
@@ -158,7 +160,7 @@ class PageCharts:
             shown = {present[0], present[-1]} if present else set()
             panels.append(Panel(label, series, [self._number(v) if i in shown else None
                                                 for i, v in enumerate(series)]))
-        domain = value_domain([v["value"] for v in values], scheme)
+        domain = history_domain(values, scheme)
         svg = small_multiples([str(y) for y in years], panels, domain, "unit-aspect-history")
         scored = [p["year"] for p in trend if p["index"] is not None]
         summary = t("unit_chart.history_summary", count=len(keys), first_year=scored[0], last_year=scored[-1])
@@ -192,7 +194,7 @@ class PageCharts:
                                                             else None for p in trend], "s-unit", "circle", name)
         national = Series([p["national"] for p in trend], [None] * len(trend), "s-national", "square",
                           t("province_chart.national"))
-        domain = value_domain([p[s] for p in trend for s in ("province", "national")], scheme)
+        domain = province_domain(trend, scheme)
         svg = line_chart([str(p["year"]) for p in trend], [province, national], domain, self._ticks(domain),
                          self.bands, "province-trend")
         rows = tuple((str(p["year"]), self._number(p["province"]), self._number(p["national"]),
