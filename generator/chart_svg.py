@@ -5,23 +5,29 @@ pictures are drawn here as plain SVG text: a page's charts cost well under a mil
 Vega-Lite specs of unit_specs.py (same data, scales and grade colours); the specs are what tests check.
 
 Every text put into the SVG is escaped here (`esc`), whatever it is; numbers arrive already formatted in
-the page's language. The pictures carry no ids (two charts on a page cannot collide), scale with their
-container (viewBox, width 100%), and tell their marks apart without colour (shapes, dashes and direct
-labels), so they stay readable on a black-and-white printout. Colours and type come from rapor.css classes.
+the page's language. Marks and labels are cached by position and text: the same averages and values land
+on the same spots page after page, so most of a page's SVG is looked up rather than formatted (bench/).
+The pictures carry no ids (two charts on a page cannot collide), scale with their container (viewBox,
+width 100%), and tell their marks apart without colour (shapes, dashes and direct labels), so they stay
+readable on a black-and-white printout. Colours and type come from rapor.css classes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
+from typing import NamedTuple
 
 from markupsafe import Markup
 
 WIDTH = 360  # viewBox width: text drawn at 12 units stays ~11 px on a 360 px phone
 
 
+@lru_cache(maxsize=1 << 16)
 def esc(text: str) -> str:
+    """Text safe inside SVG markup and attributes. Cached: labels and figures recur from page to page."""
     return escape(text, quote=True)
 
 
@@ -47,8 +53,7 @@ class Band:
     letter: str
 
 
-@dataclass(frozen=True)
-class Series:
+class Series(NamedTuple):
     """One line of a line chart: values per x position (None: no value, the line breaks there)."""
 
     values: Sequence[float | None]
@@ -58,21 +63,21 @@ class Series:
     name: str = ""  # drawn in the legend; empty: no legend entry
 
 
-@dataclass(frozen=True)
-class AspectRow:
+class AspectRow(NamedTuple):
     label: str
     marks: Sequence[tuple[int, float | None]]  # (series position in the legend, value)
     difference: str  # the unit against its peers, formatted; drawn at the row's end
 
 
-@dataclass(frozen=True)
-class Panel:
+class Panel(NamedTuple):
     title: str
     values: Sequence[float | None]
     labels: Sequence[str | None]
 
 
+@lru_cache(maxsize=1 << 16)
 def n(value: float) -> str:
+    """A coordinate as written: one decimal. Cached: the same few thousand positions recur on every page."""
     return f"{value:.1f}"
 
 
@@ -81,14 +86,17 @@ def svg(width: float, height: float, kind: str, body: str) -> Markup:
                   f'class="chart-svg chart-{kind}" aria-hidden="true">{body}</svg>')
 
 
+@lru_cache(maxsize=1 << 16)
 def text(x: float, y: float, content: str, css: str = "", anchor: str = "") -> str:
     klass = f' class="{css}"' if css else ""
     align = f' text-anchor="{anchor}"' if anchor else ""
     return f'<text x="{n(x)}" y="{n(y)}"{klass}{align}>{esc(content)}</text>'
 
 
+@lru_cache(maxsize=1 << 16)
 def marker(shape: str, x: float, y: float, size: float, css: str) -> str:
-    """A point mark; each series has its own shape so it is told apart without colour."""
+    """A point mark; each series has its own shape so it is told apart without colour. Cached: averages and
+    common values land on the same spots on page after page."""
     if shape == "square":
         return f'<rect class="{css}" x="{n(x - size)}" y="{n(y - size)}" width="{n(2 * size)}" height="{n(2 * size)}"/>'
     if shape == "diamond":
@@ -149,16 +157,9 @@ def legend(entries: Sequence[tuple[str, str, str]], y: float, x0: float = 8) -> 
 def line_chart(x_labels: Sequence[str], series: Sequence[Series], domain: tuple[float, float],
                ticks: Sequence[tuple[float, str]], bands: Sequence[Band], kind: str) -> Markup:
     """Lines over the years (evenly spaced), the grade bands behind them, a legend when series are named."""
-    head, top = legend([(s.shape, s.css, s.name) for s in series if s.name], 14) if any(
-        s.name for s in series) else ("", 8.0)
-    left, right, plot_height = 34.0, WIDTH - 28.0, 150.0
-    y = Scale(domain[0], domain[1], top + 10 + plot_height, top + 10)
-    count = len(x_labels)
-    step = (right - left - 24) / (count - 1) if count > 1 else 0.0
-    xs = [left + 12 + i * step for i in range(count)] if count > 1 else [(left + right) / 2]
-    bottom = y(domain[0])
-    body = [head, bands_layer(bands, y, left, right), y_axis(ticks, y, left, right)]
-    body.extend(text(x, bottom + 16, label, "tick", "middle") for x, label in zip(xs, x_labels, strict=True))
+    entries = tuple((s.shape, s.css, s.name) for s in series if s.name)
+    chrome, xs, y, height = _line_chrome(tuple(x_labels), entries, domain, tuple(ticks), tuple(bands))
+    body = [chrome]
     for s in series:
         points = [(x, y(v)) if v is not None else None for x, v in zip(xs, s.values, strict=True)]
         body.append(f'<path class="line {s.css}" d="{line_path(points)}"/>')
@@ -168,63 +169,110 @@ def line_chart(x_labels: Sequence[str], series: Sequence[Series], domain: tuple[
                 if label is not None:
                     above = point[1] - 8 if s is series[0] else point[1] + 16
                     body.append(text(point[0], above, label, "value", "middle"))
-    return svg(WIDTH, bottom + 24, kind, "".join(body))
+    return svg(WIDTH, height, kind, "".join(body))
+
+
+@lru_cache(maxsize=256)
+def _line_chrome(x_labels: tuple[str, ...], entries: tuple[tuple[str, str, str], ...], domain: tuple[float, float],
+                 ticks: tuple[tuple[float, str], ...], bands: tuple[Band, ...]
+                 ) -> tuple[str, list[float], Scale, float]:
+    """What line charts over the same years and scale share: legend, bands, axes; the x positions, the y
+    scale and the height. Drawn once per build for each such set."""
+    head, top = legend(entries, 14) if entries else ("", 8.0)
+    left, right, plot_height = 34.0, WIDTH - 28.0, 150.0
+    y = Scale(domain[0], domain[1], top + 10 + plot_height, top + 10)
+    count = len(x_labels)
+    step = (right - left - 24) / (count - 1) if count > 1 else 0.0
+    xs = [left + 12 + i * step for i in range(count)] if count > 1 else [(left + right) / 2]
+    bottom = y(domain[0])
+    body = [head, bands_layer(bands, y, left, right), y_axis(ticks, y, left, right)]
+    body.extend(text(x, bottom + 16, label, "tick", "middle") for x, label in zip(xs, x_labels, strict=True))
+    return "".join(body), xs, y, bottom + 24
 
 
 def dot_rows(rows: Sequence[AspectRow], entries: Sequence[tuple[str, str, str]], domain: tuple[float, float],
              ticks: Sequence[tuple[float, str]], peer: int, kind: str) -> Markup:
     """One row per aspect: each series as a point of its own shape; a bar joins the unit (entry 0) to its
     peers' average (entry `peer`) and the difference is written at the row's end."""
-    head, top = legend(entries, 14)
-    left, right, row_height = 8.0, WIDTH - 44.0, 34.0
-    x = Scale(domain[0], domain[1], left + 4, right - 4)
-    bottom = top + 6 + row_height * len(rows)
-    body = [head]
-    body.extend(f'<line class="grid" x1="{n(x(v))}" x2="{n(x(v))}" y1="{n(top + 6)}" y2="{n(bottom)}"/>'
-                + text(x(v), bottom + 14, label, "tick", "middle") for v, label in ticks)
-    for i, row in enumerate(rows):
-        label_y = top + 6 + i * row_height + 13
-        track = label_y + 12
-        body.append(text(left, label_y, row.label, "row-label"))
+    chrome, x, tracks, height = _dot_chrome(tuple(row.label for row in rows), tuple(entries), domain, tuple(ticks))
+    body = [chrome]
+    for row, track in zip(rows, tracks, strict=True):
         values = dict(row.marks)
         unit, other = values.get(0), values.get(peer)
         if unit is not None and other is not None:
             body.append(f'<line class="gap" x1="{n(x(unit))}" x2="{n(x(other))}" y1="{n(track)}" y2="{n(track)}"/>')
-        for position, value in sorted(row.marks, key=lambda mark: -mark[0]):
+        for position, value in reversed(row.marks):  # the unit (position 0) drawn last, on top
             if value is not None:
                 shape, css, _ = entries[position]
                 body.append(marker(shape, x(value), track, 5 if position == 0 else 4, css))
         body.append(text(WIDTH - 4, track + 4, row.difference, "value", "end"))
-    return svg(WIDTH, bottom + 20, kind, "".join(body))
+    return svg(WIDTH, height, kind, "".join(body))
+
+
+@lru_cache(maxsize=1024)
+def _dot_chrome(labels: tuple[str, ...], entries: tuple[tuple[str, str, str], ...], domain: tuple[float, float],
+                ticks: tuple[tuple[float, str], ...]) -> tuple[str, Scale, list[float], float]:
+    """What dot rows with the same rows, legend and scale share: legend, grid, row labels; the x scale, each
+    row's track and the height."""
+    head, top = legend(entries, 14)
+    left, right, row_height = 8.0, WIDTH - 44.0, 34.0
+    x = Scale(domain[0], domain[1], left + 4, right - 4)
+    bottom = top + 6 + row_height * len(labels)
+    body = [head]
+    body.extend(f'<line class="grid" x1="{n(x(v))}" x2="{n(x(v))}" y1="{n(top + 6)}" y2="{n(bottom)}"/>'
+                + text(x(v), bottom + 14, label, "tick", "middle") for v, label in ticks)
+    tracks = []
+    for i, label in enumerate(labels):
+        label_y = top + 6 + i * row_height + 13
+        body.append(text(left, label_y, label, "row-label"))
+        tracks.append(label_y + 12)
+    return "".join(body), x, tracks, bottom + 20
 
 
 def small_multiples(x_labels: Sequence[str], panels: Sequence[Panel], domain: tuple[float, float],
                     kind: str, columns: int = 2) -> Markup:
-    """One small line chart per panel on a shared scale, in a grid; first and last years under each."""
+    """One small line chart per panel on a shared scale, in a grid; first and last years under each. A dot
+    marks each labelled value and each value standing alone between gaps (which a line cannot show)."""
+    chrome, cells, height = _panel_chrome(tuple(x_labels), tuple(panel.title for panel in panels), domain, columns)
+    body = [chrome]
+    for panel, (xs, y) in zip(panels, cells, strict=True):
+        points = [(px, y(v)) if v is not None else None for px, v in zip(xs, panel.values, strict=True)]
+        body.append(f'<path class="line s-unit" d="{line_path(points)}"/>')
+        last = len(points) - 1
+        for i, (point, label) in enumerate(zip(points, panel.labels, strict=True)):
+            if point is None:
+                continue
+            if label is not None:
+                body.append(marker("circle", point[0], point[1], 2.5, "s-unit"))
+                body.append(text(point[0], point[1] - 6, label, "value small", "middle"))
+            elif (i == 0 or points[i - 1] is None) and (i == last or points[i + 1] is None):
+                body.append(marker("circle", point[0], point[1], 2.5, "s-unit"))
+    return svg(WIDTH, height, kind, "".join(body))
+
+
+@lru_cache(maxsize=1024)
+def _panel_chrome(x_labels: tuple[str, ...], titles: tuple[str, ...], domain: tuple[float, float], columns: int
+                  ) -> tuple[str, list[tuple[list[float], Scale]], float]:
+    """What small multiples over the same years, panels and scale share: titles, axes, year labels; each
+    panel's x positions and y scale, and the height."""
     cell_width, cell_height, gutter = (WIDTH - 8) / columns, 84.0, 12.0
-    body = []
+    body, cells = [], []
     count = len(x_labels)
-    for i, panel in enumerate(panels):
+    for i, title in enumerate(titles):
         x0 = 4 + (i % columns) * cell_width
         y0 = (i // columns) * cell_height
         left, right = x0 + 6, x0 + cell_width - gutter
         y = Scale(domain[0], domain[1], y0 + 64, y0 + 26)
         step = (right - left - 20) / (count - 1) if count > 1 else 0.0
         xs = [left + 10 + k * step for k in range(count)] if count > 1 else [(left + right) / 2]
-        body.append(text(left, y0 + 13, panel.title, "row-label"))
+        cells.append((xs, y))
+        body.append(text(left, y0 + 13, title, "row-label"))
         body.append(f'<line class="axis" x1="{n(left)}" x2="{n(right)}" y1="{n(y0 + 68)}" y2="{n(y0 + 68)}"/>')
-        points = [(px, y(v)) if v is not None else None for px, v in zip(xs, panel.values, strict=True)]
-        body.append(f'<path class="line s-unit" d="{line_path(points)}"/>')
-        for point, label in zip(points, panel.labels, strict=True):
-            if point is not None:
-                body.append(marker("circle", point[0], point[1], 2.5, "s-unit"))
-                if label is not None:
-                    body.append(text(point[0], point[1] - 6, label, "value small", "middle"))
         body.append(text(xs[0], y0 + 80, x_labels[0], "tick small", "middle"))
         if count > 1:
             body.append(text(xs[-1], y0 + 80, x_labels[-1], "tick small", "middle"))
-    rows = (len(panels) + columns - 1) // columns
-    return svg(WIDTH, rows * cell_height, kind, "".join(body))
+    rows = (len(titles) + columns - 1) // columns
+    return "".join(body), cells, rows * cell_height
 
 
 def bars(items: Sequence[tuple[str, int, str, str]], kind: str) -> Markup:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .model import level_type_key
+from .names import aspect_column
 from .rounding import round_float
 from .scheme import Scheme
 from .sitedata import Row, SiteData
@@ -21,7 +22,17 @@ Values = list[dict[str, Any]]
 
 
 def published(value: float | None, precision: int) -> float | None:
-    return None if value is None or math.isnan(value) else round_float(value, precision)
+    """`value` as the site publishes it (rounded by the one rule); None for a missing value."""
+    if value is None or math.isnan(value):
+        return None
+    found = _PUBLISHED.get((value, precision))
+    if found is None:
+        found = _PUBLISHED[(value, precision)] = round_float(value, precision)
+    return found
+
+
+# published() by (value, precision): the same few thousand values recur across a build's pages.
+_PUBLISHED: dict[tuple[float, int], float] = {}
 
 
 def difference(value: float | None, other: float | None, precision: int) -> float | None:
@@ -65,28 +76,34 @@ def aspect_values(data: SiteData, scheme: Scheme, unit: Row, latest: Row) -> Val
     level-and-type and province averages of that year, and the unit's difference from its level-and-type
     peers."""
     year = int(latest["year"])
-    groups = peer_averages(unit)
+    groups = peer_averages(unit).items()
+    averages = data.averages
     out = []
     for key, value in zip(scheme.aspect_keys, latest["aspects"], strict=True):
         row: dict[str, Any] = {"aspect": key, "unit": published(value, scheme.precision)}
-        for series, (group, group_key) in groups.items():
-            average = data.aspect_average(year, group, group_key, key)
+        column = aspect_column(key)
+        for series, (group, group_key) in groups:
+            average = averages.get((year, group, group_key, column))
             row[series] = average["mean"] if average else None
         row["difference"] = difference(row["unit"], row["level_type"], scheme.precision)
         out.append(row)
     return out
 
 
-def aspect_history_values(history: Sequence[Row], years: Sequence[int], scheme: Scheme) -> Values:
-    """Each aspect's published value per year (long form: year, aspect, value), over trend_values' years."""
+def aspect_series(history: Sequence[Row], trend: Values, scheme: Scheme) -> dict[str, list[float | None]]:
+    """Each aspect's published value per year of `trend` (trend_values' years; None where not evaluated)."""
     by_year = {int(row["year"]): row for row in history}
-    out = []
-    for point in trend_values(history, years):
-        row = by_year.get(point["year"])
-        for i, key in enumerate(scheme.aspect_keys):
-            value = row["aspects"][i] if row is not None and point["index"] is not None else None
-            out.append({"year": point["year"], "aspect": key, "value": published(value, scheme.precision)})
-    return out
+    rows = [by_year[point["year"]] if point["index"] is not None else None for point in trend]
+    return {key: [published(row["aspects"][i], scheme.precision) if row is not None else None for row in rows]
+            for i, key in enumerate(scheme.aspect_keys)}
+
+
+def aspect_history_values(history: Sequence[Row], years: Sequence[int], scheme: Scheme) -> Values:
+    """aspect_series in long form (year, aspect, value), year by year, as a chart spec takes it."""
+    trend = trend_values(history, years)
+    series = aspect_series(history, trend, scheme)
+    return [{"year": point["year"], "aspect": key, "value": series[key][i]}
+            for i, point in enumerate(trend) for key in scheme.aspect_keys]
 
 
 def province_trend_values(data: SiteData, history: Sequence[Row], precision: int) -> Values:

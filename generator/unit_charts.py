@@ -19,14 +19,14 @@ from .i18n import Locale
 from .sitedata import Row, SiteData
 from .unit_chart_data import (
     aspect_domain,
-    aspect_history_values,
+    aspect_series,
     aspect_values,
     grade_count_values,
-    history_domain,
     province_domain,
     province_trend_values,
     ticks,
     trend_values,
+    value_domain,
 )
 
 # Each compared series: its legend position, CSS class (colour and fill) and shape, told apart without colour.
@@ -41,12 +41,21 @@ class PageCharts:
     locale: Locale
     bands: tuple[Band, ...] = field(init=False)
     scale_ticks: tuple[tuple[float, str], ...] = field(init=False)
+    aspect_labels: tuple[str, ...] = field(init=False)
+    aspect_shorts: tuple[str, ...] = field(init=False)
+    # Formatted figures and legends by value: the same few thousand recur on every page of the build.
+    _numbers: dict[float | None, str] = field(init=False, default_factory=dict)
+    _signs: dict[float | None, str] = field(init=False, default_factory=dict)
+    _names: dict[tuple[str, str, str], tuple[str, dict[str, str]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        scheme = self.config.scheme
-        object.__setattr__(self, "bands", tuple(Band(g.min, g.max, g.color, g.letter) for g in scheme.grades))
-        scale = (scheme.scale_min, scheme.scale_max)
-        object.__setattr__(self, "scale_ticks", self._ticks(scale))
+        scheme, lang = self.config.scheme, self.locale.lang
+        set_value = object.__setattr__
+        set_value(self, "bands", tuple(Band(g.min, g.max, g.color, g.letter) for g in scheme.grades))
+        set_value(self, "scale_ticks", self._ticks((scheme.scale_min, scheme.scale_max)))
+        set_value(self, "aspect_labels", tuple(a.label(lang) for a in scheme.aspects))
+        set_value(self, "aspect_shorts", tuple(self.locale.messages.get(f"aspect_short.{a.key}", a.key)
+                                               for a in scheme.aspects))
 
     # --- shared pieces ------------------------------------------------------------------------------------
 
@@ -57,20 +66,34 @@ class PageCharts:
         return tuple((v, self.locale.number(v, decimals)) for v in values)
 
     def _number(self, value: float | None) -> str:
-        return self.locale.number(value, self.config.scheme.precision)
+        text = self._numbers.get(value)
+        if text is None:
+            text = self._numbers[value] = self.locale.number(value, self.config.scheme.precision)
+        return text
 
     def _signed(self, value: float | None) -> str:
-        return self.locale.signed(value, self.config.scheme.precision)
+        text = self._signs.get(value)
+        if text is None:
+            text = self._signs[value] = self.locale.signed(value, self.config.scheme.precision)
+        return text
 
-    def _aspect_labels(self) -> list[str]:
-        return [a.label(self.locale.lang) for a in self.config.scheme.aspects]
-
-    def _peer_name(self, unit: Row) -> str:
-        lang = self.locale.lang
-        types = {c.key: c.label(lang) for c in self.config.unit_types}
-        levels = {c.key: c.label(lang) for c in self.config.levels}
-        return self.locale.t("unit_chart.peer_name", type=types.get(unit["type"], unit["type"]),
-                             level=levels.get(unit["level"], unit["level"]))
+    def _compared(self, unit: Row) -> tuple[str, dict[str, str]]:
+        """The unit's peers' name ("DPMPTSP Kabupaten/Kota") and the legend name of each compared series."""
+        key = (unit["level"], unit["type"], unit["province"] or "")
+        found = self._names.get(key)
+        if found is None:
+            lang, t = self.locale.lang, self.locale.t
+            types = {c.key: c.label(lang) for c in self.config.unit_types}
+            levels = {c.key: c.label(lang) for c in self.config.levels}
+            peer = t("unit_chart.peer_name", type=types.get(unit["type"], unit["type"]),
+                     level=levels.get(unit["level"], unit["level"]))
+            names = {"unit": t("unit_chart.this_unit"), "national": t("unit_chart.national"),
+                     "level_type": t("unit_chart.peer", peer=peer)}
+            if unit["province"]:
+                province = self.data.province_names.get(unit["province"], unit["province"])
+                names["province"] = t("unit_chart.province", province=province)
+            found = self._names[key] = (peer, names)
+        return found
 
     # --- unit pages ---------------------------------------------------------------------------------------
 
@@ -117,15 +140,10 @@ class PageCharts:
         t = self.locale.t
         scheme = self.config.scheme
         values = aspect_values(self.data, scheme, unit, latest)
-        peer = self._peer_name(unit)
-        names = {"unit": t("unit_chart.this_unit"), "national": t("unit_chart.national"),
-                 "level_type": t("unit_chart.peer", peer=peer)}
-        if unit["province"]:
-            province = self.data.province_names.get(unit["province"], unit["province"])
-            names["province"] = t("unit_chart.province", province=province)
+        peer, names = self._compared(unit)
         order = list(names)
         entries = [(SERIES[s][0], SERIES[s][1], names[s]) for s in order]
-        labels = self._aspect_labels()
+        labels = self.aspect_labels
         rows = [AspectRow(label, [(i, row.get(s)) for i, s in enumerate(order)], self._signed(row["difference"]))
                 for label, row in zip(labels, values, strict=True)]
         domain = aspect_domain(values, scheme)
@@ -148,26 +166,22 @@ class PageCharts:
     def unit_aspect_history(self, history: Sequence[Row], trend: list[dict[str, Any]]) -> Figure:
         t = self.locale.t
         scheme = self.config.scheme
-        values = aspect_history_values(history, self.data.years, scheme)
-        keys = scheme.aspect_keys
+        by_aspect = aspect_series(history, trend, scheme)
         years = [p["year"] for p in trend]
-        by_aspect = {key: [v["value"] for v in values if v["aspect"] == key] for key in keys}
-        shorts = [self.locale.messages.get(f"aspect_short.{key}", key) for key in keys]
         panels = []
-        for label, key in zip(shorts, keys, strict=True):
-            series = by_aspect[key]
+        for short, series in zip(self.aspect_shorts, by_aspect.values(), strict=True):
             present = [i for i, v in enumerate(series) if v is not None]
-            shown = {present[0], present[-1]} if present else set()
-            panels.append(Panel(label, series, [self._number(v) if i in shown else None
+            shown = (present[0], present[-1]) if present else ()
+            panels.append(Panel(short, series, [self._number(v) if i in shown else None
                                                 for i, v in enumerate(series)]))
-        domain = history_domain(values, scheme)
+        domain = value_domain([v for series in by_aspect.values() for v in series], scheme)
         svg = small_multiples([str(y) for y in years], panels, domain, "unit-aspect-history")
         scored = [p["year"] for p in trend if p["index"] is not None]
-        summary = t("unit_chart.history_summary", count=len(keys), first_year=scored[0], last_year=scored[-1])
-        rows = tuple((str(year), *(self._number(by_aspect[key][i]) for key in keys))
+        summary = t("unit_chart.history_summary", count=len(by_aspect), first_year=scored[0], last_year=scored[-1])
+        rows = tuple((str(year), *(self._number(series[i]) for series in by_aspect.values()))
                      for i, year in reversed(list(enumerate(years))))
         return Figure("unit-aspect-history", t("unit_chart.history_title"), summary, svg,
-                      DataTable((t("table.year"), *shorts), rows))
+                      DataTable((t("table.year"), *self.aspect_shorts), rows))
 
     # --- province pages -----------------------------------------------------------------------------------
 

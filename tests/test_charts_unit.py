@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from generator.chart_svg import esc
+from generator.chart_svg import Panel, esc, small_multiples
 from generator.figures import Figure
 from generator.i18n import Locale
 from generator.model import Model, build_model, level_type_key
@@ -223,8 +223,8 @@ def test_unit_aspect_history_holds_each_aspect_per_year(chart_site: TmpSite) -> 
     assert list(figure.table.rows) == expected[::-1]
     picture = svg_of(figure)
     assert len(picture.find_all("path", class_="line")) == len(ASPECTS)
-    assert len(picture.find_all("circle")) == len(ASPECTS) * len(rows)
-    # Each panel labels its first and last value.
+    # Each panel labels its first and last value, with a dot.
+    assert len(picture.find_all("circle")) == len(ASPECTS) * 2
     assert texts(picture, "value") == [value for a in range(len(ASPECTS))
                                        for value in (expected[0][a + 1], expected[-1][a + 1])]
     spec = unit_chart_specs(site.inputs.config.scheme, site.data, site.data.units["35.78-dpmptsp"],
@@ -299,6 +299,15 @@ def test_a_gap_year_breaks_the_line_and_is_named(chart_site: TmpSite) -> None:
     assert path is not None and len(re.findall("M", str(path["d"]))) == 2 and "L" not in str(path["d"])
     history = svg_of(figures[2])
     assert [len(re.findall("M", str(p["d"]))) for p in history.find_all("path", class_="line")] == [2] * 6
+    assert len(history.find_all("circle")) == 12  # each year's value stands alone: a dot shows it
+
+
+def test_a_value_alone_between_gaps_gets_a_dot() -> None:
+    """A line cannot show a value without neighbours, so the panel marks it; values on a line need no dot."""
+    picture = BeautifulSoup(str(small_multiples(["2020", "2021", "2022", "2023", "2024"], [
+        Panel("A", [3.0, 3.1, None, 3.4, None], ["3,00", None, None, None, None]),
+    ], (2.5, 4.0), "test")), "html.parser")
+    assert len(picture.find_all("circle")) == 2  # 2020 (labelled) and 2023 (alone)
 
 
 def test_built_pages_show_the_charts_escaped_and_without_ids(chart_site: TmpSite) -> None:
