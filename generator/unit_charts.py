@@ -34,6 +34,9 @@ SERIES = {"unit": ("circle", "s-unit"), "national": ("square", "s-national"),
           "level_type": ("diamond", "s-peer"), "province": ("triangle", "s-province")}
 
 
+LABELLED_YEARS = 7
+
+
 @dataclass(frozen=True)
 class PageCharts:
     config: Config
@@ -121,10 +124,17 @@ class PageCharts:
             summary = t("unit_chart.trend_summary", first_year=first["year"], first=self._number(first["index"]),
                         first_grade=first["grade"], last_year=last["year"], last=self._number(last["index"]),
                         last_grade=last["grade"])
+        # Up to LABELLED_YEARS points are each labelled; on longer histories the labels would overlap, so the
+        # first, last, highest and lowest are (the table has every year).
+        crowded = len(trend) > LABELLED_YEARS
+        positions = [i for i, p in enumerate(trend) if p["index"] is not None]
+        shown = {positions[0], positions[-1], max(positions, key=lambda i: trend[i]["index"]),
+                 min(positions, key=lambda i: trend[i]["index"])}
         gaps = [str(p["year"]) for p in trend if p["index"] is None]
         if gaps:
             summary += " " + t("unit_chart.trend_gaps", years=", ".join(gaps))
-        labels = [self._number(p["index"]) if p["index"] is not None else None for p in trend]
+        labels = [self._number(p["index"]) if p["index"] is not None and (i in shown or not crowded) else None
+                  for i, p in enumerate(trend)]
         series = Series([p["index"] for p in trend], labels, "s-unit", "circle")
         svg = line_chart([str(p["year"]) for p in trend], [series], (scheme.scale_min, scheme.scale_max),
                          self.scale_ticks, self.bands, "unit-trend")

@@ -408,3 +408,14 @@ def test_default_grade_colours_stay_apart_for_colour_blind_readers(vision: str |
     colours = [lab(g["color"], matrix) for g in DEFAULT_GRADES]
     distances = [math.dist(a, b) for i, a in enumerate(colours) for b in colours[i + 1:]]
     assert min(distances) >= 6.5
+
+
+def test_a_long_history_labels_its_first_last_highest_and_lowest_year(chart_site: TmpSite) -> None:
+    """Labels on ten points would overlap; the table still has every year."""
+    site = built(chart_site)
+    values = [3.1, 3.5, 3.2, 4.4, 3.0, 3.3, 3.6, 3.7, 3.8, 3.9]
+    trend = [{"year": 2015 + i, "index": v, "grade": grade_of(v), "rank": 1, "of": 2} for i, v in enumerate(values)]
+    figure = site.charts("en").unit_trend(trend)
+    assert texts(svg_of(figure), "value") == ["3.10", "4.40", "3.00", "3.90"]
+    assert len(svg_of(figure).find_all("circle", class_="s-unit")) == 10
+    assert [row[2] for row in figure.table.rows] == [f"{v:.2f}" for v in reversed(values)]
