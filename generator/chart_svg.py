@@ -141,17 +141,45 @@ def y_axis(ticks: Sequence[tuple[float, str]], y: Scale, x0: float, x1: float) -
                    + text(x0 - 4, y(v) + 4, label, "tick", "end") for v, label in ticks)
 
 
+CHAR_WIDTH = 6.4  # estimated width of a character of 12-unit text (no font metrics at build time)
+
+
 def legend(entries: Sequence[tuple[str, str, str]], y: float, x0: float = 8) -> tuple[str, float]:
-    """Legend entries (shape, css, label) placed left to right, wrapping at the chart's width; returns the
-    markup and the y below it. Widths are estimated from the text length (no font metrics at build time)."""
+    """Legend entries (shape, css, label) placed left to right, wrapping at the chart's width; a label too
+    long for one line wraps at its spaces. Returns the markup and the y below it."""
     out, x = [], x0
     for shape, css, label in entries:
-        width = 16 + 6.4 * len(label)
+        width = 16 + CHAR_WIDTH * len(label)
         if x > x0 and x + width > WIDTH:
             x, y = x0, y + 16
-        out.append(marker(shape, x + 5, y - 4, 4, css) + text(x + 14, y, label, "legend-label"))
+        lines = wrap(label, int((WIDTH - x - 18) / CHAR_WIDTH))
+        out.append(marker(shape, x + 5, y - 4, 4, css))
+        if len(lines) == 1:
+            out.append(text(x + 14, y, label, "legend-label"))
+        else:
+            # One text element, so the label reads as one; each line a tspan (its trailing space kept).
+            spans = "".join(f'<tspan x="{n(x + 14)}" dy="{0 if i == 0 else 14}">{esc(line)}</tspan>'
+                            for i, line in enumerate(lines))
+            out.append(f'<text x="{n(x + 14)}" y="{n(y)}" class="legend-label">{spans}</text>')
+            y += 14 * (len(lines) - 1)
+            width = WIDTH  # the next entry starts on a line of its own
         x += width + 12
     return "".join(out), y + 8
+
+
+def wrap(label: str, limit: int) -> list[str]:
+    """`label` cut at spaces into lines of at most `limit` characters (a longer word keeps its own line);
+    each line but the last keeps its trailing space, so the lines join back into the label."""
+    lines = [""]
+    for word in label.split(" "):
+        candidate = lines[-1] + word
+        if lines[-1] and len(candidate) > limit:
+            lines.append(word)
+        else:
+            lines[-1] = candidate
+        lines[-1] += " "
+    lines[-1] = lines[-1][:-1]
+    return lines
 
 
 def line_chart(x_labels: Sequence[str], series: Sequence[Series], domain: tuple[float, float],

@@ -49,6 +49,7 @@ class PageCharts:
     # Formatted figures and legends by value: the same few thousand recur on every page of the build.
     _numbers: dict[float | None, str] = field(init=False, default_factory=dict)
     _signs: dict[float | None, str] = field(init=False, default_factory=dict)
+    _levels_of_type: dict[str, int] = field(init=False, default_factory=dict)
     _names: dict[tuple[str, str, str], tuple[str, dict[str, str]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -57,6 +58,10 @@ class PageCharts:
         set_value(self, "bands", tuple(Band(g.min, g.max, g.color, g.letter) for g in scheme.grades))
         set_value(self, "scale_ticks", self._ticks((scheme.scale_min, scheme.scale_max)))
         set_value(self, "aspect_labels", tuple(a.label(lang) for a in scheme.aspects))
+        levels: dict[str, set[str]] = {}
+        for unit in self.data.units.values():
+            levels.setdefault(unit["type"], set()).add(unit["level"])
+        self._levels_of_type.update({unit_type: len(found) for unit_type, found in levels.items()})
         set_value(self, "aspect_shorts", tuple(self.locale.messages.get(f"aspect_short.{a.key}", a.key)
                                                for a in scheme.aspects))
 
@@ -88,8 +93,10 @@ class PageCharts:
             lang, t = self.locale.lang, self.locale.t
             types = {c.key: c.label(lang) for c in self.config.unit_types}
             levels = {c.key: c.label(lang) for c in self.config.levels}
-            peer = t("unit_chart.peer_name", type=types.get(unit["type"], unit["type"]),
-                     level=levels.get(unit["level"], unit["level"]))
+            type_name = str(types.get(unit["type"], unit["type"]))
+            # A type found at one level only (a ministry's service unit) needs no level beside its name.
+            peer = type_name if self._levels_of_type.get(unit["type"], 0) <= 1 else t(
+                "unit_chart.peer_name", type=type_name, level=levels.get(unit["level"], unit["level"]))
             names = {"unit": t("unit_chart.this_unit"), "national": t("unit_chart.national"),
                      "level_type": t("unit_chart.peer", peer=peer)}
             if unit["province"]:

@@ -419,3 +419,13 @@ def test_a_long_history_labels_its_first_last_highest_and_lowest_year(chart_site
     assert texts(svg_of(figure), "value") == ["3.10", "4.40", "3.00", "3.90"]
     assert len(svg_of(figure).find_all("circle", class_="s-unit")) == 10
     assert [row[2] for row in figure.table.rows] == [f"{v:.2f}" for v in reversed(values)]
+
+
+def test_peers_are_named_by_type_alone_when_the_type_is_at_one_level_only(chart_site: TmpSite) -> None:
+    site = built(chart_site)
+    config = site.inputs.config
+    type_label = next(c.label("en") for c in config.unit_types if c.key == "upp-kl")
+    level_label = next(c.label("en") for c in config.levels if c.key == "kementerian-lembaga")
+    aspects = site.unit_figures("kl-imigrasi", "en")[1]
+    assert f"above the {type_label} average." in aspects.summary and level_label not in aspects.summary
+    assert aspects.table.columns[3] == f"{type_label} average"
