@@ -129,25 +129,29 @@ def grade_count_values(rows: Sequence[Row], scheme: Scheme) -> Values:
 
 
 def value_domain(values: Sequence[float | None], scheme: Scheme) -> tuple[float, float]:
-    """A scale around the values, on half steps, inside the scheme's scale (the whole scale if none)."""
+    """A scale around the values, on tenths of the scheme's scale (0.5 on a 0-5 index) and inside it; the
+    whole scale if there are no values."""
     present = [v for v in values if v is not None]
     if not present:
         return scheme.scale_min, scheme.scale_max
-    low = max(scheme.scale_min, math.floor((min(present) - 0.1) * 2) / 2)
-    high = min(scheme.scale_max, math.ceil((max(present) + 0.1) * 2) / 2)
+    span = scheme.scale_max - scheme.scale_min
+    unit, pad = span / 10, span / 50
+    low = max(scheme.scale_min, round(math.floor((min(present) - pad) / unit) * unit, 6))
+    high = min(scheme.scale_max, round(math.ceil((max(present) + pad) / unit) * unit, 6))
     return (low, high) if high > low else (scheme.scale_min, scheme.scale_max)
 
 
-def ticks(domain: tuple[float, float]) -> list[float]:
-    """Tick values: every 1 or 0.5 of the scale (at least two ticks). Never finer: a tick label must not
-    look like one of the published figures (4,50 beside a unit shown as 4,51)."""
+def ticks(domain: tuple[float, float], scale_span: float) -> list[float]:
+    """Tick values at 1, 2, 2.5 or 5 times a power of ten: the finest step giving at most six ticks, but
+    never finer than a tenth of the scale, so a tick label does not look like one of the published figures
+    (no 4,50 beside a unit shown as 4,51 on a 0-5 index)."""
     low, high = domain
-    for step in (1.0, 0.5):
-        if (high - low) / step >= 2:
-            break
+    finest = scale_span / 10
+    steps = sorted(m * 10.0**k for k in range(-3, 10) for m in (1, 2, 2.5, 5) if m * 10.0**k >= finest - 1e-9)
+    step = next((s for s in steps if (high - low) / s <= 6 + 1e-9), steps[-1])
     first = math.ceil(low / step - 1e-9) * step
     count = math.floor((high - first) / step + 1e-9) + 1
-    return [round(first + i * step, 2) for i in range(count)]
+    return [round(first + i * step, 6) for i in range(count)]
 
 
 COMPARED = ("unit", "national", "level_type", "province")

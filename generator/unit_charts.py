@@ -68,9 +68,9 @@ class PageCharts:
     # --- shared pieces ------------------------------------------------------------------------------------
 
     def _ticks(self, domain: tuple[float, float]) -> tuple[tuple[float, str], ...]:
-        values = ticks(domain)
-        decimals = 0 if all(float(v).is_integer() for v in values) else (1 if all((v * 2).is_integer()
-                                                                                  for v in values) else 2)
+        scheme = self.config.scheme
+        values = ticks(domain, scheme.scale_max - scheme.scale_min)
+        decimals = next(d for d in (0, 1, 2, 6) if all(abs(round(v, d) - v) < 1e-9 for v in values))
         return tuple((v, self.locale.number(v, decimals)) for v in values)
 
     def _number(self, value: float | None) -> str:

@@ -23,6 +23,7 @@ from generator.pipeline import Inputs, read_inputs
 from generator.rounding import round_float
 from generator.settings import DEFAULT_GRADES
 from generator.sitedata import SiteData, build_site_data
+from generator.unit_chart_data import ticks
 from generator.unit_charts import PageCharts
 from generator.unit_specs import province_chart_specs, unit_chart_specs
 
@@ -429,3 +430,12 @@ def test_peers_are_named_by_type_alone_when_the_type_is_at_one_level_only(chart_
     aspects = site.unit_figures("kl-imigrasi", "en")[1]
     assert f"above the {type_label} average." in aspects.summary and level_label not in aspects.summary
     assert aspects.table.columns[3] == f"{type_label} average"
+
+
+@pytest.mark.parametrize(("domain", "span", "expected"), [
+    ((0.0, 5.0), 5.0, [0, 1, 2, 3, 4, 5]), ((3.0, 4.5), 5.0, [3, 3.5, 4, 4.5]), ((3.5, 4.0), 5.0, [3.5, 4]),
+    ((0.0, 100.0), 100.0, [0, 20, 40, 60, 80, 100]), ((40.0, 70.0), 100.0, [40, 50, 60, 70]),
+])
+def test_ticks_are_few_and_never_finer_than_a_tenth_of_the_scale(domain: tuple[float, float], span: float,
+                                                                  expected: list[float]) -> None:
+    assert ticks(domain, span) == expected
