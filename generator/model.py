@@ -17,6 +17,13 @@ from .scheme import Scheme
 
 # Ranking scopes and the columns that group units in each: a type is ranked within its level.
 SCOPES = {"national": [], "level": ["level"], "type": ["level", "type"], "province": ["province"]}
+# The key of a type at a level among the averages (group 'level_type'): "kabupaten-kota/dpmptsp". A unit's
+# peers are its type at its level, as the type ranking is within the level; '/' cannot occur in either key.
+LEVEL_TYPE_SEPARATOR = "/"
+
+
+def level_type_key(level: str, unit_type: str) -> str:
+    return level + LEVEL_TYPE_SEPARATOR + unit_type
 
 
 @dataclass(frozen=True)
@@ -138,8 +145,9 @@ def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     """
     fields = ["index", *(aspect_column(key) for key in scheme.aspect_keys)]
     evaluated = ranked[ranked["evaluated"]]
+    evaluated = evaluated.assign(level_type=evaluated["level"] + LEVEL_TYPE_SEPARATOR + evaluated["type"])
     parts = []
-    for group in ("all", "level", "type", "province"):
+    for group in ("all", "level", "type", "level_type", "province"):
         if group == "all":
             means = published_means(evaluated, ["year"], fields, scheme.precision)
             means["key"] = ""
@@ -149,13 +157,6 @@ def average_scores(ranked: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
         means["group"] = group
         parts.append(means.melt(id_vars=["year", "group", "key"], value_vars=fields, var_name="field",
                                 value_name="mean"))
-    # A unit's peers: its type at its level (group 'level_type', key '<level>/<type>'), as the type ranking is
-    # within the level; '/' cannot occur in a level or type key.
-    peers = published_means(evaluated, ["year", "level", "type"], fields, scheme.precision)
-    peers["key"] = peers.pop("level") + "/" + peers.pop("type")
-    peers["group"] = "level_type"
-    parts.append(peers.melt(id_vars=["year", "group", "key"], value_vars=fields, var_name="field",
-                            value_name="mean"))
     frame = pd.concat(parts, ignore_index=True)
     years = sorted(frame["year"].unique())
     previous_year = dict(zip(years[1:], years[:-1], strict=False))
@@ -187,11 +188,6 @@ def rank_provinces(ranked: pd.DataFrame, provinces: pd.DataFrame, scheme: Scheme
     frame = frame.merge(before, on=["compared_year", "province"], how="left")
     frame["movement"] = (frame["previous_rank"] - frame["rank"]).astype("Int64")
     return frame.sort_values(["year", "rank", "province"]).reset_index(drop=True)
-
-
-def level_type_key(level: str, unit_type: str) -> str:
-    """The key of a type-within-level average (group 'level_type')."""
-    return f"{level}/{unit_type}"
 
 
 def build_model(results: pd.DataFrame, units: pd.DataFrame, provinces: pd.DataFrame, scheme: Scheme) -> Model:

@@ -28,6 +28,7 @@ from .sitedata import SiteData
 from .templates import SandboxedThemeEnvironment, ThemeEnvironment, ThemeLoader
 from .theme import DEFAULT_THEME, Theme
 from .theme_links import LINK_HINT, allowed_root, is_inside, theme_files
+from .unit_charts import PageCharts
 from .urls import SiteUrls
 
 
@@ -145,6 +146,7 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
             "level_label": {c.key: c.label(lang) for c in config.levels},
             "type_label": {c.key: c.label(lang) for c in config.unit_types},
             "province_name": data.province_names,
+            "page_charts": PageCharts(config, data, locale),  # unit and province charts (unit_charts.py)
             "scope_label": {"level": locale.t("scope.level"), "type": locale.t("scope.type"),
                             "province": locale.t("scope.province")},
             "share": share_for(config, data, locale, site_urls),  # cite, share, embed (share.py)

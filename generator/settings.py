@@ -38,26 +38,29 @@ DEFAULT_ASPECTS: list[dict[str, Any]] = [
     {"key": "inovasi", "label_id": "Inovasi", "label_en": "Innovation", "weight": 12},
 ]
 
-# Colours are dark enough for white badge text (WCAG AA contrast >= 4.5:1).
+# Colours are dark enough for white badge text (WCAG AA contrast >= 4.5:1, so marks also clear 3:1 on white)
+# and safe for colour-blind readers: the good grades are blues, the poor ones ochre to dark brown, and within
+# each side lightness steps apart, so neighbouring grades differ (CIE76 delta E >= 6.9) also as seen with
+# deuteranopia, protanopia and tritanopia (tests/test_charts_unit.py checks both).
 DEFAULT_GRADES: list[dict[str, Any]] = [
     {"letter": "A", "min": 4.51, "max": 5.00, "predikat_id": "Pelayanan Prima",
-     "predikat_en": "Excellent service", "color": "#14632e", "zone": ""},
+     "predikat_en": "Excellent service", "color": "#0a2f6b", "zone": ""},
     {"letter": "A-", "min": 4.01, "max": 4.50, "predikat_id": "Sangat Baik",
-     "predikat_en": "Very good", "color": "#2a7a3b", "zone": ""},
+     "predikat_en": "Very good", "color": "#1a4f96", "zone": ""},
     {"letter": "B", "min": 3.51, "max": 4.00, "predikat_id": "Baik",
-     "predikat_en": "Good", "color": "#1f5f8b", "zone": ""},
+     "predikat_en": "Good", "color": "#2966a8", "zone": ""},
     {"letter": "B-", "min": 3.01, "max": 3.50, "predikat_id": "Baik (Dengan Catatan)",
-     "predikat_en": "Good (with notes)", "color": "#2c6e9e", "zone": ""},
+     "predikat_en": "Good (with notes)", "color": "#3a78bb", "zone": ""},
     {"letter": "C", "min": 2.51, "max": 3.00, "predikat_id": "Cukup",
-     "predikat_en": "Fair", "color": "#8a5a00", "zone": ""},
+     "predikat_en": "Fair", "color": "#7a6a2a", "zone": ""},
     {"letter": "C-", "min": 2.01, "max": 2.50, "predikat_id": "Cukup (Dengan Catatan)",
-     "predikat_en": "Fair (with notes)", "color": "#8f4a00", "zone": ""},
+     "predikat_en": "Fair (with notes)", "color": "#a04a00", "zone": ""},
     {"letter": "D", "min": 1.51, "max": 2.00, "predikat_id": "Buruk",
-     "predikat_en": "Poor", "color": "#a33a1a", "zone": ""},
+     "predikat_en": "Poor", "color": "#8a2e10", "zone": ""},
     {"letter": "E", "min": 1.01, "max": 1.50, "predikat_id": "Sangat Buruk",
-     "predikat_en": "Very poor", "color": "#a11d2c", "zone": ""},
+     "predikat_en": "Very poor", "color": "#62200c", "zone": ""},
     {"letter": "F", "min": 0.00, "max": 1.00, "predikat_id": "Gagal",
-     "predikat_en": "Failed", "color": "#6b1020", "zone": ""},
+     "predikat_en": "Failed", "color": "#3a0f05", "zone": ""},
 ]
 
 DEFAULT_LEVELS: list[dict[str, Any]] = [

@@ -1,0 +1,322 @@
+"""Static SVG charts for unit and province pages, drawn without a chart renderer. Pure; no I/O.
+
+Thousands of unit pages each need a few small charts, and a Vega renderer costs ~12 ms a chart, so these
+pictures are drawn here as plain SVG text: a page's charts cost well under a millisecond. They follow the
+Vega-Lite specs of unit_specs.py (same data, scales and grade colours); the specs are what tests check.
+
+Every text put into the SVG is escaped here (`esc`), whatever it is; numbers arrive already formatted in
+the page's language. Marks and labels are cached by position and text: the same averages and values land
+on the same spots page after page, so most of a page's SVG is looked up rather than formatted (bench/).
+The pictures carry no ids (two charts on a page cannot collide), scale with their container (viewBox,
+width 100%), and tell their marks apart without colour (shapes, dashes and direct labels), so they stay
+readable on a black-and-white printout. Colours and type come from rapor.css classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+from typing import NamedTuple
+
+from markupsafe import Markup
+
+WIDTH = 360  # viewBox width: text drawn at 12 units stays ~11 px on a 360 px phone
+
+
+@lru_cache(maxsize=1 << 16)
+def esc(text: str) -> str:
+    """Text safe inside SVG markup and attributes. Cached: labels and figures recur from page to page."""
+    return escape(text, quote=True)
+
+
+@dataclass(frozen=True)
+class Scale:
+    """A linear map of the domain [d0, d1] onto [r0, r1]."""
+
+    d0: float
+    d1: float
+    r0: float
+    r1: float
+
+    def __call__(self, value: float) -> float:
+        span = self.d1 - self.d0
+        return self.r0 + (value - self.d0) / span * (self.r1 - self.r0) if span else (self.r0 + self.r1) / 2
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float
+    high: float
+    colour: str
+    letter: str
+
+
+class Series(NamedTuple):
+    """One line of a line chart: values per x position (None: no value, the line breaks there)."""
+
+    values: Sequence[float | None]
+    labels: Sequence[str | None]  # value labels drawn above the points (None: no label)
+    css: str  # s-unit, s-province, s-national: colour, dash and marker style in rapor.css
+    shape: str  # circle, square, diamond, triangle
+    name: str = ""  # drawn in the legend; empty: no legend entry
+
+
+class AspectRow(NamedTuple):
+    label: str
+    marks: Sequence[tuple[int, float | None]]  # (series position in the legend, value)
+    difference: str  # the unit against its peers, formatted; drawn at the row's end
+
+
+class Panel(NamedTuple):
+    title: str
+    values: Sequence[float | None]
+    labels: Sequence[str | None]
+
+
+@lru_cache(maxsize=1 << 16)
+def n(value: float) -> str:
+    """A coordinate as written: one decimal. Cached: the same few thousand positions recur on every page."""
+    return f"{value:.1f}"
+
+
+def svg(width: float, height: float, kind: str, body: str) -> Markup:
+    return Markup(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n(width)} {n(height)}" width="100%" '
+                  f'class="chart-svg chart-{kind}" aria-hidden="true">{body}</svg>')
+
+
+@lru_cache(maxsize=1 << 16)
+def text(x: float, y: float, content: str, css: str = "", anchor: str = "") -> str:
+    klass = f' class="{css}"' if css else ""
+    align = f' text-anchor="{anchor}"' if anchor else ""
+    return f'<text x="{n(x)}" y="{n(y)}"{klass}{align}>{esc(content)}</text>'
+
+
+@lru_cache(maxsize=1 << 16)
+def marker(shape: str, x: float, y: float, size: float, css: str) -> str:
+    """A point mark; each series has its own shape so it is told apart without colour. Cached: averages and
+    common values land on the same spots on page after page."""
+    if shape == "square":
+        return f'<rect class="{css}" x="{n(x - size)}" y="{n(y - size)}" width="{n(2 * size)}" height="{n(2 * size)}"/>'
+    if shape == "diamond":
+        s = size * 1.35
+        return f'<path class="{css}" d="M{n(x)} {n(y - s)}L{n(x + s)} {n(y)}L{n(x)} {n(y + s)}L{n(x - s)} {n(y)}Z"/>'
+    if shape == "triangle":
+        s = size * 1.3
+        return f'<path class="{css}" d="M{n(x)} {n(y - s)}L{n(x + s)} {n(y + 0.8 * s)}L{n(x - s)} {n(y + 0.8 * s)}Z"/>'
+    return f'<circle class="{css}" cx="{n(x)}" cy="{n(y)}" r="{n(size)}"/>'
+
+
+def line_path(points: Sequence[tuple[float, float] | None]) -> str:
+    """A path through the points, broken where a point is missing (a year without a value)."""
+    parts, pen_down = [], False
+    for point in points:
+        if point is None:
+            pen_down = False
+            continue
+        parts.append(("L" if pen_down else "M") + f"{n(point[0])} {n(point[1])}")
+        pen_down = True
+    return "".join(parts)
+
+
+def bands_layer(bands: Sequence[Band], y: Scale, x0: float, x1: float) -> str:
+    """The grade bands as tinted strips with their letters at the right edge, clipped to the y domain."""
+    low_end, high_end = min(y.d0, y.d1), max(y.d0, y.d1)
+    out = []
+    for band in bands:
+        low, high = max(band.low, low_end), min(band.high, high_end)
+        if low >= high:
+            continue
+        top, bottom = y(high), y(low)
+        out.append(f'<rect class="band" x="{n(x0)}" y="{n(top)}" width="{n(x1 - x0)}" height="{n(bottom - top)}" '
+                   f'fill="{esc(band.colour)}"/>')
+        if bottom - top >= 9:
+            out.append(text(x1 + 4, (top + bottom) / 2 + 4, band.letter, "band-label"))
+    return "".join(out)
+
+
+def y_axis(ticks: Sequence[tuple[float, str]], y: Scale, x0: float, x1: float) -> str:
+    return "".join(f'<line class="grid" x1="{n(x0)}" x2="{n(x1)}" y1="{n(y(v))}" y2="{n(y(v))}"/>'
+                   + text(x0 - 4, y(v) + 4, label, "tick", "end") for v, label in ticks)
+
+
+CHAR_WIDTH = 6.4  # estimated width of a character of 12-unit text (no font metrics at build time)
+
+
+def legend(entries: Sequence[tuple[str, str, str]], y: float, x0: float = 8) -> tuple[str, float]:
+    """Legend entries (shape, css, label) placed left to right, wrapping at the chart's width; a label too
+    long for one line wraps at its spaces. Returns the markup and the y below it."""
+    out, x = [], x0
+    for shape, css, label in entries:
+        width = 16 + CHAR_WIDTH * len(label)
+        if x > x0 and x + width > WIDTH:
+            x, y = x0, y + 16
+        lines = wrap(label, int((WIDTH - x - 18) / CHAR_WIDTH))
+        out.append(marker(shape, x + 5, y - 4, 4, css))
+        if len(lines) == 1:
+            out.append(text(x + 14, y, label, "legend-label"))
+        else:
+            # One text element, so the label reads as one; each line a tspan (its trailing space kept).
+            spans = "".join(f'<tspan x="{n(x + 14)}" dy="{0 if i == 0 else 14}">{esc(line)}</tspan>'
+                            for i, line in enumerate(lines))
+            out.append(f'<text x="{n(x + 14)}" y="{n(y)}" class="legend-label">{spans}</text>')
+            y += 14 * (len(lines) - 1)
+            width = WIDTH  # the next entry starts on a line of its own
+        x += width + 12
+    return "".join(out), y + 8
+
+
+def wrap(label: str, limit: int) -> list[str]:
+    """`label` cut at spaces into lines of at most `limit` characters (a longer word keeps its own line);
+    each line but the last keeps its trailing space, so the lines join back into the label."""
+    lines = [""]
+    for word in label.split(" "):
+        candidate = lines[-1] + word
+        if lines[-1] and len(candidate) > limit:
+            lines.append(word)
+        else:
+            lines[-1] = candidate
+        lines[-1] += " "
+    lines[-1] = lines[-1][:-1]
+    return lines
+
+
+def line_chart(x_labels: Sequence[str], series: Sequence[Series], domain: tuple[float, float],
+               ticks: Sequence[tuple[float, str]], bands: Sequence[Band], kind: str) -> Markup:
+    """Lines over the years (evenly spaced), the grade bands behind them, a legend when series are named."""
+    entries = tuple((s.shape, s.css, s.name) for s in series if s.name)
+    chrome, xs, y, height = _line_chrome(tuple(x_labels), entries, domain, tuple(ticks), tuple(bands))
+    body = [chrome]
+    for s in series:
+        points = [(x, y(v)) if v is not None else None for x, v in zip(xs, s.values, strict=True)]
+        body.append(f'<path class="line {s.css}" d="{line_path(points)}"/>')
+        for point, label in zip(points, s.labels, strict=True):
+            if point is not None:
+                body.append(marker(s.shape, point[0], point[1], 4, s.css))
+                if label is not None:
+                    above = point[1] - 8 if s is series[0] else point[1] + 16
+                    body.append(text(point[0], above, label, "value", "middle"))
+    return svg(WIDTH, height, kind, "".join(body))
+
+
+@lru_cache(maxsize=256)
+def _line_chrome(x_labels: tuple[str, ...], entries: tuple[tuple[str, str, str], ...], domain: tuple[float, float],
+                 ticks: tuple[tuple[float, str], ...], bands: tuple[Band, ...]
+                 ) -> tuple[str, list[float], Scale, float]:
+    """What line charts over the same years and scale share: legend, bands, axes; the x positions, the y
+    scale and the height. Drawn once per build for each such set."""
+    head, top = legend(entries, 14) if entries else ("", 8.0)
+    left, right, plot_height = 34.0, WIDTH - 28.0, 150.0
+    y = Scale(domain[0], domain[1], top + 10 + plot_height, top + 10)
+    count = len(x_labels)
+    step = (right - left - 24) / (count - 1) if count > 1 else 0.0
+    xs = [left + 12 + i * step for i in range(count)] if count > 1 else [(left + right) / 2]
+    bottom = y(domain[0])
+    body = [head, bands_layer(bands, y, left, right), y_axis(ticks, y, left, right)]
+    body.extend(text(x, bottom + 16, label, "tick", "middle") for x, label in zip(xs, x_labels, strict=True))
+    return "".join(body), xs, y, bottom + 24
+
+
+def dot_rows(rows: Sequence[AspectRow], entries: Sequence[tuple[str, str, str]], domain: tuple[float, float],
+             ticks: Sequence[tuple[float, str]], peer: int, kind: str) -> Markup:
+    """One row per aspect: each series as a point of its own shape; a bar joins the unit (entry 0) to its
+    peers' average (entry `peer`) and the difference is written at the row's end."""
+    chrome, x, tracks, height = _dot_chrome(tuple(row.label for row in rows), tuple(entries), domain, tuple(ticks))
+    body = [chrome]
+    for row, track in zip(rows, tracks, strict=True):
+        values = dict(row.marks)
+        unit, other = values.get(0), values.get(peer)
+        if unit is not None and other is not None:
+            body.append(f'<line class="gap" x1="{n(x(unit))}" x2="{n(x(other))}" y1="{n(track)}" y2="{n(track)}"/>')
+        for position, value in reversed(row.marks):  # the unit (position 0) drawn last, on top
+            if value is not None:
+                shape, css, _ = entries[position]
+                body.append(marker(shape, x(value), track, 5 if position == 0 else 4, css))
+        body.append(text(WIDTH - 4, track + 4, row.difference, "value", "end"))
+    return svg(WIDTH, height, kind, "".join(body))
+
+
+@lru_cache(maxsize=1024)
+def _dot_chrome(labels: tuple[str, ...], entries: tuple[tuple[str, str, str], ...], domain: tuple[float, float],
+                ticks: tuple[tuple[float, str], ...]) -> tuple[str, Scale, list[float], float]:
+    """What dot rows with the same rows, legend and scale share: legend, grid, row labels; the x scale, each
+    row's track and the height."""
+    head, top = legend(entries, 14)
+    left, right, row_height = 8.0, WIDTH - 44.0, 34.0
+    x = Scale(domain[0], domain[1], left + 4, right - 4)
+    bottom = top + 6 + row_height * len(labels)
+    body = [head]
+    body.extend(f'<line class="grid" x1="{n(x(v))}" x2="{n(x(v))}" y1="{n(top + 6)}" y2="{n(bottom)}"/>'
+                + text(x(v), bottom + 14, label, "tick", "middle") for v, label in ticks)
+    tracks = []
+    for i, label in enumerate(labels):
+        label_y = top + 6 + i * row_height + 13
+        body.append(text(left, label_y, label, "row-label"))
+        tracks.append(label_y + 12)
+    return "".join(body), x, tracks, bottom + 20
+
+
+def small_multiples(x_labels: Sequence[str], panels: Sequence[Panel], domain: tuple[float, float],
+                    kind: str, columns: int = 2) -> Markup:
+    """One small line chart per panel on a shared scale, in a grid; first and last years under each. A dot
+    marks each labelled value and each value standing alone between gaps (which a line cannot show)."""
+    chrome, cells, height = _panel_chrome(tuple(x_labels), tuple(panel.title for panel in panels), domain, columns)
+    body = [chrome]
+    for panel, (xs, y) in zip(panels, cells, strict=True):
+        points = [(px, y(v)) if v is not None else None for px, v in zip(xs, panel.values, strict=True)]
+        body.append(f'<path class="line s-unit" d="{line_path(points)}"/>')
+        last = len(points) - 1
+        for i, (point, label) in enumerate(zip(points, panel.labels, strict=True)):
+            if point is None:
+                continue
+            if label is not None:
+                body.append(marker("circle", point[0], point[1], 2.5, "s-unit"))
+                body.append(text(point[0], point[1] - 6, label, "value small", "middle"))
+            elif (i == 0 or points[i - 1] is None) and (i == last or points[i + 1] is None):
+                body.append(marker("circle", point[0], point[1], 2.5, "s-unit"))
+    return svg(WIDTH, height, kind, "".join(body))
+
+
+@lru_cache(maxsize=1024)
+def _panel_chrome(x_labels: tuple[str, ...], titles: tuple[str, ...], domain: tuple[float, float], columns: int
+                  ) -> tuple[str, list[tuple[list[float], Scale]], float]:
+    """What small multiples over the same years, panels and scale share: titles, axes, year labels; each
+    panel's x positions and y scale, and the height."""
+    cell_width, cell_height, gutter = (WIDTH - 8) / columns, 84.0, 12.0
+    body, cells = [], []
+    count = len(x_labels)
+    for i, title in enumerate(titles):
+        x0 = 4 + (i % columns) * cell_width
+        y0 = (i // columns) * cell_height
+        left, right = x0 + 6, x0 + cell_width - gutter
+        y = Scale(domain[0], domain[1], y0 + 64, y0 + 26)
+        step = (right - left - 20) / (count - 1) if count > 1 else 0.0
+        xs = [left + 10 + k * step for k in range(count)] if count > 1 else [(left + right) / 2]
+        cells.append((xs, y))
+        body.append(text(left, y0 + 13, title, "row-label"))
+        body.append(f'<line class="axis" x1="{n(left)}" x2="{n(right)}" y1="{n(y0 + 68)}" y2="{n(y0 + 68)}"/>')
+        body.append(text(xs[0], y0 + 80, x_labels[0], "tick small", "middle"))
+        if count > 1:
+            body.append(text(xs[-1], y0 + 80, x_labels[-1], "tick small", "middle"))
+    rows = (len(titles) + columns - 1) // columns
+    return "".join(body), cells, rows * cell_height
+
+
+def bars(items: Sequence[tuple[str, int, str, str]], kind: str) -> Markup:
+    """Vertical bars (label, count, formatted count, colour): the count above each bar and the label under
+    it, so bars read without their colour."""
+    top, plot_height = 16.0, 110.0
+    highest = max((count for _, count, _, _ in items), default=0) or 1
+    slot = (WIDTH - 8) / max(len(items), 1)
+    width = min(28.0, slot - 6)
+    y = Scale(0, highest, top + plot_height, top)
+    body = [f'<line class="axis" x1="4" x2="{n(WIDTH - 4)}" y1="{n(y(0))}" y2="{n(y(0))}"/>']
+    for i, (label, count, shown, colour) in enumerate(items):
+        centre = 4 + slot * (i + 0.5)
+        if count:
+            body.append(f'<rect class="bar" x="{n(centre - width / 2)}" y="{n(y(count))}" width="{n(width)}" '
+                        f'height="{n(y(0) - y(count))}" fill="{esc(colour)}"/>')
+        body.append(text(centre, y(count) - 4, shown, "value", "middle"))
+        body.append(text(centre, y(0) + 15, label, "bar-label", "middle"))
+    return svg(WIDTH, top + plot_height + 22, kind, "".join(body))
