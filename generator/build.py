@@ -114,6 +114,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .league import league_by_year, province_league
     from .league_pages import TOPOJSON_PATH, league_plans, with_home_maps
     from .output_guard import check_output_folder
+    from .page_inputs import PageInputs
     from .pages import plan_site
     from .render import make_renderer, robots, root_icon, sitemap, static_files
     from .share_files import share_files
@@ -154,11 +155,13 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
                        (config.site.languages, renderer.absolute_root))
     manifest = Manifest() if force or sink is not None else Manifest.read(target)
     rendered = [0]
+    beyond = PageInputs(data, charts.figures, site_urls, config.site.languages, config.scheme.aspect_keys)
     mode = file_mode()
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         for plan in (progress.pages(plans) if progress is not None else plans):
-            fingerprint = page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute, plan.context)
+            fingerprint = page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
+                                           (plan.context, beyond.of(plan)))
             if manifest.reusable(target, plan.path, fingerprint, mode):
                 manifest.reuse(plan.path)
                 yield plan.path, None

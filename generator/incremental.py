@@ -74,7 +74,8 @@ def render_keys(env: jinja2.Environment, common: dict[str, dict[str, Any]], mess
             for lang, values in common.items()}
 
 
-def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: dict[str, Any]) -> str:
+def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: object) -> str:
+    """The hash of what a page is made from: `context` is its plan's context and what it reads beyond it."""
     return _digest((render_key, path, template, absolute, context))
 
 
