@@ -15,6 +15,7 @@ from the fingerprint). tests/test_incremental.py compares incremental builds wit
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -58,9 +59,14 @@ def _digest(value: object) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+_DATA = (str, int, float, bool, type(None), list, tuple, dict, datetime.date)
+
+
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    """The data in a template context, without its functions (the fingerprint covers their messages)."""
-    return {key: value for key, value in values.items() if not callable(value) and key != "fmt"}
+    """The data among the values every page of a language gets, without functions and helper objects (the
+    Locale, the chart makers): what those show is covered by the messages and by page_inputs.py, and a helper
+    holding the whole model would make every page's fingerprint change with any cell."""
+    return {key: value for key, value in values.items() if isinstance(value, _DATA)}
 
 
 def render_keys(env: jinja2.Environment, common: dict[str, dict[str, Any]], messages: dict[str, dict[str, str]],
