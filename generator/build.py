@@ -58,6 +58,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .output_guard import check_output_folder
     from .pages import plan_site
     from .render import download_csv, make_renderer, robots, root_icon, sitemap, static_files
+    from .search import SearchIndex
     from .sitedata import build_site_data
     from .write import write_site
 
@@ -77,9 +78,11 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     plans = list(plan_site(config, data, inputs.pages))
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
 
+    search = SearchIndex()
+
     def files() -> Iterator[tuple[str, bytes]]:
         for plan in (progress(plans) if progress is not None else plans):
-            yield renderer.render(plan)
+            yield search.add(*renderer.render(plan))
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
         for year in data.years:
@@ -87,7 +90,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         if config.site.base_url:
             yield "sitemap.xml", sitemap(config, sitemap_paths)
         yield "robots.txt", robots(config)
+        yield from search.files()  # last: Pagefind indexes the pages put aside above
 
-    report = write_site(files(), target)
+    with search:
+        report = write_site(files(), target)
     return BuildReport(target, len(plans), report.files, report.changed, time.perf_counter() - started,
                        inputs.warnings)

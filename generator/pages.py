@@ -14,6 +14,7 @@ from typing import Any
 from .config import Config
 from .content import Page
 from .names import aspect_column
+from .regions import build_regions, region_plans
 from .sitedata import Row, SiteData
 from .urls import SiteUrls
 
@@ -268,6 +269,7 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
     provinces = province_facts(config, data)
     page_numbers = ranking_page_numbers(data, years)
     slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
+    regions = build_regions(config, data)
     for lang in config.site.languages:
         template, told = _with_narrative("home", "", lang, narratives, "home.html")
         yield PagePlan(site_urls.home(lang), template, lang, home | told)
@@ -280,7 +282,8 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
                     yield from ranking_plans(site_urls, lang, year_page, scope, key, rows)
         for unit_id, unit_page in units.items():
             template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
-            links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers)}
+            links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers),
+                     "regency_units": regions.neighbours.get(unit_id, [])}
             yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told | links)
             # A unit's former ids keep their old addresses working: each points readers to the unit's page.
             for former, former_name in former_names(unit_page["unit"]).items():
@@ -288,7 +291,10 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...]) -> Iterat
                                {"unit": unit_page["unit"], "former_id": former, "former_name": former_name,
                                 "target": site_urls.unit(lang, unit_id)}, in_sitemap=False)
         for code, province_page in provinces.items():
-            yield PagePlan(site_urls.province(lang, code), "province.html", lang, province_page)
+            yield PagePlan(site_urls.province(lang, code), "province.html", lang,
+                           province_page | {"regencies": regions.by_province.get(code, [])})
+        for path, template, context in region_plans(site_urls, lang, regions):
+            yield PagePlan(path, template, lang, context)
         for slug in slugs:
             template, told = _with_narrative("page", slug, lang, narratives, "page.html")
             yield PagePlan(site_urls.page(lang, slug), template, lang, told)

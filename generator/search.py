@@ -1,0 +1,88 @@
+"""The search index: Pagefind indexes the pages that mark content for it, after they are rendered.
+
+A page takes part when its template marks content with `data-pagefind-body` (unit, regency and province pages
+in the default theme); Pagefind reads only the marked parts, weighs names by `data-pagefind-weight` and takes
+filters from `data-pagefind-filter`, and keeps one index per page language (the html lang attribute).
+
+The pages are put aside in a private temporary folder as the build streams them; at the end Pagefind's Python
+API indexes that folder and writes its bundle into another private folder, whose files then go through the
+build's own file stream into output/pagefind/ (write.py stays the only writer of output/, so the build stays
+atomic). Pagefind's Python API answers one message per 0.1 s and cannot return a large bundle through its
+pipe, so pages are added as one folder and the bundle is read back from disk rather than sent page by page.
+
+Pagefind has no incremental mode: every build indexes every marked page again (bench/bench_search.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import posixpath
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+
+from .errors import RaporError
+from .search_bundle import normalise
+
+MARK = b"data-pagefind-body"
+BUNDLE = "pagefind"
+# Pagefind's other interfaces (component, modular, highlighting): the site uses pagefind-ui.js only.
+UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js")
+HINT = "reinstall Rapor with its dependencies (pip install rapor): they include pagefind[bin]"
+
+
+class SearchIndex:
+    """Collects the pages to index while the build writes them; `files()` yields the search bundle."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="rapor-search-")
+        self.site = Path(self._folder.name) / "site"
+        self.bundle = Path(self._folder.name) / "bundle"
+        self.pages = 0
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self._folder.cleanup()
+
+    def add(self, path: str, html: bytes) -> tuple[str, bytes]:
+        """Put a rendered page aside if it marks content for search; returns it unchanged for the stream."""
+        if MARK in html:
+            relative = posixpath.normpath(path)
+            # Page paths come from SiteUrls with checked ids; a path leading out of the folder is never written.
+            if relative.startswith(("/", "../")) or relative == ".." or "\\" in relative:
+                raise ValueError(f"page path outside the site: {path!r}")
+            target = self.site / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(html)
+            self.pages += 1
+        return path, html
+
+    def files(self) -> Iterator[tuple[str, bytes]]:
+        """The search bundle as (output path, bytes), in a stable order; nothing when no page is marked."""
+        if not self.pages:
+            return
+        indexed = asyncio.run(_index(self.site, self.bundle))
+        if indexed != self.pages:
+            raise RaporError.single(BUNDLE, 1, 1, f"Pagefind indexed {indexed} of {self.pages} pages", HINT)
+        written = {path.relative_to(self.bundle).as_posix(): path for path in self.bundle.rglob("*") if path.is_file()}
+        bundle = normalise({name: path.read_bytes() for name, path in written.items() if not name.startswith(UNUSED)})
+        for name, content in sorted(bundle.items()):
+            yield f"{BUNDLE}/{name}", content
+
+
+async def _index(site: Path, bundle: Path) -> int:
+    """Index the pages under `site` into a Pagefind bundle at `bundle`; the number of pages indexed."""
+    from pagefind.index import IndexConfig, PagefindIndex
+    from pagefind.service import get_executable
+
+    if get_executable() is None:
+        raise RaporError.single(BUNDLE, 1, 1, "the Pagefind program is not installed", HINT)
+    # keep_index_url: result links name index.html, as every link of the site does (it also works from disk).
+    config = IndexConfig(keep_index_url=True, output_path=str(bundle))
+    async with PagefindIndex(config) as index:
+        result = await index.add_directory(str(site))
+    return int(result["page_count"])

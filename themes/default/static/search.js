@@ -1,0 +1,25 @@
+/* The search page: Pagefind's own interface (pagefind/pagefind-ui.js, built with the site) with the site's
+   labels. Everything it loads comes from the site's pagefind/ folder, found relative to this page, so the
+   search works under any sub-path. A search typed in another page's box arrives as ?q=. */
+(function () {
+  "use strict";
+  var box = document.getElementById("search");
+  if (!box || typeof window.PagefindUI !== "function") {
+    return;
+  }
+  document.documentElement.classList.add("has-search");
+  var bundle = new URL(box.getAttribute("data-bundle"), window.location.href).pathname;
+  var ui = new window.PagefindUI({
+    element: "#search",
+    bundlePath: bundle,
+    showImages: false,
+    showSubResults: false,
+    resetStyles: false,
+    pageSize: 10,
+    translations: JSON.parse(box.getAttribute("data-translations"))
+  });
+  var term = new URLSearchParams(window.location.search).get("q");
+  if (term) {
+    ui.triggerSearch(term);
+  }
+}());
