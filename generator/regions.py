@@ -101,7 +101,7 @@ def az_pages(config: Config, data: SiteData) -> dict[str, list[dict[str, Any]]]:
             for unit in chunk:
                 starts.setdefault(unit["letter"], number)
         letters = [{"letter": letter, "page": number} for letter, number in starts.items()]
-        listing = [{"number": n, "first": chunk[0]["letter"], "last": chunk[-1]["letter"]}
+        listing = [{"number": n, "first": chunk[0]["name"], "last": chunk[-1]["name"]}
                    for n, chunk in enumerate(chunks, start=1)]
         pages[level] = []
         for number, chunk in enumerate(chunks, start=1):

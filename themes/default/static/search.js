@@ -4,7 +4,8 @@
 (function () {
   "use strict";
   var box = document.getElementById("search");
-  if (!box || typeof window.PagefindUI !== "function") {
+  // Opened from disk (file:) the browser refuses to fetch the index: the A–Z lists stay the way in.
+  if (!box || typeof window.PagefindUI !== "function" || window.location.protocol === "file:") {
     return;
   }
   document.documentElement.classList.add("has-search");
