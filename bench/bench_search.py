@@ -47,8 +47,9 @@ def main() -> None:
         total = sum(sizes.values())
         index_bytes = total - sizes.get("top-level", 0)
         print(f"search: {pages} pages indexed in {seconds:.1f} s = {seconds / report.seconds:.0%} of the build")
+        parts = ", ".join(f"{kind} {size / 1024:.0f} KiB" for kind, size in sorted(sizes.items()))
         print(f"bundle: {files} files, {total / 1024:.0f} KiB in all, of which the index proper "
-              f"{index_bytes / 1024:.0f} KiB ({', '.join(f'{k} {v / 1024:.0f} KiB' for k, v in sorted(sizes.items()))})")
+              f"{index_bytes / 1024:.0f} KiB ({parts})")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from generator.pipeline import read_inputs
 from generator.regions import AZ_PAGE_UNITS, az_pages, initial
 from generator.search import SearchIndex
 from generator.sitedata import build_site_data
+
 from scratch_site import UNITS, TmpSite
 
 
@@ -114,7 +115,8 @@ def test_a_long_az_list_is_split_and_its_letters_lead_to_the_right_page(tmp_site
 
 
 def test_search_box_on_every_page_leads_to_the_search_page(built: Path) -> None:
-    for path, action in (("index.html", "search/index.html"), ("unit/kl-imigrasi/index.html", "../../search/index.html"),
+    for path, action in (("index.html", "search/index.html"),
+                         ("unit/kl-imigrasi/index.html", "../../search/index.html"),
                          ("en/2023/index.html", "../../en/search/index.html")):
         form = soup(built / path).select_one("form[role=search]")
         assert form is not None and form["action"] == action and form["method"] == "get"
