@@ -184,3 +184,11 @@ def test_hostile_unit_and_regency_names_are_escaped(tmp_site: TmpSite) -> None:
         html = (out / path).read_text(encoding="utf-8")
         assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
     assert {p.resolve().is_relative_to(out.resolve()) for p in out.rglob("*")} == {True}
+
+
+@pytest.mark.parametrize("slug", ["regency", "units", "search", "pagefind"])
+def test_content_pages_cannot_take_the_new_folders(tmp_site: TmpSite, slug: str) -> None:
+    tmp_site.write(f"content/pages/{slug}.md", "---\ntitle: X\n---\n\nTeks.\n")
+    result = tmp_site.build()
+    assert result.exit_code == 2
+    assert f"page name '{slug}' cannot be used" in result.output

@@ -61,6 +61,9 @@ PAGE_KINDS = (
     "content",
     "404",
     "redirect",
+    "regency",
+    "units-az",
+    "search",
 )
 
 
@@ -80,7 +83,7 @@ def base_path() -> str:
     return BASE_PATH
 _YEAR_RE = re.compile(r"^\d{4}$")
 # Top-level folders that are not content pages.
-_NOT_CONTENT = {"en", "unit", "province", "static"}
+_NOT_CONTENT = {"en", "unit", "province", "static", "regency", "units", "search", "pagefind"}
 
 
 # Tests that start a long job of their own, run first so that under pytest-xdist that job overlaps the
@@ -238,6 +241,9 @@ def sample_pages(site: Path) -> dict[tuple[str, str], str]:
         "content": f"{content[0]}/index.html",
         "404": "404.html",
         "redirect": _pick_redirect(site),
+        "regency": _pick(site, "regency/*/index.html", "regency page"),
+        "units-az": _pick(site, "units/*/index.html", "A–Z list of units"),
+        "search": "search/index.html",
     }
     pages: dict[tuple[str, str], str] = {}
     for kind, rel in ids.items():
