@@ -78,7 +78,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     plans = list(plan_site(config, data, inputs.pages))
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
 
-    search = SearchIndex()
+    search = SearchIndex(previous=target / "pagefind")  # reused when no indexed page changed
 
     def files() -> Iterator[tuple[str, bytes]]:
         for plan in (progress(plans) if progress is not None else plans):

@@ -10,12 +10,16 @@ build's own file stream into output/pagefind/ (write.py stays the only writer of
 atomic). Pagefind's Python API answers one message per 0.1 s and cannot return a large bundle through its
 pipe, so pages are added as one folder and the bundle is read back from disk rather than sent page by page.
 
-Pagefind has no incremental mode: every build indexes every marked page again (bench/bench_search.py).
+Pagefind has no incremental mode: a change to any marked page means indexing them all again
+(bench/bench_search.py measures it). When no marked page changed since the previous build (same bytes, same
+Pagefind), the previous bundle is published again instead: `STAMP` records what it was made from.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import importlib.metadata
 import posixpath
 import tempfile
 from collections.abc import Iterator
@@ -29,17 +33,23 @@ MARK = b"data-pagefind-body"
 BUNDLE = "pagefind"
 # Pagefind's other interfaces (component, modular, highlighting): the site uses pagefind-ui.js only.
 UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js")
+STAMP = "rapor-pages.sha256"  # in the bundle: the digest of the pages (and Pagefind version) it indexes
+FORMAT = "rapor search bundle 1"  # changed when what Rapor does to the bundle changes
 HINT = "reinstall Rapor with its dependencies (pip install rapor): they include pagefind[bin]"
 
 
 class SearchIndex:
     """Collects the pages to index while the build writes them; `files()` yields the search bundle."""
 
-    def __init__(self) -> None:
+    def __init__(self, previous: Path | None = None) -> None:
+        """`previous`: the bundle folder of the previous build, reused when no marked page changed."""
         self._folder = tempfile.TemporaryDirectory(prefix="rapor-search-")
         self.site = Path(self._folder.name) / "site"
         self.bundle = Path(self._folder.name) / "bundle"
+        self.previous = previous
         self.pages = 0
+        self.reused = False
+        self._digest = hashlib.sha256(f"{FORMAT}\n{_pagefind_version()}\n".encode())
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -59,19 +69,46 @@ class SearchIndex:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html)
             self.pages += 1
+            self._digest.update(f"{relative}\n{len(html)}\n".encode() + html)
         return path, html
 
     def files(self) -> Iterator[tuple[str, bytes]]:
         """The search bundle as (output path, bytes), in a stable order; nothing when no page is marked."""
         if not self.pages:
             return
+        stamp = self._digest.hexdigest() + "\n"
+        previous = self._previous_bundle(stamp)
+        if previous is not None:
+            self.reused = True
+            yield from previous
+            return
         indexed = asyncio.run(_index(self.site, self.bundle))
         if indexed != self.pages:
             raise RaporError.single(BUNDLE, 1, 1, f"Pagefind indexed {indexed} of {self.pages} pages", HINT)
         written = {path.relative_to(self.bundle).as_posix(): path for path in self.bundle.rglob("*") if path.is_file()}
         bundle = normalise({name: path.read_bytes() for name, path in written.items() if not name.startswith(UNUSED)})
+        bundle[STAMP] = stamp.encode("ascii")
         for name, content in sorted(bundle.items()):
             yield f"{BUNDLE}/{name}", content
+
+    def _previous_bundle(self, stamp: str) -> list[tuple[str, bytes]] | None:
+        """The previous build's bundle if it was made from exactly these pages, else None."""
+        if self.previous is None:
+            return None
+        try:
+            if (self.previous / STAMP).read_text(encoding="ascii") != stamp:
+                return None
+            paths = sorted(p for p in self.previous.rglob("*") if p.is_file() and not p.is_symlink())
+            return [(f"{BUNDLE}/{p.relative_to(self.previous).as_posix()}", p.read_bytes()) for p in paths]
+        except (OSError, UnicodeDecodeError):
+            return None  # no usable previous bundle: index again
+
+
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 async def _index(site: Path, bundle: Path) -> int:

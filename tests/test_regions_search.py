@@ -192,3 +192,31 @@ def test_content_pages_cannot_take_the_new_folders(tmp_site: TmpSite, slug: str)
     result = tmp_site.build()
     assert result.exit_code == 2
     assert f"page name '{slug}' cannot be used" in result.output
+
+
+def test_an_unchanged_index_is_reused_and_a_changed_page_reindexes_all(
+    tmp_site: TmpSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import generator.search
+
+    runs: list[Path] = []
+    original = generator.search._index
+
+    async def counted(site: Path, bundle: Path) -> int:
+        runs.append(site)
+        return await original(site, bundle)
+
+    monkeypatch.setattr(generator.search, "_index", counted)
+    out = tmp_site.root / "output"
+    assert tmp_site.build().exit_code == 0
+    first = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert "pagefind/rapor-pages.sha256" in first
+    tmp_site.results(2021, [("11-dpmptsp", 3.0)])  # a year more
+    assert tmp_site.build().exit_code == 0
+    assert len(runs) == 2  # the new year changed the unit's history, so its page: indexed again
+    second = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert second != first
+    assert tmp_site.build().exit_code == 0
+    assert len(runs) == 2  # nothing changed: the previous bundle is published again
+    again = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
+    assert again == second
