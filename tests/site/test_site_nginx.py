@@ -325,8 +325,11 @@ def test_links_resolve_under_subpath(nginx_base: str, sample_pages: dict[tuple[s
 def test_search_works_under_subpath(nginx_base: str, lang: str, visit: Callable[..., Any]) -> None:
     """Pagefind's bundle is fetched from /rapor/pagefind/ and its result links stay under /rapor/."""
     prefix = "" if lang == "id" else "en/"
-    with visit(_url(nginx_base, f"{prefix}search/index.html?q=malang")) as v:
-        v.page.wait_for_selector(".pagefind-ui__result-link")
+    with visit(_url(nginx_base, f"{prefix}search/index.html") + "?q=malang") as v:
+        try:
+            v.page.wait_for_selector(".pagefind-ui__result-link")
+        except Exception:
+            pytest.fail(f"no search results; {v.report()}", pytrace=False)
         links = v.page.eval_on_selector_all(".pagefind-ui__result-link", "a => a.map(x => x.getAttribute('href'))")
         assert links and all(link.startswith(f"{PREFIX}{prefix}unit/") for link in links[:4]), links
         assert not v.problems, v.report()

@@ -19,6 +19,16 @@
     pageSize: 10,
     translations: JSON.parse(box.getAttribute("data-translations"))
   });
+  // Pagefind's box is named only by its placeholder: give it a visible label (WCAG 3.3.2).
+  var input = box.querySelector(".pagefind-ui__search-input");
+  if (input) {
+    input.id = "search-input";
+    var label = document.createElement("label");
+    label.htmlFor = "search-input";
+    label.className = "search-label";
+    label.textContent = box.getAttribute("data-label");
+    box.parentNode.insertBefore(label, box);
+  }
   var term = new URLSearchParams(window.location.search).get("q");
   if (term) {
     ui.triggerSearch(term);
