@@ -117,6 +117,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .page_inputs import PageInputs
     from .pages import plan_site
     from .render import make_renderer, robots, root_icon, sitemap, static_files
+    from .search import SearchIndex
     from .share_files import share_files
     from .sitedata import build_site_data
     from .write import file_mode, write_site
@@ -158,18 +159,21 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     beyond = PageInputs(data, charts.figures, site_urls, config.site.languages, config.scheme.aspect_keys)
     mode = file_mode()
 
+    search = SearchIndex(previous=target / "pagefind")  # reused when no indexed page changed
+
     def files() -> Iterator[tuple[str, bytes | None]]:
         for plan in (progress.pages(plans) if progress is not None else plans):
             fingerprint = page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
                                            (plan.context, beyond.of(plan)))
             if manifest.reusable(target, plan.path, fingerprint, mode):
                 manifest.reuse(plan.path)
+                search.add(plan.path, (target / plan.path).read_bytes())  # what search indexes is the page
                 yield plan.path, None
                 continue
             path, html = renderer.render(plan)
             manifest.record(path, fingerprint, len(html))
             rendered[0] += 1
-            yield path, html
+            yield search.add(path, html)
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
         yield from charts.files()
@@ -184,6 +188,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
                     yield site_urls.errata_feed(lang), errata_feed(config, locale, inputs.corrections,
                                                                    unit_names, site_urls)
         yield "robots.txt", robots(config)
+        yield from search.files()  # after the pages: Pagefind indexes the pages put aside above
         yield MANIFEST, manifest.as_bytes()
 
     stages.finish()
@@ -191,7 +196,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         progress.stage_started("render and write")
     writing = time.perf_counter()
     rendering = [0.0]
-    report = (sink or write_site)(timed(files(), rendering), target)
+    with search:
+        report = (sink or write_site)(timed(files(), rendering), target)
     if progress is not None:
         progress.stage_done("render", rendering[0])
         progress.stage_done("write", time.perf_counter() - writing - rendering[0])

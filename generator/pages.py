@@ -16,6 +16,7 @@ from .content import Page
 from .corrections import Correction
 from .findings import build_findings
 from .names import aspect_column
+from .regions import build_regions, region_plans
 from .sitedata import Row, SiteData
 from .table_tools import TableTools, ranking_years
 from .urls import SiteUrls
@@ -288,6 +289,7 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
     for code, province_page in provinces.items():
         province_page["findings"] = found.provinces.get(code, [])
     slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
+    regions = build_regions(config, data)
     for lang in config.site.languages:
         template, told = _with_narrative("home", "", lang, narratives, "home.html")
         yield PagePlan(site_urls.home(lang), template, lang, home | told)
@@ -301,7 +303,8 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
         for unit_id, unit_page in units.items():
             template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
             links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers),
-                     "corrections": unit_corrections(corrected.get(unit_id, []), lang)}
+                     "corrections": unit_corrections(corrected.get(unit_id, []), lang),
+                     "regency_units": regions.neighbours.get(unit_id, [])}
             yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told | links)
             # A unit's former ids keep their old addresses working: each points readers to the unit's page.
             for former, former_name in former_names(unit_page["unit"]).items():
@@ -309,7 +312,10 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
                                {"unit": unit_page["unit"], "former_id": former, "former_name": former_name,
                                 "target": site_urls.unit(lang, unit_id)}, in_sitemap=False)
         for code, province_page in provinces.items():
-            yield PagePlan(site_urls.province(lang, code), "province.html", lang, province_page)
+            yield PagePlan(site_urls.province(lang, code), "province.html", lang,
+                           province_page | {"regencies": regions.by_province.get(code, [])})
+        for path, template, context in region_plans(site_urls, lang, regions):
+            yield PagePlan(path, template, lang, context)
         for slug in slugs:
             template, told = _with_narrative("page", slug, lang, narratives, "page.html")
             yield PagePlan(site_urls.page(lang, slug), template, lang, told)

@@ -116,6 +116,7 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
     locales = theme.locales
     scheme = config.scheme
     common = {}
+    unit_levels = {unit["level"] for unit in data.units.values()}
     for lang, locale in locales.items():
         content_pages = sorted((p for p in pages if p.kind == "page" and p.lang == config.site.languages[0]),
                                key=lambda p: (p.order, p.key))
@@ -147,6 +148,7 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
             "type_label": {c.key: c.label(lang) for c in config.unit_types},
             "province_name": data.province_names,
             "page_charts": PageCharts(config, data, locale),  # unit and province charts (unit_charts.py)
+            "az_levels": [c.key for c in config.levels if c.key in unit_levels],  # levels with an A–Z list
             "scope_label": {"level": locale.t("scope.level"), "type": locale.t("scope.type"),
                             "province": locale.t("scope.province")},
             "share": share_for(config, data, locale, site_urls),  # cite, share, embed (share.py)

@@ -39,6 +39,18 @@ class SiteUrls:
     def province(self, lang: str, code: str) -> str:
         return f"{self.prefix(lang)}province/{code}/index.html"
 
+    def regency(self, lang: str, code: str) -> str:
+        """A kabupaten/kota page: every unit there; `code` comes from the reference list (35.07)."""
+        return f"{self.prefix(lang)}regency/{code}/index.html"
+
+    def units_az(self, lang: str, level: str, page: int = 1) -> str:
+        """The A–Z list of a level's units; a long list is split into pages by initial letters."""
+        return f"{self.prefix(lang)}units/{level}/" + ("" if page == 1 else f"page-{page}/") + "index.html"
+
+    def search(self, lang: str) -> str:
+        """The search page; without JavaScript it leads to the A–Z lists."""
+        return f"{self.prefix(lang)}search/index.html"
+
     def page(self, lang: str, slug: str) -> str:
         return f"{self.prefix(lang)}{slug}/index.html"
 
@@ -102,4 +114,5 @@ def relative(from_page: str, to_path: str) -> str:
 
 # Top-level folders Rapor writes itself; a content page may not take one of these names (nor a year's or a
 # language's).
-RESERVED_SLUGS = frozenset({"unit", "province", "static", "404", "errata", "data", "share"})
+RESERVED_SLUGS = frozenset({"unit", "province", "static", "404", "errata", "data", "share", "regency", "units",
+                            "search", "pagefind"})

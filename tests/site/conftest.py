@@ -65,6 +65,9 @@ PAGE_KINDS = (
     "404",
     "redirect",
     "data",
+    "regency",
+    "units-az",
+    "search",
 )
 
 
@@ -84,7 +87,7 @@ def base_path() -> str:
     return BASE_PATH
 _YEAR_RE = re.compile(r"^\d{4}$")
 # Top-level folders that are not content pages.
-_NOT_CONTENT = {"en", "unit", "province", "static", "errata", "data"}
+_NOT_CONTENT = {"en", "unit", "province", "static", "errata", "data", "regency", "units", "search", "pagefind"}
 
 
 # Tests that start a long job of their own, run first so that under pytest-xdist that job overlaps the
@@ -246,6 +249,9 @@ def sample_pages(site: Path) -> dict[tuple[str, str], str]:
         "unit-corrected": "unit/35.07-dpmptsp/index.html",  # the sample's corrections log names it
         "redirect": _pick_redirect(site),
         "data": "data/index.html",
+        "regency": _pick(site, "regency/*/index.html", "regency page"),
+        "units-az": _pick(site, "units/*/index.html", "A–Z list of units"),
+        "search": "search/index.html",
     }
     pages: dict[tuple[str, str], str] = {}
     for kind, rel in ids.items():

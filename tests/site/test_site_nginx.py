@@ -22,9 +22,10 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 import lxml.html
@@ -319,3 +320,20 @@ def test_links_resolve_under_subpath(nginx_base: str, sample_pages: dict[tuple[s
             bad.append(f"{url}: HTTP {status}")
     if bad:
         pytest.fail(f"{len(bad)} of {len(chosen)} links failed under {PREFIX}:\n" + "\n".join(bad), pytrace=False)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_search_works_under_subpath(nginx_base: str, lang: str, visit: Callable[..., Any]) -> None:
+    """Pagefind's bundle is fetched from /rapor/pagefind/ and its result links stay under /rapor/."""
+    prefix = "" if lang == "id" else "en/"
+    with visit(_url(nginx_base, f"{prefix}search/index.html") + "?q=malang") as v:
+        try:
+            v.page.wait_for_selector(".pagefind-ui__result-link")
+        except Exception:
+            pytest.fail(f"no search results; {v.report()}", pytrace=False)
+        links = v.page.eval_on_selector_all(".pagefind-ui__result-link", "a => a.map(x => x.getAttribute('href'))")
+        assert links and all(link.startswith(f"{PREFIX}{prefix}unit/") for link in links[:4]), links
+        assert not v.problems, v.report()
+        first = urljoin(nginx_base, links[0])
+    assert fetch(first).status == 200

@@ -1,0 +1,56 @@
+"""Search benchmark: how long Pagefind takes to index a project's site and how big the index is.
+
+    python bench/bench_search.py [PROJECT_DIR]
+
+Builds the project (the bundled sample by default; bench/make_bench_data.py writes the stress project) into a
+temporary folder, then indexes the built site's searchable pages again on their own, as the build does at its
+end. Prints the build time, the indexing time and its share of the build, the pages indexed, and the size of
+the published bundle (all of it, and the index proper: fragments, index chunks, filters, metadata).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from generator.build import build_site
+from generator.search import BUNDLE, SearchIndex
+
+
+def index_built_site(site: Path) -> tuple[float, int, dict[str, int]]:
+    """(seconds, pages indexed, bytes by kind of file) for indexing the built site's marked pages."""
+    with SearchIndex() as search:
+        for path in sorted(site.rglob("*.html")):
+            if BUNDLE not in path.relative_to(site).parts[:1]:
+                search.add(path.relative_to(site).as_posix(), path.read_bytes())
+        started = time.perf_counter()
+        sizes: dict[str, int] = {}
+        for name, content in search.files():
+            kind = name.split("/")[1] if name.count("/") > 1 else "top-level"
+            sizes[kind] = sizes.get(kind, 0) + len(content)
+        return time.perf_counter() - started, search.pages, sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("project", nargs="?", default=".", type=Path, help="project folder (default: .)")
+    project = parser.parse_args().project.resolve()
+    with tempfile.TemporaryDirectory(prefix="rapor-bench-search-") as tmp:
+        site = Path(tmp) / "site"
+        report = build_site(project, site)
+        print(f"build: {report.pages} pages in {report.seconds:.1f} s (indexing included)")
+        seconds, pages, sizes = index_built_site(site)
+        bundle = list((site / BUNDLE).rglob("*"))
+        files = sum(1 for path in bundle if path.is_file())
+        total = sum(sizes.values())
+        index_bytes = total - sizes.get("top-level", 0)
+        print(f"search: {pages} pages indexed in {seconds:.1f} s = {seconds / report.seconds:.0%} of the build")
+        parts = ", ".join(f"{kind} {size / 1024:.0f} KiB" for kind, size in sorted(sizes.items()))
+        print(f"bundle: {files} files, {total / 1024:.0f} KiB in all, of which the index proper "
+              f"{index_bytes / 1024:.0f} KiB ({parts})")
+
+
+if __name__ == "__main__":
+    main()
