@@ -263,7 +263,7 @@ def report_targets(results: list[ProjectResult]) -> None:
         print("    no-change rebuild <= 15 % of full, 0 files written: " + verdict(
             none.wall <= NO_CHANGE_MAX * full.wall and none.changed == 0,
             f"{none.wall / full.wall:.1%} wall, {none.cpu / full.cpu:.1%} cpu, {none.changed} files written"))
-        if result.name.startswith("stress"):
+        if result.name == "stress 20000 units x 10 years":  # the size these targets are set for
             print("    full build < 60 s: " + verdict(full.wall < STRESS_SECONDS_MAX,
                                                       f"{full.wall:.1f} s wall, {full.cpu:.1f} s cpu"))
             print("    full build < 2 GB: " + verdict(full.peak_rss < STRESS_RSS_MAX, f"{full.peak_rss / MB:,.0f} MB"))
