@@ -41,7 +41,8 @@ results = "data/results"
 
 def weights_table(years: list[int]) -> str:
     text = ""
-    for year, weights in ((years[0], OLD_WEIGHTS), (FIRST_CURRENT_YEAR, CURRENT_WEIGHTS)):
+    eras = [(years[0], OLD_WEIGHTS), (max(years[0], FIRST_CURRENT_YEAR), CURRENT_WEIGHTS)]
+    for year, weights in dict(eras).items():  # one table per first year (a short run may start in 2022)
         text += f"\n[scheme.weights.{year}]\n" + "".join(f"{a} = {w}\n" for a, w in zip(ASPECTS, weights,
                                                                                             strict=True))
     return text

@@ -152,6 +152,7 @@ def remove_leftovers(output: Path) -> list[Path]:
         entries = sorted(output.parent.iterdir()) if output.parent.is_dir() else []
     except OSError as exc:
         raise located(exc, output.parent, "cannot look into the output folder's parent") from None
+    _restore_retired(output, entries)
     for entry in entries:
         if pattern.fullmatch(entry.name) is None or entry.is_symlink() or not entry.is_dir():
             continue
@@ -159,6 +160,20 @@ def remove_leftovers(output: Path) -> list[Path]:
             shutil.rmtree(entry, ignore_errors=True)
         removed.append(entry)
     return removed
+
+
+def _restore_retired(output: Path, entries: list[Path]) -> None:
+    """Put the previous output back where a build died between the two renames of a swap without exchange
+    (write.py): the output folder is missing and its retired copy, complete, waits beside it."""
+    if os.path.lexists(output):
+        return
+    name = re.compile(rf"\.{re.escape(output.name)}\.old-[A-Za-z0-9_-]+")
+    retired = [entry for entry in entries
+               if name.fullmatch(entry.name) and not entry.is_symlink() and (entry / MARKER).is_file()]
+    if len(retired) == 1:
+        with deferred_signals():
+            retired[0].rename(output)
+        entries.remove(retired[0])
 
 
 def make_folder(folder: Path) -> list[Path]:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .exchange import exchange
 from .interrupts import Interrupted, deferred_signals
 from .oserrors import located
 from .output_guard import MARKER, MARKER_TEXT, make_folder, output_lock, remove_leftovers, sibling_folder
@@ -167,7 +168,10 @@ def _swap(staging: Path, output: Path) -> None:
     swapped = False
     try:
         with deferred_signals():
-            if output.exists():
+            if output.exists() and exchange(staging, output):
+                swapped = True  # in one step: the staging folder's name now holds the previous output
+                shutil.rmtree(staging, ignore_errors=True)
+            elif output.exists():
                 retired = sibling_folder(output, "old")
                 retired.rmdir()
                 output.rename(retired)

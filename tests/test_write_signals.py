@@ -3,46 +3,25 @@ nothing is left behind, the previous output stays, and the command ends with a m
 
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from generator import write
 from generator.interrupts import Interrupted, stop_signals_raise
 from generator.write import write_site
 
-from scratch_site import PROVINCES, REGENCIES, TmpSite
+from build_processes import beside, run_build, snapshot, start_build, wait_until_writing, write_project
 
-REPO = Path(__file__).resolve().parents[1]
 UNITS = 400  # enough pages that writing them takes a few seconds
-
-# As a shell's foreground job: Ctrl-C raises KeyboardInterrupt, the other signals have their default
-# action, whatever this test process inherited (a CI runner may start it with SIGINT ignored).
-LAUNCH = ("import signal, sys\n"
-          "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
-          "for name in ('SIGTERM', 'SIGHUP', 'SIGQUIT'):\n"
-          "    signal.signal(getattr(signal, name), signal.SIG_DFL)\n"
-          "from generator.cli import main\n"
-          "main(sys.argv[1:], prog_name='rapor')\n")
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = TmpSite(tmp_path_factory.mktemp("big") / "site")
-    site.config()
-    site.write("data/reference/provinsi.csv", PROVINCES)
-    site.write("data/reference/kabupaten_kota.csv", REGENCIES)
-    units = [(f"35-u{i:04d}", f"Unit {i}", "provinsi", "dpmptsp", "35", "", "", "") for i in range(UNITS)]
-    site.units(units)
-    for year in (2022, 2023):
-        site.results(year, [(u[0], 2.0 + (i * 7 % 300) / 100) for i, u in enumerate(units)])
-    return site.root
+    return write_project(tmp_path_factory.mktemp("big") / "site", UNITS)
 
 
 @pytest.fixture
@@ -52,40 +31,6 @@ def output(project: Path, tmp_path: Path) -> Iterator[Path]:
     finished = run_build(project, out)
     assert finished.returncode == 0, finished.stderr
     yield out
-
-
-def start_build(project: Path, out: Path) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-c", LAUNCH, "build", str(project), "-o", str(out), "-q"],
-                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def run_build(project: Path, out: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", LAUNCH, "build", str(project), "-o", str(out), "-q"],
-                          cwd=REPO, capture_output=True, text=True, timeout=600, check=False)
-
-
-def wait_until_writing(build: subprocess.Popen[str], out: Path) -> None:
-    """Until the build has written some pages into its staging folder beside `out`."""
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        assert build.poll() is None, f"the build ended before it was interrupted: {build.communicate()}"
-        for staging in out.parent.glob(f".{out.name}.new-*"):
-            try:
-                if sum(1 for _ in staging.rglob("*.html")) >= 20:
-                    return
-            except FileNotFoundError:
-                pass
-        time.sleep(0.01)
-    raise AssertionError("the build never started writing")
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def beside(out: Path) -> list[str]:
-    return sorted(p.name for p in out.parent.iterdir())
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])
@@ -140,19 +85,33 @@ def test_two_builds_of_one_output_at_once(project: Path, output: Path) -> None:
     assert (output / "index.html").is_file()
 
 
-def test_a_signal_during_the_swap_is_raised_once_the_swap_is_done(tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cut between its two renames, a swap would leave no output at all; the signal waits for the second."""
+@pytest.mark.parametrize("swap", ["exchange", "two renames"])
+def test_a_signal_during_the_swap_is_raised_once_the_swap_is_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  swap: str) -> None:
+    """Cut between its two renames, a swap would leave no output at all; the signal waits for the second.
+    Where the system exchanges the folders in one step, the signal waits for the previous output's removal."""
     out = tmp_path / "out"
     write_site([("index.html", b"one")], out)
-    real_rename = Path.rename
+    if swap == "exchange":
+        real_exchange = write.exchange
 
-    def rename_then_signal(self: Path, target: Path) -> Path:
-        moved = real_rename(self, target)
-        os.kill(os.getpid(), signal.SIGTERM)
-        return moved
+        def exchange_then_signal(first: Path, second: Path) -> bool:
+            done = real_exchange(first, second)
+            assert done, "this system cannot exchange two folders in one step"
+            os.kill(os.getpid(), signal.SIGTERM)
+            return done
 
-    monkeypatch.setattr(Path, "rename", rename_then_signal)
+        monkeypatch.setattr(write, "exchange", exchange_then_signal)
+    else:
+        real_rename = Path.rename
+
+        def rename_then_signal(self: Path, target: Path) -> Path:
+            moved = real_rename(self, target)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return moved
+
+        monkeypatch.setattr(write, "exchange", lambda first, second: False)
+        monkeypatch.setattr(Path, "rename", rename_then_signal)
     with stop_signals_raise(), pytest.raises(Interrupted) as caught:
         write_site([("index.html", b"two")], out)
     assert caught.value.signum == signal.SIGTERM
