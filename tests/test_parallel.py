@@ -146,7 +146,8 @@ def test_each_rows_shared_cells_are_rendered_once_per_language_and_unit_year(tmp
 def test_a_theme_changes_the_shared_cells_of_every_ranking_row(tmp_site: TmpSite) -> None:
     tmp_site.config('theme = "kota"\n')
     tmp_site.write("themes/kota/templates/_ranking_row.html",
-                   "<td class=\"mine\">{{ row['grade'] or '-' }} {{ fmt.number(row['index'], precision) }}</td>\n")
+                   "{% macro cells(row) %}<td class=\"mine\">{{ row['grade'] or '-' }} "
+                   "{{ fmt.number(row['index'], precision) }}</td>{% endmacro %}\n")
     result = tmp_site.build()
     assert result.exit_code == 0, result.output
     output = tmp_site.root / "output"
@@ -161,7 +162,8 @@ def test_a_theme_changes_the_shared_cells_of_every_ranking_row(tmp_site: TmpSite
 def test_the_shared_cells_cannot_use_a_pages_own_values(tmp_site: TmpSite) -> None:
     """They are reused on pages at other depths: a link from the page's root would be wrong on all but one."""
     tmp_site.config('theme = "kota"\n')
-    tmp_site.write("themes/kota/templates/_ranking_row.html", "<td>{{ url('unit/') }}</td>\n")
+    tmp_site.write("themes/kota/templates/_ranking_row.html",
+                   "{% macro cells(row) %}<td>{{ url('unit/') }}</td>{% endmacro %}\n")
     result = tmp_site.build("-q")
     assert result.exit_code == 2
     assert result.output.splitlines()[0].startswith(
