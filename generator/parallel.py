@@ -69,17 +69,22 @@ def _rebuild(recipe: bytes) -> Renderer:
     return Renderer(config, env, site_urls, locales, common, absolute_root, RowCells.installed(env, common))
 
 
-_worker: dict[str, Renderer] = {}
+_worker: dict[str, Renderer | BaseException] = {}
 
 
 def _start_worker(recipe: bytes) -> None:
     # Ctrl-C reaches the whole process group: the build stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _worker["renderer"] = _rebuild(recipe)
+    try:
+        _worker["renderer"] = _rebuild(recipe)
+    except Exception as exc:  # raised with the first chunk: a pool restarts a worker whose start fails, for ever
+        _worker["renderer"] = exc
 
 
 def _render_chunk(plans: list[PagePlan]) -> list[tuple[str, bytes]]:
     renderer = _worker["renderer"]
+    if isinstance(renderer, BaseException):
+        raise renderer
     return [renderer.render(plan) for plan in plans]
 
 

@@ -168,3 +168,13 @@ def test_the_shared_cells_cannot_use_a_pages_own_values(tmp_site: TmpSite) -> No
     assert result.exit_code == 2
     assert result.output.splitlines()[0].startswith(
         "themes/kota/templates/_ranking_row.html:1:1: template error on 2022/ranking/index.html: ")
+
+
+def test_values_that_cannot_go_to_another_process_render_here(tmp_site: TmpSite, pools: list[int]) -> None:
+    """A theme or plug-in value that pickle cannot send (a local function) keeps the build in one process."""
+    renderer, plans = renderer_and_plans(tmp_site.root)
+    expected = [renderer.render(plan) for plan in plans]
+    for values in renderer.common.values():
+        values["shout"] = lambda text: text.upper()
+    assert list(generator.parallel.rendered_pages(renderer, plans, 2)) == expected
+    assert pools == []
