@@ -72,9 +72,23 @@ def _rebuild(recipe: bytes) -> Renderer:
 _worker: dict[str, Renderer | BaseException] = {}
 
 
-def _start_worker(recipe: bytes) -> None:
+def _end_with_the_build(build: int) -> None:
+    """On Linux, end this worker when the build's process `build` ends, even by `kill -9` (else a worker would
+    finish its chunk first, rendering for nothing)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker ends when it next asks for work
+        return
+    if os.getppid() != build:  # the build ended before the request was made
+        os._exit(0)
+
+
+def _start_worker(recipe: bytes, build: int) -> None:
     # Ctrl-C reaches the whole process group: the build stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_the_build(build)
     try:
         _worker["renderer"] = _rebuild(recipe)
     except Exception as exc:  # raised with the first chunk: a pool restarts a worker whose start fails, for ever
@@ -98,7 +112,8 @@ def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int) -> 
         return
     chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
     workers = min(jobs, len(chunks))
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker, initargs=(recipe,))
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
+                                                       initargs=(recipe, os.getpid()))
     try:
         waiting: deque[AsyncResult[Any]] = deque()
         queued = iter(chunks)
