@@ -14,7 +14,8 @@ depends only on its plan and the renderer (incremental.py's rule), so which proc
 Errors: a template error is located in the worker (Renderer.render) and raised in the build as it would be
 serially: the pages before it come first, so the first failing page in plan order is the one reported. A
 stop signal (Ctrl-C) reaches the build in this process; workers ignore SIGINT and are terminated, and
-write.py keeps the previous output. Small renders (an incremental build, a small site) stay in this process.
+write.py keeps the previous output; a killed build's workers end with it (Linux). Small renders (an
+incremental build, a small site) stay in this process, as do values that cannot be sent to another process.
 """
 
 from __future__ import annotations
