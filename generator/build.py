@@ -102,11 +102,13 @@ Sink = Callable[[Iterable[tuple[str, bytes | None]], Path], "WriteReport"]
 
 
 def build_site(root: Path, output: Path | None = None, strict: bool = False,
-               progress: Progress | None = None, sink: Sink | None = None, force: bool = False) -> BuildReport:
+               progress: Progress | None = None, sink: Sink | None = None, force: bool = False,
+               jobs: int | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic.
 
     Pages whose inputs did not change since the build in the output folder are not rendered again
-    (incremental.py); `force` renders every page."""
+    (incremental.py); `force` renders every page. Pages are rendered in `jobs` worker processes (default:
+    one per core; parallel.py), with the same output as one."""
     from .chart_build import site_charts
     from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
@@ -116,6 +118,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .output_guard import check_output_folder
     from .page_inputs import PageInputs
     from .pages import plan_site
+    from .parallel import default_jobs, rendered_pages
     from .render import make_renderer, robots, root_icon, sitemap, static_files
     from .search import SearchIndex
     from .share_files import share_files
@@ -162,18 +165,26 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     search = SearchIndex(previous=target / "pagefind")  # reused when no indexed page changed
 
     def files() -> Iterator[tuple[str, bytes | None]]:
-        for plan in (progress.pages(plans) if progress is not None else plans):
-            fingerprint = page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
-                                           (plan.context, beyond.of(plan)))
-            if manifest.reusable(target, plan.path, fingerprint, mode):
+        # What to render is decided first, so the pages to render can go to worker processes (parallel.py).
+        fingerprints = [page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
+                                         (plan.context, beyond.of(plan))) for plan in plans]
+        kept = [manifest.reusable(target, plan.path, fingerprint, mode)
+                for plan, fingerprint in zip(plans, fingerprints, strict=True)]
+        produced = rendered_pages(renderer, [plan for plan, keep in zip(plans, kept, strict=True) if not keep],
+                                  default_jobs() if jobs is None else jobs)
+        shown = progress.pages(plans) if progress is not None else plans
+        for plan, fingerprint, keep in zip(shown, fingerprints, kept, strict=True):
+            if keep:
                 manifest.reuse(plan.path)
                 search.add(plan.path, (target / plan.path).read_bytes())  # what search indexes is the page
                 yield plan.path, None
                 continue
-            path, html = renderer.render(plan)
+            path, html = next(produced)
             manifest.record(path, fingerprint, len(html))
             rendered[0] += 1
             yield search.add(path, html)
+        for _ in produced:  # none left: this lets the workers finish
+            raise AssertionError("more pages rendered than planned")
         yield from static_files(inputs.theme.folders)
         yield from root_icon(inputs.theme.folders)
         yield from charts.files()

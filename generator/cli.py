@@ -117,7 +117,9 @@ def validate(project_dir: Path, strict: bool) -> None:
 @strict_option
 @click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors.")
 @click.option("--force", is_flag=True, help="Render every page, even those whose inputs did not change.")
-def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool, force: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes rendering pages (default: one per core; 1 renders in this process).")
+def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool, force: bool, jobs: int | None) -> None:
     """Build the website into the output folder (atomically: all or nothing)."""
 
     def run() -> int:
@@ -125,7 +127,8 @@ def build(project_dir: Path, output: Path | None, strict: bool, quiet: bool, for
         from .cli_progress import StageLines, TerminalStages
 
         progress = None if quiet else TerminalStages() if stderr_is_terminal() else StageLines()
-        report = build_site(project_dir, output=output, strict=strict, progress=progress, force=force)
+        report = build_site(project_dir, output=output, strict=strict, progress=progress, force=force,
+                            jobs=jobs)
         if not quiet:
             from .errors import format_problems
 

@@ -108,6 +108,10 @@ class RaporError(Exception):
     def __str__(self) -> str:
         return self.format()
 
+    def __reduce__(self) -> tuple[type[RaporError], tuple[tuple[Problem, ...]]]:
+        # Sent back from a worker process (parallel.py) with its problems, not its summary text.
+        return (type(self), (self.problems,))
+
     @classmethod
     def single(cls, path: str, line: int, column: int, message: str, hint: str = "") -> RaporError:
         return cls([Problem(path, line, column, message, hint)])

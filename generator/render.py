@@ -23,6 +23,7 @@ from .errors import RaporError
 from .findings_text import finding_text
 from .i18n import Locale
 from .pages import PagePlan
+from .ranking_rows import RowCells
 from .share import share_for
 from .sitedata import SiteData
 from .templates import SandboxedThemeEnvironment, ThemeEnvironment, ThemeLoader
@@ -65,6 +66,7 @@ class Renderer:
     locales: dict[str, Locale]
     common: dict[str, dict[str, Any]]  # lang -> values every page shows
     absolute_root: str  # the path part of site.base_url, for pages served at any address (404)
+    row_cells: RowCells  # ranking rows' shared cells, rendered once per build (ranking_rows.py)
 
     def render(self, plan: PagePlan) -> tuple[str, bytes]:
         lang = plan.lang
@@ -155,7 +157,7 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
         }
     # A 404 page is served at whatever address was missing, so its links start from the site's own path.
     absolute_root = urlsplit(config.site.base_url).path.rstrip("/") + "/" if config.site.base_url else ""
-    return Renderer(config, env, site_urls, locales, common, absolute_root)
+    return Renderer(config, env, site_urls, locales, common, absolute_root, RowCells.installed(env, common))
 
 
 def static_files(themes: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:

@@ -1,0 +1,139 @@
+"""Render pages in worker processes, one per core, with output byte for byte that of a serial build.
+
+Workers are started with `spawn`, always: a forked child inherits a copy of every thread's locks in whatever
+state they were, and libraries with threads of their own (vl-convert, which renders charts, runs a Rust/Deno
+runtime) may be loaded before the pool starts, so `fork` would be safe only as long as nothing in the build
+ever loads such a library first. A spawned worker starts a fresh interpreter instead; it gets once, when it
+starts, what it needs to make the same Renderer (config, theme folders, locales, the values every page shows:
+a few kilobytes) and compiles the templates itself; then it renders chunks of plans in order.
+
+Determinism: chunks are handed out in plan order and their pages are given back in that same order, whichever
+worker finishes first, so write.write_site receives exactly the sequence a serial build yields. A page's HTML
+depends only on its plan and the renderer (incremental.py's rule), so which process renders it cannot show.
+
+Errors: a template error is located in the worker (Renderer.render) and raised in the build as it would be
+serially: the pages before it come first, so the first failing page in plan order is the one reported. A
+stop signal (Ctrl-C) reaches the build in this process; workers ignore SIGINT and are terminated, and
+write.py keeps the previous output; a killed build's workers end with it (Linux). Small renders (an
+incremental build, a small site) stay in this process, as do values that cannot be sent to another process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+from collections import deque
+from collections.abc import Iterator, Sequence
+from multiprocessing.pool import AsyncResult
+from typing import Any
+
+from .pages import PagePlan
+from .ranking_rows import RowCells
+from .render import Renderer, make_environment
+from .urls import SiteUrls
+
+# Fewer pages than this render faster here than a spawned worker starts (imports, templates: about 0.5 s).
+SERIAL_BELOW = 400
+# Plans per task: enough that sending them costs little next to rendering them, few enough to keep all
+# workers busy to the end.
+CHUNK = 32
+# Chunks sent ahead of the one being written: bounds the rendered pages waiting in memory.
+AHEAD = 4
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _recipe(renderer: Renderer) -> bytes | None:
+    """What a worker needs to make `renderer` again; None if some value cannot be sent to another process."""
+    folders = getattr(renderer.env.loader, "folders", None)
+    if folders is None:
+        return None
+    # Globals added after the environment was made (the year charts' figures: chart_build.py) go along, or a
+    # worker's pages would lack what they show.
+    fresh = make_environment(list(folders), renderer.site_urls).globals
+    added = {name: value for name, value in renderer.env.globals.items() if name not in fresh}
+    try:
+        return pickle.dumps((renderer.config, tuple(folders), renderer.locales, renderer.common,
+                             renderer.absolute_root, added), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
+
+
+def _rebuild(recipe: bytes) -> Renderer:
+    config, folders, locales, common, absolute_root, added = pickle.loads(recipe)
+    site_urls = SiteUrls(config.site.languages[0])
+    env = make_environment(list(folders), site_urls)
+    env.globals.update(added)
+    return Renderer(config, env, site_urls, locales, common, absolute_root, RowCells.installed(env, common))
+
+
+_worker: dict[str, Renderer | BaseException] = {}
+
+
+def _end_with_the_build(build: int) -> None:
+    """On Linux, end this worker when the build's process `build` ends, even by `kill -9` (else a worker would
+    finish its chunk first, rendering for nothing)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the worker ends when it next asks for work
+        return
+    if os.getppid() != build:  # the build ended before the request was made
+        os._exit(0)
+
+
+def _start_worker(recipe: bytes, build: int) -> None:
+    # Ctrl-C reaches the whole process group: the build stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _end_with_the_build(build)
+    try:
+        _worker["renderer"] = _rebuild(recipe)
+    except Exception as exc:  # raised with the first chunk: a pool restarts a worker whose start fails, for ever
+        _worker["renderer"] = exc
+
+
+def _render_chunk(plans: list[PagePlan]) -> list[tuple[str, bytes]]:
+    renderer = _worker["renderer"]
+    if isinstance(renderer, BaseException):
+        raise renderer
+    return [renderer.render(plan) for plan in plans]
+
+
+def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int) -> Iterator[tuple[str, bytes]]:
+    """(path, html) of each plan, in the plans' order: in `jobs` worker processes when there is enough to
+    render to be worth starting them, else here."""
+    recipe = _recipe(renderer) if jobs > 1 and len(plans) >= SERIAL_BELOW else None
+    if recipe is None:
+        for plan in plans:
+            yield renderer.render(plan)
+        return
+    chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
+    workers = min(jobs, len(chunks))
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
+                                                       initargs=(recipe, os.getpid()))
+    try:
+        waiting: deque[AsyncResult[Any]] = deque()
+        queued = iter(chunks)
+        for chunk in queued:
+            waiting.append(pool.apply_async(_render_chunk, (chunk,)))
+            if len(waiting) >= workers * AHEAD:
+                break
+        while waiting:
+            pages = waiting.popleft().get()
+            following = next(queued, None)
+            if following is not None:
+                waiting.append(pool.apply_async(_render_chunk, (following,)))
+            yield from pages
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
