@@ -18,11 +18,11 @@ Pagefind), the previous bundle is published again instead: `STAMP` records what 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import importlib.metadata
 import json
 import posixpath
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -84,7 +84,7 @@ class SearchIndex:
             self.reused = True
             yield from previous
             return
-        indexed = asyncio.run(_index(self.site, self.bundle))
+        indexed = _index(self.site, self.bundle)
         if indexed != self.pages:
             raise RaporError.single(BUNDLE, 1, 1, f"Pagefind indexed {indexed} of {self.pages} pages", HINT)
         written = {path.relative_to(self.bundle).as_posix(): path for path in self.bundle.rglob("*") if path.is_file()}
@@ -113,21 +113,23 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
-async def _index(site: Path, bundle: Path) -> int:
+def _index(site: Path, bundle: Path) -> int:
     """Index the pages under `site` into a Pagefind bundle at `bundle`; the number of pages indexed.
 
     The Pagefind program runs once over the folder: its Python API's service was seen ending before a large
-    bundle (5,000 units) was fully written, whereas the program returns only when every file is."""
+    bundle (5,000 units) was fully written, whereas the program returns only when every file is. It runs as a
+    plain subprocess, not through asyncio: a build may run where an event loop is already running (a preview
+    server, a notebook, a test using Playwright), and asyncio.run() refuses to start there."""
     from pagefind.service import get_executable
 
     executable = get_executable()
     if executable is None:
         raise RaporError.single(BUNDLE, 1, 1, "the Pagefind program is not installed", HINT)
     # --keep-index-url: result links name index.html, as every link of the site does (it also works from disk).
-    process = await asyncio.create_subprocess_exec(
-        str(executable), "--site", str(site), "--output-path", str(bundle), "--keep-index-url",
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    output, _ = await process.communicate()
+    process = subprocess.run(
+        [str(executable), "--site", str(site), "--output-path", str(bundle), "--keep-index-url"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False)
+    output = process.stdout
     entry = bundle / "pagefind-entry.json"
     if process.returncode != 0 or not entry.is_file():
         last = (output.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]

@@ -220,3 +220,14 @@ def test_an_unchanged_index_is_reused_and_a_changed_page_reindexes_all(
     assert len(runs) == 2  # nothing changed: the previous bundle is published again
     again = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "pagefind").rglob("*") if p.is_file()}
     assert again == second
+
+
+def test_a_build_runs_where_an_event_loop_is_already_running(tmp_site: TmpSite) -> None:
+    """A preview server, a notebook or Playwright may run a build inside an event loop: indexing still works."""
+    import asyncio
+
+    async def inside_a_loop() -> int:
+        return tmp_site.build("-q").exit_code
+
+    assert asyncio.run(inside_a_loop()) == 0
+    assert (tmp_site.root / "output/pagefind/pagefind-entry.json").is_file()
