@@ -15,6 +15,9 @@
     } catch (error) {
       return;
     }
+    // A chart that loads its data from a file of the site (the map's boundaries) cannot fetch it from a page
+    // opened from disk (browsers refuse file:// requests): there the static picture stays.
+    if (location.protocol === "file:" && node.textContent.indexOf('"url"') !== -1) return;
     var meta = (spec.usermeta && spec.usermeta.embedOptions) || {};
     var box = document.createElement("div");
     box.className = "chart-interactive";
