@@ -59,7 +59,9 @@ def _recipe(renderer: Renderer) -> bytes | None:
     # Globals added after the environment was made (the year charts' figures: chart_build.py) go along, or a
     # worker's pages would lack what they show.
     fresh = make_environment(list(folders), renderer.site_urls).globals
-    added = {name: value for name, value in renderer.env.globals.items() if name not in fresh}
+    # (ranking_cells is made again by each worker: RowCells.installed.)
+    added = {name: value for name, value in renderer.env.globals.items()
+             if name not in fresh and name != "ranking_cells"}
     try:
         return pickle.dumps((renderer.config, tuple(folders), renderer.locales, renderer.common,
                              renderer.absolute_root, added), protocol=pickle.HIGHEST_PROTOCOL)

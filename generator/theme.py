@@ -57,7 +57,7 @@ def theme_folders(config: Config, problems: ProblemList) -> tuple[Path, ...]:
 # Templates Rapor itself renders pages with; any other page template in a theme is the theme's own.
 BUILTIN_TEMPLATES = frozenset({"base.html", "home.html", "year.html", "ranking.html", "unit.html", "province.html",
                                "page.html", "404.html", "redirect.html", "data.html", "errata.html",
-                               "provinces.html"})
+                               "provinces.html", "regency.html", "search.html", "units_az.html"})
 
 
 def load_theme(config: Config, problems: ProblemList) -> Theme:

@@ -202,9 +202,9 @@ def test_an_unchanged_index_is_reused_and_a_changed_page_reindexes_all(
     runs: list[Path] = []
     original = generator.search._index
 
-    async def counted(site: Path, bundle: Path) -> int:
+    def counted(site: Path, bundle: Path) -> int:
         runs.append(site)
-        return await original(site, bundle)
+        return original(site, bundle)
 
     monkeypatch.setattr(generator.search, "_index", counted)
     out = tmp_site.root / "output"

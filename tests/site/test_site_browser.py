@@ -252,4 +252,4 @@ def test_english_footer_has_no_indonesian(site: Path, sample_pages: dict[tuple[s
         indonesian, english = footer_words(sample_pages[(kind, "id")]), footer_words(sample_pages[(kind, "en")])
         shared = indonesian & english
         # "Data" (the data page) and "A"/"Z" (the A–Z lists) are the same word in both languages.
-            assert shared <= {"rapor", "javascript", "data", "a", "z"}, (kind, sorted(shared))
+        assert shared <= {"rapor", "javascript", "data", "a", "z"}, (kind, sorted(shared))
