@@ -158,3 +158,19 @@ def test_only_rapors_own_templates_render_outside_the_sandbox(tmp_path: Path) ->
     (tmp_path / "templates").mkdir()
     (tmp_path / "templates" / "unit.html").write_text('{% extends "unit.html" %}', encoding="utf-8")
     assert isinstance(make_environment([tmp_path, theme.DEFAULT_THEME], SiteUrls("id")), SandboxedEnvironment)
+
+
+def test_the_default_stylesheet_closes_every_block() -> None:
+    """An unclosed rule nests every rule after it (browsers read CSS nesting): whole sections stop applying."""
+    import re
+
+    css = (Path(__file__).parent.parent / "themes/default/static/rapor.css").read_text(encoding="utf-8")
+    depth = 0
+    for line_number, line in enumerate(re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group(0).count("\n"), css,
+                                              flags=re.S).splitlines(), start=1):
+        for char in line:
+            depth += {"{": 1, "}": -1}.get(char, 0)
+            assert depth >= 0, f"rapor.css:{line_number}: a block closed twice"
+        # Only @media (and @supports) blocks hold rules; a plain rule never opens inside another.
+        assert depth <= 2, f"rapor.css:{line_number}: a rule opens inside another rule"
+    assert depth == 0, "rapor.css ends inside a block"
