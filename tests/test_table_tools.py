@@ -146,7 +146,7 @@ def test_controls_are_hidden_without_the_script_and_the_script_is_only_on_rankin
         assert status is not None and status["aria-live"] == "polite"
         assert form["data-count"] == messages(lang)["count"]
         scripts = [str(s["src"]) for s in page.select("script[src]")]
-        assert scripts == ["../" * (2 + prefix.count("/")) + "static/tables.js"]
+        assert "../" * (2 + prefix.count("/")) + "static/tables.js" in scripts
         for other in ("index.html", "2023/index.html", "unit/35.07-dpmptsp/index.html", "province/35/index.html"):
             assert not soup(built / f"{prefix}{other}").select("script[src$='tables.js']"), other
     assert (built / "static/tables.js").is_file()

@@ -52,6 +52,9 @@ def test_share_blocks_copy_and_pass_axe_when_open(case: str, site: Path, http_ba
         assert copied == page.locator("details.cite pre").first.text_content()
         assert copied.endswith("/" + PAGES[case].removesuffix("index.html"))
         if case.startswith("unit"):
+            # The pictures load lazily, once their block is open.
+            page.wait_for_function("() => Array.from(document.querySelectorAll('details.badge-embed img'))"
+                                   ".every(i => i.complete && i.naturalWidth > 0)")
             widths = page.eval_on_selector_all("details.badge-embed img", "imgs => imgs.map(i => i.naturalWidth)")
             assert widths == [400, 400]
         page.evaluate(axe_script())
