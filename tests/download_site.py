@@ -15,19 +15,12 @@ from generator.model import Model, build_model
 from generator.pipeline import Inputs, read_inputs
 from generator.sitedata import SiteData, build_site_data
 
-from scratch_site import PROVINCES, REGENCIES, TmpSite
+from scratch_site import TmpSite, base_project
 
 
 def three_year_site(root: Path, config_extra: str = "") -> TmpSite:
     """The conftest project plus 2024: 35-samsat (evaluated 2022, not 2023) returns, 36.74-mpp is absent."""
-    site = TmpSite(root)
-    site.config(config_extra)
-    site.write("data/reference/provinsi.csv", PROVINCES)
-    site.write("data/reference/kabupaten_kota.csv", REGENCIES)
-    site.units()
-    site.results(2022, [("kl-imigrasi-lama", 3.50), ("11-dpmptsp", 3.10), ("35-dpmptsp", 3.90),
-                        ("35-samsat", 3.20), ("35.07-dpmptsp", 3.40), ("35.78-dpmptsp", 4.60),
-                        ("36.74-dpmptsp", 3.30)])
+    site = base_project(root, config_extra, narrative=False)
     site.results(2023, [("kl-imigrasi", 3.80), ("11-dpmptsp", 3.805), ("35-dpmptsp", 3.70),
                         ("35-samsat", None), ("35.07-dpmptsp", 4.20), ("35.78-dpmptsp", 4.55),
                         ("36.74-dpmptsp", 3.95), ("36.74-mpp", 4.05)])

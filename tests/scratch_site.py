@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,11 +39,10 @@ def grade_of(index: float) -> str:
 
 
 def csv_row(cells: Iterable[object]) -> str:
-    out = []
-    for cell in cells:
-        text = "" if cell is None else str(cell)
-        out.append(f'"{text}"' if ("," in text or '"' in text) else text)
-    return ",".join(out)
+    """One CSV line (no line end), quoted as a spreadsheet writes it: a quote inside a cell is doubled."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow("" if cell is None else str(cell) for cell in cells)
+    return out.getvalue()
 
 
 @dataclass
@@ -90,3 +91,22 @@ class TmpSite:
 # The regencies and cities the UNITS above name, as in data/reference/kabupaten_kota.csv (codes are text).
 REGENCIES = ("kode,kode_provinsi,nama,jenis\n35.07,35,Kabupaten Malang,Kabupaten\n35.78,35,Kota Surabaya,Kota\n"
              "36.74,36,Kota Tangerang Selatan,Kota\n")
+
+
+def base_project(root: Path, config_extra: str = "", narrative: bool = True) -> TmpSite:
+    """The valid tiny project most tests start from: three provinces, three regencies, eight units, two years
+    and (with `narrative`) a content page."""
+    site = TmpSite(root)
+    site.config(config_extra)
+    site.write("data/reference/provinsi.csv", PROVINCES)
+    site.write("data/reference/kabupaten_kota.csv", REGENCIES)
+    site.units()
+    site.results(2022, [("kl-imigrasi-lama", 3.50), ("11-dpmptsp", 3.10), ("35-dpmptsp", 3.90),
+                        ("35-samsat", 3.20), ("35.07-dpmptsp", 3.40), ("35.78-dpmptsp", 4.60),
+                        ("36.74-dpmptsp", 3.30)])
+    site.results(2023, [("kl-imigrasi", 3.80), ("11-dpmptsp", 3.80), ("35-dpmptsp", 3.70),
+                        ("35-samsat", None), ("35.07-dpmptsp", 4.20), ("35.78-dpmptsp", 4.55),
+                        ("36.74-dpmptsp", 3.95), ("36.74-mpp", 4.05)])
+    if narrative:
+        site.write("content/pages/metodologi.md", "---\ntitle: Metodologi\norder: 1\n---\n\n## Cara menilai\n\nTeks.\n")
+    return site
