@@ -89,8 +89,8 @@ def clip(text: str, size: float, width: float, bold: bool = False) -> str:
 
 
 def xml_text(text: str) -> str:
-    """`text` escaped for an XML element or a double-quoted attribute."""
-    return escape(_NOT_XML.sub("", text), {'"': "&quot;"})
+    """`text` escaped for an XML element or an attribute in either quotes; characters XML cannot hold dropped."""
+    return escape(_NOT_XML.sub("", text), {'"': "&quot;", "'": "&#x27;"})
 
 
 def text_element(x: float, y: float, text: str, size: float, fill: str, bold: bool = False,

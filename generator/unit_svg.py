@@ -17,18 +17,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 from typing import NamedTuple
 
 from markupsafe import Markup
+
+from .svg_text import xml_text
 
 WIDTH = 360  # viewBox width: text drawn at 12 units stays ~11 px on a 360 px phone
 
 
 @lru_cache(maxsize=1 << 16)
 def esc(text: str) -> str:
-    """Text safe inside SVG markup and attributes. Cached: labels and figures recur from page to page."""
-    return escape(text, quote=True)
+    """Text safe inside SVG markup and attributes (svg_text.xml_text, the one rule for SVG text). Cached: labels
+    and figures recur from page to page."""
+    return xml_text(text)
 
 
 @dataclass(frozen=True)
