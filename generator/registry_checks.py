@@ -37,11 +37,6 @@ def id_refusal(unit_id: str) -> tuple[str, str] | None:
     return None
 
 
-def unsafe_id(unit_id: str) -> bool:
-    """True for ids that cannot name their unit's folder (see `id_refusal`)."""
-    return id_refusal(unit_id) is not None
-
-
 def _unsafe_ids(ids: pd.Series) -> np.ndarray:
     safe = ids.str.fullmatch(SAFE_ID.pattern).fillna(False) & ~ids.str.contains("..", regex=False)
     device = ids.str.fullmatch(WINDOWS_DEVICE.pattern).fillna(False) | ids.str.endswith(".").fillna(False)
