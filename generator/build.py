@@ -162,7 +162,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     beyond = PageInputs(data, charts.figures, site_urls, config.site.languages, config.scheme.aspect_keys)
     mode = file_mode()
 
-    search = SearchIndex(previous=target / "pagefind")  # reused when no indexed page changed
+    search = SearchIndex(previous=target / "pagefind")  # reused when no search page changed
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         # What to render is decided first, so the pages to render can go to worker processes (parallel.py).
@@ -175,14 +175,14 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         shown = progress.pages(plans) if progress is not None else plans
         for plan, fingerprint, keep in zip(shown, fingerprints, kept, strict=True):
             if keep:
-                manifest.reuse(plan.path)
-                search.add(plan.path, (target / plan.path).read_bytes())  # what search indexes is the page
+                search.keep(plan.path, manifest.reuse(plan.path))  # its search page's digest: not read
                 yield plan.path, None
                 continue
             path, html = next(produced)
-            manifest.record(path, fingerprint, len(html))
+            search.add(path, html)
+            manifest.record(path, fingerprint, len(html), search.digests[path])
             rendered[0] += 1
-            yield search.add(path, html)
+            yield path, html
         for _ in produced:  # none left: this lets the workers finish
             raise AssertionError("more pages rendered than planned")
         yield from static_files(inputs.theme.folders)

@@ -3,7 +3,8 @@
 Every page's fingerprint hashes what its HTML is made from: its plan (path, template, language, context: the
 page's slice of the model and its narrative) and its language's render key (every template's source as the
 theme chain resolves it, the messages, the values every page of that language shows, Rapor's version). The
-build in the output folder keeps each page's fingerprint and size in `.rapor-manifest`; a page whose
+build in the output folder keeps each page's fingerprint, size and search page digest (search.py) in
+`.rapor-manifest`; a page whose
 fingerprint and file size are unchanged is not rendered again but linked from the previous build (its bytes
 and modification time stay). Anything else, downloads and static files included, is produced every time and
 written only if its bytes changed (write.py). `rapor build --force` renders everything.
@@ -30,7 +31,7 @@ import jinja2
 from . import __version__
 
 MANIFEST = ".rapor-manifest"
-_FORMAT = 1
+_FORMAT = 2  # 2: each page's entry holds its search page's digest (search.py) as well
 
 
 class _StablePickler(pickle.Pickler):
@@ -87,10 +88,11 @@ def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, 
 
 @dataclass
 class Manifest:
-    """Page path -> (fingerprint, size) of the build in the output folder, and of the build being made."""
+    """Page path -> (fingerprint, size, search page digest) of the build in the output folder, and of the build
+    being made. The digest ("" for a page search does not index) lets search.py leave a kept page unread."""
 
-    previous: dict[str, tuple[str, int]] = field(default_factory=dict)
-    current: dict[str, tuple[str, int]] = field(default_factory=dict)
+    previous: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    current: dict[str, tuple[str, int, str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, output: Path) -> Manifest:
@@ -99,7 +101,7 @@ class Manifest:
             raw = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
             if raw.get("format") != _FORMAT:
                 return cls()
-            pages = {str(path): (str(entry[0]), int(entry[1])) for path, entry in raw["pages"].items()}
+            pages = {str(path): (str(entry[0]), int(entry[1]), str(entry[2])) for path, entry in raw["pages"].items()}
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls()
         return cls(previous=pages)
@@ -116,11 +118,13 @@ class Manifest:
             return False
         return stat.S_ISREG(info.st_mode) and info.st_size == old[1] and stat.S_IMODE(info.st_mode) == mode
 
-    def record(self, path: str, fingerprint: str, size: int) -> None:
-        self.current[path] = (fingerprint, size)
+    def record(self, path: str, fingerprint: str, size: int, search: str) -> None:
+        self.current[path] = (fingerprint, size, search)
 
-    def reuse(self, path: str) -> None:
+    def reuse(self, path: str) -> str:
+        """Keeps the previous build's page; returns its search page's digest."""
         self.current[path] = self.previous[path]
+        return self.previous[path][2]
 
     def as_bytes(self) -> bytes:
         pages = {path: list(entry) for path, entry in sorted(self.current.items())}

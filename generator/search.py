@@ -4,16 +4,22 @@ A page takes part when its template marks content with `data-pagefind-body` (uni
 in the default theme); Pagefind reads only the marked parts, weighs names by `data-pagefind-weight` and takes
 filters from `data-pagefind-filter`, and keeps one index per page language (the html lang attribute).
 
-The pages are put aside in a private temporary folder as the build streams them; at the end the Pagefind program
-indexes that folder and writes its bundle into another private folder, whose files then go through the
-build's own file stream into output/pagefind/ (write.py stays the only writer of output/, so the build stays
-atomic). The Pagefind program (from the `pagefind` package's [bin] extra) is run once over the folder: its
-Python API answers one message per 0.1 s (too slow page by page), cannot return a large bundle through its
-pipe, and was seen stopping before a large bundle was written.
+What Pagefind reads of a page is cut out as the page's *search page* (search_pages.py): a small HTML document
+with the lang, the title and the marked parts. The search pages are put aside in a private temporary folder as
+the build streams the pages; at the end the Pagefind program indexes that folder and writes its bundle into
+another private folder, whose files then go through the build's own file stream into output/pagefind/
+(write.py stays the only writer of output/, so the build stays atomic). The Pagefind program (from the
+`pagefind` package's [bin] extra) is run once over the folder: its Python API answers one message per 0.1 s
+(too slow page by page), cannot return a large bundle through its pipe, and was seen stopping before a large
+bundle was written.
 
-Pagefind has no incremental mode: a change to any marked page means indexing them all again
-(bench/bench_search.py measures it). When no marked page changed since the previous build (same bytes, same
-Pagefind), the previous bundle is published again instead: `STAMP` records what it was made from.
+Pagefind has no incremental mode: a change to any search page means indexing them all again
+(bench/bench_search.py measures it). The bundle's `STAMP` digests the search pages (and Pagefind's version); when
+it equals the previous bundle's, that bundle is published again and Pagefind does not run. A page's search page
+holds names, codes and filters, not figures, so a correction of figures keeps the index; a rename, a unit
+joining or leaving, or a newly evaluated year (a filter value) indexes again. A page kept from the previous
+build (incremental.py) is not read: its search page's digest is in the manifest, and only when Pagefind must
+run is the page read back from the output and cut.
 """
 
 from __future__ import annotations
@@ -30,27 +36,34 @@ from types import TracebackType
 
 from .errors import RaporError
 from .search_bundle import normalise
+from .search_pages import search_page
 
-MARK = b"data-pagefind-body"
 BUNDLE = "pagefind"
 # Pagefind's other interfaces (component, modular, highlighting): the site uses pagefind-ui.js only.
 UNUSED = ("pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.js")
-STAMP = "rapor-pages.sha256"  # in the bundle: the digest of the pages (and Pagefind version) it indexes
-FORMAT = "rapor search bundle 1"  # changed when what Rapor does to the bundle changes
+STAMP = "rapor-pages.sha256"  # in the bundle: the digest of the search pages (and Pagefind version) it indexes
+# Changed when what Rapor gives Pagefind (search_pages.py), or does to its bundle, changes; so is incremental.py's
+# _FORMAT, whose manifest keeps the search pages' digests.
+FORMAT = "rapor search bundle 2"
 HINT = "reinstall Rapor with its dependencies (pip install rapor): they include pagefind[bin]"
+WHOLE = "whole:"  # starts the digest of a page Pagefind is given whole (search_pages.py could not cut it)
 
 
 class SearchIndex:
-    """Collects the pages to index while the build writes them; `files()` yields the search bundle."""
+    """Collects the search pages while the build writes the pages; `files()` yields the search bundle."""
 
     def __init__(self, previous: Path | None = None) -> None:
-        """`previous`: the bundle folder of the previous build, reused when no marked page changed."""
+        """`previous`: the bundle folder of the previous build (in its output folder), reused when the search
+        pages did not change; the pages kept from that build (`keep`) are read from the same output folder."""
         self._folder = tempfile.TemporaryDirectory(prefix="rapor-search-")
         self.site = Path(self._folder.name) / "site"
         self.bundle = Path(self._folder.name) / "bundle"
         self.previous = previous
         self.pages = 0
+        self.whole = 0  # pages given whole: Pagefind may find no mark in them (the mark was only words)
         self.reused = False
+        self.digests: dict[str, str] = {}  # page path -> its search page's digest, for the manifest
+        self._kept: list[str] = []  # pages kept from the previous build, whose search pages are not written yet
         self._digest = hashlib.sha256(f"{FORMAT}\n{_pagefind_version()}\n".encode())
 
     def __enter__(self) -> SearchIndex:
@@ -61,18 +74,31 @@ class SearchIndex:
         self._folder.cleanup()
 
     def add(self, path: str, html: bytes) -> tuple[str, bytes]:
-        """Put a rendered page aside if it marks content for search; returns it unchanged for the stream."""
-        if MARK in html:
-            relative = posixpath.normpath(path)
-            # Page paths come from SiteUrls with checked ids; a path leading out of the folder is never written.
-            if relative.startswith(("/", "../")) or relative == ".." or "\\" in relative:
-                raise ValueError(f"page path outside the site: {path!r}")
-            target = self.site / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(html)
-            self.pages += 1
-            self._digest.update(f"{relative}\n{len(html)}\n".encode() + html)
+        """Put a rendered page's search page aside if it marks content; returns the page unchanged."""
+        found = search_page(html)
+        if found is None:
+            self.digests[path] = ""
+            return path, html
+        digest = (WHOLE if found.whole else "") + hashlib.blake2b(found.content, digest_size=16).hexdigest()
+        self._count(path, digest)
+        target = self.site / _relative(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(found.content)
         return path, html
+
+    def keep(self, path: str, digest: str) -> None:
+        """A page kept from the previous build, whose search page had `digest` ("" for none): not read now."""
+        self.digests[path] = digest
+        if digest:
+            self._count(path, digest)
+            self._kept.append(path)
+
+    def _count(self, path: str, digest: str) -> None:
+        relative = _relative(path)
+        self.digests[path] = digest
+        self.pages += 1
+        self.whole += digest.startswith(WHOLE)
+        self._digest.update(f"{relative}\n{digest}\n".encode())
 
     def files(self) -> Iterator[tuple[str, bytes]]:
         """The search bundle as (output path, bytes), in a stable order; nothing when no page is marked."""
@@ -84,8 +110,9 @@ class SearchIndex:
             self.reused = True
             yield from previous
             return
+        self._write_kept()
         indexed = _index(self.site, self.bundle)
-        if indexed != self.pages:
+        if not self.pages - self.whole <= indexed <= self.pages:
             raise RaporError.single(BUNDLE, 1, 1, f"Pagefind indexed {indexed} of {self.pages} pages", HINT)
         written = {path.relative_to(self.bundle).as_posix(): path for path in self.bundle.rglob("*") if path.is_file()}
         bundle = normalise({name: path.read_bytes() for name, path in written.items() if not name.startswith(UNUSED)})
@@ -93,8 +120,23 @@ class SearchIndex:
         for name, content in sorted(bundle.items()):
             yield f"{BUNDLE}/{name}", content
 
+    def _write_kept(self) -> None:
+        """Pagefind must run: the kept pages' search pages, cut from the previous build's files (the output
+        folder is swapped only after the whole stream, so they are still there, checked by incremental.py)."""
+        assert self.previous is not None or not self._kept
+        for path in self._kept:
+            assert self.previous is not None
+            html = (self.previous.parent / _relative(path)).read_bytes()
+            found = search_page(html)
+            if found is None:  # the page is no longer what the manifest says: never, unless edited meanwhile
+                raise RaporError.single(path, 1, 1, "the page changed during the build", "build again")
+            target = self.site / _relative(path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(found.content)
+        self._kept.clear()
+
     def _previous_bundle(self, stamp: str) -> list[tuple[str, bytes]] | None:
-        """The previous build's bundle if it was made from exactly these pages, else None."""
+        """The previous build's bundle if it was made from exactly these search pages, else None."""
         if self.previous is None:
             return None
         try:
@@ -104,6 +146,15 @@ class SearchIndex:
             return [(f"{BUNDLE}/{p.relative_to(self.previous).as_posix()}", p.read_bytes()) for p in paths]
         except (OSError, UnicodeDecodeError):
             return None  # no usable previous bundle: index again
+
+
+def _relative(path: str) -> str:
+    """A page's path inside the search folder; page paths come from SiteUrls with checked ids, and a path
+    leading out of the folder is never written."""
+    relative = posixpath.normpath(path)
+    if relative.startswith(("/", "../")) or relative == ".." or "\\" in relative:
+        raise ValueError(f"page path outside the site: {path!r}")
+    return relative
 
 
 def _pagefind_version() -> str:
