@@ -136,7 +136,8 @@ def rapor_build(label: str, project: Path, output: Path, force: bool = False, pr
     found = SUMMARY.search(stdout)
     if found:
         run.pages, run.rendered, run.files, run.changed = map(int, found.groups())
-    run.stages = {name: float(seconds) for name, seconds in STAGE.findall(stderr)}
+    # The build prints its stage lines with its summary, on stdout (stderr only on a terminal, written over).
+    run.stages = {name: float(seconds) for name, seconds in STAGE.findall(stdout + stderr)}
     return run
 
 

@@ -28,6 +28,7 @@ def index_built_site(site: Path) -> tuple[float, int, dict[str, int]]:
         started = time.perf_counter()
         sizes: dict[str, int] = {}
         for name, content in search.files():
+            assert content is not None  # a bundle made now (no previous one to link)
             kind = name.split("/")[1] if name.count("/") > 1 else "top-level"
             sizes[kind] = sizes.get(kind, 0) + len(content)
         return time.perf_counter() - started, search.pages, sizes

@@ -162,7 +162,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     beyond = PageInputs(data, charts.figures, site_urls, config.site.languages, config.scheme.aspect_keys)
     mode = file_mode()
 
-    search = SearchIndex(previous=target / "pagefind")  # reused when no search page changed
+    search = SearchIndex(previous=target / "pagefind", link=sink is None)  # reused when no search page changed
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         # What to render is decided first, so the pages to render can go to worker processes (parallel.py).

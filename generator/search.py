@@ -28,6 +28,7 @@ import hashlib
 import importlib.metadata
 import json
 import posixpath
+import stat
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ from types import TracebackType
 from .errors import RaporError
 from .search_bundle import normalise
 from .search_pages import search_page
+from .write import REUSE, file_mode
 
 BUNDLE = "pagefind"
 # Pagefind's other interfaces (component, modular, highlighting): the site uses pagefind-ui.js only.
@@ -52,13 +54,15 @@ WHOLE = "whole:"  # starts the digest of a page Pagefind is given whole (search_
 class SearchIndex:
     """Collects the search pages while the build writes the pages; `files()` yields the search bundle."""
 
-    def __init__(self, previous: Path | None = None) -> None:
+    def __init__(self, previous: Path | None = None, link: bool = False) -> None:
         """`previous`: the bundle folder of the previous build (in its output folder), reused when the search
-        pages did not change; the pages kept from that build (`keep`) are read from the same output folder."""
+        pages did not change; the pages kept from that build (`keep`) are read from the same output folder.
+        `link`: a reused bundle's files are yielded as write.REUSE (linked as they are, not read)."""
         self._folder = tempfile.TemporaryDirectory(prefix="rapor-search-")
         self.site = Path(self._folder.name) / "site"
         self.bundle = Path(self._folder.name) / "bundle"
         self.previous = previous
+        self.link = link
         self.pages = 0
         self.whole = 0  # pages given whole: Pagefind may find no mark in them (the mark was only words)
         self.reused = False
@@ -100,7 +104,7 @@ class SearchIndex:
         self.whole += digest.startswith(WHOLE)
         self._digest.update(f"{relative}\n{digest}\n".encode())
 
-    def files(self) -> Iterator[tuple[str, bytes]]:
+    def files(self) -> Iterator[tuple[str, bytes | None]]:
         """The search bundle as (output path, bytes), in a stable order; nothing when no page is marked."""
         if not self.pages:
             return
@@ -135,15 +139,24 @@ class SearchIndex:
             target.write_bytes(found.content)
         self._kept.clear()
 
-    def _previous_bundle(self, stamp: str) -> list[tuple[str, bytes]] | None:
-        """The previous build's bundle if it was made from exactly these search pages, else None."""
+    def _previous_bundle(self, stamp: str) -> list[tuple[str, bytes | None]] | None:
+        """The previous build's bundle if it was made from exactly these search pages, else None. With `link`,
+        a plain file with the mode a new file would get is not read but linked (write.REUSE), as a kept page."""
         if self.previous is None:
             return None
+        mode = file_mode()
         try:
             if (self.previous / STAMP).read_text(encoding="ascii") != stamp:
                 return None
-            paths = sorted(p for p in self.previous.rglob("*") if p.is_file() and not p.is_symlink())
-            return [(f"{BUNDLE}/{p.relative_to(self.previous).as_posix()}", p.read_bytes()) for p in paths]
+            bundle: list[tuple[str, bytes | None]] = []
+            for path in sorted(self.previous.rglob("*")):
+                info = path.lstat()
+                if not stat.S_ISREG(info.st_mode):
+                    continue
+                linked = self.link and stat.S_IMODE(info.st_mode) == mode
+                bundle.append((f"{BUNDLE}/{path.relative_to(self.previous).as_posix()}",
+                               REUSE if linked else path.read_bytes()))
+            return bundle
         except (OSError, UnicodeDecodeError):
             return None  # no usable previous bundle: index again
 
