@@ -4,10 +4,10 @@ Every page's fingerprint hashes what its HTML is made from: its plan (path, temp
 page's slice of the model and its narrative) and its language's render key (every template's source as the
 theme chain resolves it, the messages, the values every page of that language shows, Rapor's version). The
 build in the output folder keeps each page's fingerprint, size and search page digest (search.py) in
-`.rapor-manifest`; a page whose
-fingerprint and file size are unchanged is not rendered again but linked from the previous build (its bytes
-and modification time stay). Anything else, downloads and static files included, is produced every time and
-written only if its bytes changed (write.py). `rapor build --force` renders everything.
+`.rapor-manifest`; a page whose fingerprint and file size are unchanged is not rendered again but linked from
+the previous build (its bytes and modification time stay). Anything else, downloads and static files
+included, is produced every time and written only if its bytes changed (write.py). `rapor build --force`
+renders everything.
 
 Correctness rests on one rule the templates keep: a page shows only its plan's context, the common values and
 the messages, never data reached some other way (a template global that reads the model would hide a change
