@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 import posixpath
 import stat
 import subprocess
@@ -58,7 +59,7 @@ class SearchIndex:
         """`previous`: the bundle folder of the previous build (in its output folder), reused when the search
         pages did not change; the pages kept from that build (`keep`) are read from the same output folder.
         `link`: a reused bundle's files are yielded as write.REUSE (linked as they are, not read)."""
-        self._folder = tempfile.TemporaryDirectory(prefix="rapor-search-")
+        self._folder = tempfile.TemporaryDirectory(prefix="rapor-search-", dir=scratch_folder())
         self.site = Path(self._folder.name) / "site"
         self.bundle = Path(self._folder.name) / "bundle"
         self.previous = previous
@@ -115,7 +116,7 @@ class SearchIndex:
             yield from previous
             return
         self._write_kept()
-        indexed = _index(self.site, self.bundle)
+        indexed = _index(self._in_path_order(), self.bundle)
         if not self.pages - self.whole <= indexed <= self.pages:
             raise RaporError.single(BUNDLE, 1, 1, f"Pagefind indexed {indexed} of {self.pages} pages", HINT)
         written = {path.relative_to(self.bundle).as_posix(): path for path in self.bundle.rglob("*") if path.is_file()}
@@ -138,6 +139,21 @@ class SearchIndex:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(found.content)
         self._kept.clear()
+
+    def _in_path_order(self) -> Path:
+        """The search pages moved into a new folder, created in the order of their paths: Pagefind numbers pages
+        in the order the file system lists them, which on a RAM folder is the order they were made, and that
+        differs between a full build and one that kept pages. Renames within one folder cost nothing."""
+        ordered = self.site.with_name("ordered")
+        made: set[Path] = set()
+        for path in sorted(path for path, digest in self.digests.items() if digest):
+            relative = _relative(path)
+            target = ordered / relative
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            os.rename(self.site / relative, target)
+        return ordered
 
     def _previous_bundle(self, stamp: str) -> list[tuple[str, bytes | None]] | None:
         """The previous build's bundle if it was made from exactly these search pages, else None. With `link`,
@@ -168,6 +184,27 @@ def _relative(path: str) -> str:
     if relative.startswith(("/", "../")) or relative == ".." or "\\" in relative:
         raise ValueError(f"page path outside the site: {path!r}")
     return relative
+
+
+# Free memory a RAM-backed scratch folder must have left: search pages of a 20,000-unit site take ~40 MB, but a
+# theme whose pages cannot be cut hands Pagefind whole pages (~40 KB each).
+SCRATCH_FREE_MIN = 2 * 1024**3
+
+
+def scratch_folder(candidate: Path = Path("/dev/shm")) -> str | None:
+    """Where the search pages are put aside: a RAM-backed folder when there is one with room, else the system's
+    temporary folder (None). The pages live only for the build, one folder each, and removing tens of thousands
+    of folders from a disk under write load was measured at ~5 ms each (minutes for a large site), against
+    ~0.04 ms in RAM. An explicit TMPDIR is obeyed."""
+    if os.environ.get("TMPDIR"):
+        return None
+    try:
+        if not candidate.is_dir() or not os.access(candidate, os.W_OK | os.X_OK):
+            return None
+        info = os.statvfs(candidate)
+    except OSError:
+        return None
+    return str(candidate) if info.f_bavail * info.f_frsize >= SCRATCH_FREE_MIN else None
 
 
 def _pagefind_version() -> str:

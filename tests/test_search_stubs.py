@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,7 @@ def indexed(pages: dict[str, bytes], cut_them: bool) -> dict[str, Any]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(html)
                 search.pages += 1
+                search.digests[path] = "whole page"  # what files() moves into path order
                 search._digest.update(html)
         return fragments(dict(search.files()))
 
@@ -323,3 +325,19 @@ def test_a_unit_named_like_the_mark_is_indexed_and_its_ranking_pages_are_not(tmp
     assert entry["languages"]["id"]["page_count"] == len(UNITS) + 6
     records = fragments(bundle(output))
     assert records["/unit/36.74-mpp/index.html"]["meta"]["title"] == "MPP data-pagefind-body"
+
+
+def test_search_pages_go_to_a_ram_folder_with_room_else_the_temporary_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.search import scratch_folder
+
+    monkeypatch.delenv("TMPDIR", raising=False)
+    assert scratch_folder(tmp_path / "missing") is None
+    roomy = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize >= generator.search.SCRATCH_FREE_MIN
+    assert scratch_folder(tmp_path) == (str(tmp_path) if roomy else None)
+    monkeypatch.setattr(generator.search, "SCRATCH_FREE_MIN", 1 << 62)  # more than any disk has free
+    assert scratch_folder(tmp_path) is None
+    monkeypatch.setattr(generator.search, "SCRATCH_FREE_MIN", 0)
+    assert scratch_folder(tmp_path) == str(tmp_path)
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the user's choice wins
+    assert scratch_folder(tmp_path) is None
