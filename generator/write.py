@@ -47,13 +47,14 @@ def file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _same_file(path: Path, data: bytes, mode: int) -> bool:
+def _same_file(path: str, data: bytes, mode: int) -> bool:
     """Whether the previous build's file has these bytes and the mode a new file would get."""
     try:
-        info = path.stat()
+        info = os.stat(path)
         if info.st_size != len(data) or stat.S_IMODE(info.st_mode) != mode or not stat.S_ISREG(info.st_mode):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as file:
+            return file.read() == data
     except OSError:
         return False
 
@@ -79,32 +80,33 @@ def write_site(files: Iterable[tuple[str, Content]], output: Path) -> WriteRepor
 def _write_and_swap(files: Iterable[tuple[str, Content]], output: Path) -> WriteReport:
     mode = file_mode()
     staging: Path | None = None
-    current: Path = output.parent
+    current = str(output.parent)  # the file being written, for an error message (plain strings: 17,000 files)
     seen: set[str] = set()
-    made: set[Path] = set()  # folders already created in staging: one mkdir per folder, not per file
+    made: set[str] = set()  # folders already created in staging: one mkdir per folder, not per file
     changed = unchanged = total = 0
     try:
         with deferred_signals():
             make_folder(output.parent)
             staging = sibling_folder(output, "new")
             # Written first, so a folder left by a killed build is recognisably Rapor's.
-            current = staging / MARKER
-            current.write_text(MARKER_TEXT, encoding="utf-8")
+            current = str(staging / MARKER)
+            Path(current).write_text(MARKER_TEXT, encoding="utf-8")
         # A first build has no previous files to compare with: no stat per file that is bound to fail.
         reuse = output.is_dir()
+        into, old = str(staging) + os.sep, str(output) + os.sep
         for relative, data in _reading(files):
             relative = safe_relative(relative)
             if relative in seen:
                 raise ValueError(f"two pages want to write {relative}")
             seen.add(relative)
-            current = staging / relative
-            if current.parent not in made:
-                current.parent.mkdir(parents=True, exist_ok=True)
-                made.add(current.parent)
-            previous = output / relative
+            current = into + relative
+            folder = os.path.dirname(current)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            previous = old + relative
             if data is REUSE:
-                _link(previous, current)
-                total += current.stat().st_size
+                total += _link(previous, current)
                 unchanged += 1
                 continue
             total += len(data)
@@ -112,27 +114,30 @@ def _write_and_swap(files: Iterable[tuple[str, Content]], output: Path) -> Write
                 _link(previous, current)
                 unchanged += 1
             else:
-                current.write_bytes(data)
+                Path(current).write_bytes(data)
                 changed += 1
-        current = output
+        current = str(output)
         _swap(staging, output)
     except OSError as exc:
         _discard(staging)
+        where = Path(current)
         if staging is not None:  # name the file as it would be in the output, not in the removed staging folder
             exc.filename = _as_output(exc.filename, staging, output)
-            current = output / current.relative_to(staging) if current.is_relative_to(staging) else current
-        raise located(exc, current, "cannot write the output") from None
+            where = output / where.relative_to(staging) if where.is_relative_to(staging) else where
+        raise located(exc, where, "cannot write the output") from None
     except BaseException:
         _discard(staging)
         raise
     return WriteReport(len(seen), changed, unchanged, total)
 
 
-def _link(previous: Path, current: Path) -> None:
+def _link(previous: str, current: str) -> int:
+    """Link the previous build's file into the new one; its size."""
     try:
         os.link(previous, current)
     except OSError:  # file systems without hard links
         shutil.copy2(previous, current)
+    return os.stat(current).st_size
 
 
 def _reading(files: Iterable[tuple[str, Content]]) -> Iterator[tuple[str, Content]]:
