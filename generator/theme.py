@@ -19,6 +19,9 @@ from .theme_links import check_theme_links
 
 __all__ = ["DEFAULT_THEME", "Theme", "load_theme", "theme_folders"]
 
+# Themes whose templates passed check_templates, by a hash of the templates.
+TEMPLATE_CHECKS = Path(".rapor-cache") / "templates"
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -65,7 +68,7 @@ def load_theme(config: Config, problems: ProblemList) -> Theme:
     # A theme with a link out of the project is not read further: its messages come from Rapor's own theme.
     project_folders = [folder for folder in folders if folder.is_relative_to(config.root)]
     links_ok = all([check_theme_links(folder, config.root, config.rel, problems) for folder in project_folders])
-    check_templates(folders, config.rel, problems)
+    check_templates(folders, config.rel, problems, config.root / TEMPLATE_CHECKS)
     own_templates = frozenset(
         path.name for folder in folders for path in (folder / "templates").glob("*.html")
         if path.is_file() and not path.name.startswith("_") and path.name not in BUILTIN_TEMPLATES
