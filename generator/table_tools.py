@@ -13,6 +13,7 @@ by and the filter values it matches, written once here in a compact, language-ne
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,13 @@ def sort_number(value: float | int | None, decimals: int) -> str:
     """A figure as the table shows it (rounded by the site's one rule), with a decimal point; '' for none."""
     if value is None or value != value:  # None or NaN
         return ""
+    return _sort_text(value, decimals)
+
+
+# A unit's figures are in the table of every ranking it is in (national, province, level, type): each distinct
+# figure is written once per build.
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _sort_text(value: float | int, decimals: int) -> str:
     text = format(round_half_up(value, decimals), "f")
     if "." in text:  # 3.50 -> 3.5: shorter rows, the same number
         text = text.rstrip("0").rstrip(".")
