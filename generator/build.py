@@ -134,6 +134,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     chosen = output if output is not None else config.output
     check_output_folder(chosen, config, inputs.theme.folders, from_command_line=output is not None)
     target = chosen.resolve()
+    inputs.theme.remember_checked()
     stages.next("model")
     model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
     if not model.years:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .catalog import FileCatalog, Item, input_key
 from .chart_figures import ChartFigures
+from .chart_structures import STRUCTURES
 from .chart_svg import BUNDLE_PATH, CACHE_FOLDER, ChartDrawer, vega_bundle, vl_convert_version
 from .config import Config
 from .content import Page
@@ -49,6 +50,7 @@ class SiteCharts:
 
 def site_charts(config: Config, data: SiteData, theme: Theme, cache: bool = True) -> SiteCharts:
     folder = config.root / CACHE_FOLDER if cache else None
+    STRUCTURES.folder = folder
     figures = ChartFigures(config, data, theme.locales, ChartDrawer(folder))
     figures.prepare()
     return SiteCharts(figures, folder)

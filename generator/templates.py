@@ -171,23 +171,36 @@ def _passed_key(loader: ThemeLoader) -> str | None:
     return digest.hexdigest()
 
 
+@dataclass(frozen=True)
+class CheckedTemplates:
+    """Templates that passed the check, to remember in the cache (once the build is going ahead)."""
+
+    cache: Path
+    key: str
+
+    def remember(self) -> None:
+        write_atomic(self.cache, f"{self.key}.ok", b"")
+
+
 def check_templates(folders: Sequence[Path], shown: Callable[[Path], str], problems: ProblemList,
-                    cache: Path | None = None) -> None:
+                    cache: Path | None = None) -> CheckedTemplates | None:
     """Report, before any page is rendered, a template that does not parse at its line, a template name that
     reaches no template, and templates that extend or import one another in a loop.
 
     Parsing every template costs about a second; a theme that passed is remembered in `cache` (the project's
-    .rapor-cache/) by a hash of its templates, so a rebuild with the same templates does not parse them again.
+    .rapor-cache/) by a hash of its templates, so a rebuild with the same templates does not parse them again:
+    what passed is returned, for the build to remember (a command that stops, or only checks, writes nothing).
     The cache only ever skips a check that passed: a tampered entry can at worst let an error show when the
     page using the template is rendered, still located."""
     loader = ThemeLoader(folders)
     passed = _passed_key(loader) if cache is not None else None
     if cache is not None and passed is not None and (cache / f"{passed}.ok").is_file():
-        return
+        return None
     before = len(problems.errors)
     _check_templates(loader, folders, shown, problems)
     if cache is not None and passed is not None and len(problems.errors) == before:
-        write_atomic(cache, f"{passed}.ok", b"")
+        return CheckedTemplates(cache, passed)
+    return None
 
 
 def _check_templates(loader: ThemeLoader, folders: Sequence[Path], shown: Callable[[Path], str],

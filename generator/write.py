@@ -9,6 +9,7 @@ so a web server's unprivileged workers can read what `rsync -a` copies.
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 import shutil
@@ -79,6 +80,80 @@ def write_site(files: Iterable[tuple[str, Content]], output: Path) -> WriteRepor
 
 def _write_and_swap(files: Iterable[tuple[str, Content]], output: Path) -> WriteReport:
     mode = file_mode()
+    items: Iterator[tuple[str, Content]] = _reading(files)
+    if output.is_dir():
+        scan = _Unchanged(output, mode)
+        if scan.all_of(items):
+            return WriteReport(len(scan.sizes), 0, len(scan.sizes), sum(scan.sizes.values()))
+        items = itertools.chain(scan.replay, items)
+    return _stage_and_swap(items, output, mode)
+
+
+class _Unchanged:
+    """Whether a build changes nothing: every file it yields is the output's own (reused, or the same bytes)
+    and the output holds no other file. Then the output is left as it is, instead of being staged as a folder
+    of links and swapped for the same files (for 17,000 files, some 50,000 system calls saved)."""
+
+    def __init__(self, output: Path, mode: int) -> None:
+        self.old = str(output) + os.sep
+        self.output = output
+        self.mode = mode
+        self.sizes: dict[str, int] = {}  # the files read so far, all unchanged
+        self.replay: list[tuple[str, Content]] = []  # those files (and the first changed one) for staging
+
+    def all_of(self, items: Iterator[tuple[str, Content]]) -> bool:
+        """Reads `items` up to the first change; True if there was none and nothing else is in the output."""
+        for relative, data in items:
+            self.replay.append((relative, data))
+            try:
+                relative = safe_relative(relative)
+            except ValueError:
+                return False  # refused where the files are written
+            if relative in self.sizes:
+                return False
+            previous = self.old + relative
+            if data is REUSE:
+                try:
+                    self.sizes[relative] = os.stat(previous).st_size
+                except OSError:
+                    return False
+            elif _same_file(previous, data, self.mode):
+                self.sizes[relative] = len(data)
+            else:
+                return False
+            self.replay[-1] = (relative, REUSE)
+        return self._holds_only(set(self.sizes))
+
+    def _holds_only(self, expected: set[str]) -> bool:
+        """Whether the output holds these plain files, its marker and nothing else."""
+        if not _same_file(self.old + MARKER, MARKER_TEXT.encode("utf-8"), self.mode):
+            return False
+        found = 0
+        pending = [""]
+        try:
+            while pending:
+                folder = pending.pop()
+                entries = 0
+                with os.scandir(self.old + folder) as listing:
+                    for entry in listing:
+                        entries += 1
+                        relative = folder + entry.name
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(relative + "/")
+                        elif not entry.is_file(follow_symlinks=False):
+                            return False
+                        elif relative in expected:
+                            found += 1
+                        elif relative != MARKER:
+                            return False
+                if not entries:  # an empty folder: a build would not make it
+                    return False
+        except OSError:
+            return False
+        return found == len(expected)
+
+
+def _stage_and_swap(files: Iterator[tuple[str, Content]], output: Path, mode: int) -> WriteReport:
     staging: Path | None = None
     current = str(output.parent)  # the file being written, for an error message (plain strings: 17,000 files)
     seen: set[str] = set()
@@ -94,7 +169,7 @@ def _write_and_swap(files: Iterable[tuple[str, Content]], output: Path) -> Write
         # A first build has no previous files to compare with: no stat per file that is bound to fail.
         reuse = output.is_dir()
         into, old = str(staging) + os.sep, str(output) + os.sep
-        for relative, data in _reading(files):
+        for relative, data in files:
             relative = safe_relative(relative)
             if relative in seen:
                 raise ValueError(f"two pages want to write {relative}")

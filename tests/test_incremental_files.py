@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import badges, data_page, templates
+from generator import badges, charts, data_page, templates
 
 from scratch_site import TmpSite
 
@@ -110,3 +110,21 @@ def test_templates_that_passed_the_check_are_not_parsed_again_until_they_change(
     result = tmp_site.build()
     assert result.exit_code == 2
     assert result.output.startswith("themes/default/templates/page.html:1:1: template 'sampul.html' not found")
+
+
+def test_chart_structures_from_the_cache_make_the_same_site(tmp_site: TmpSite, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(charts, "_STRUCTURES", {})  # this process's own copies: the next build reads the disk's
+    assert tmp_site.build("--force", "-o", str(tmp_path / "made")).exit_code == 0
+    assert list((tmp_site.root / ".rapor-cache/charts").glob("*.json"))
+    monkeypatch.setattr(charts, "_STRUCTURES", {})
+    for maker in ("_grade_chart", "_trend_chart", "_aspect_chart", "_distribution_chart"):
+        monkeypatch.setattr(charts, maker, fail)
+    assert tmp_site.build("--force", "-o", str(tmp_path / "cached")).exit_code == 0
+    assert files(tmp_path / "cached") == files(tmp_path / "made")
+    for cached in (tmp_site.root / ".rapor-cache/charts").glob("*.json"):
+        cached.write_text('{"data": {"url": "https://example.org/x.csv"}}', encoding="utf-8")
+    monkeypatch.undo()
+    monkeypatch.setattr(charts, "_STRUCTURES", {})
+    assert tmp_site.build("--force", "-o", str(tmp_path / "tampered")).exit_code == 0
+    assert files(tmp_path / "tampered") == files(tmp_path / "made")
