@@ -21,7 +21,6 @@ import pandas as pd
 from . import __version__
 from .incremental import Manifest, _digest
 
-Entry = tuple[str, str, int]  # input key ("" when the file is only compared by its bytes), content digest, size
 Item = tuple[str, bytes | None]
 
 
