@@ -60,7 +60,7 @@ def stage_times(project: Path) -> float:
               f"  {size[template] / count[template] / 1024:7.1f} KiB/page")
     files = build_data_files(inputs.config, data, inputs.theme)
     downloads = time.perf_counter() - rendered
-    written = [content for _, content in files.items()]
+    written = [content for _, content in files.made or ()]
     print(f"downloads {downloads:6.2f} s   {len(written)} files, {sum(map(len, written)) / 2**20:.1f} MiB")
     return downloads
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .catalog import FileCatalog, Item, input_key
 from .config import Config
 from .i18n import Locale
 from .sitedata import SiteData
@@ -105,10 +106,30 @@ def badge_svgs(facts: BadgeFacts) -> tuple[bytes, bytes]:
 def badge_files(config: Config, data: SiteData, locales: dict[str, Locale], site_urls: SiteUrls
                 ) -> Iterator[tuple[str, bytes]]:
     """Each evaluated unit's light and dark badge in every language, beside its page."""
+    for light_path, dark_path, facts in _badges(config, data, locales, site_urls):
+        light, dark = badge_svgs(facts)
+        yield light_path, light
+        yield dark_path, dark
+
+
+def catalogued_badge_files(config: Config, data: SiteData, locales: dict[str, Locale], site_urls: SiteUrls,
+                           catalog: FileCatalog) -> Iterator[Item]:
+    """badge_files, drawing only the badges whose facts changed since the previous build (catalog.py)."""
+    for light_path, dark_path, facts in _badges(config, data, locales, site_urls):
+        key = input_key("badge", facts)
+        if catalog.group_unchanged((light_path, dark_path), key):
+            yield catalog.keep(light_path)
+            yield catalog.keep(dark_path)
+            continue
+        light, dark = badge_svgs(facts)
+        yield catalog.made(light_path, light, key)
+        yield catalog.made(dark_path, dark, key)
+
+
+def _badges(config: Config, data: SiteData, locales: dict[str, Locale], site_urls: SiteUrls
+            ) -> Iterator[tuple[str, str, BadgeFacts]]:
     for lang in config.site.languages:
         for unit_id, unit in sorted(data.units.items()):
             facts = badge_facts(config, locales[lang], unit, data.latest_row(unit_id))
             if facts is not None:
-                light, dark = badge_svgs(facts)
-                yield site_urls.badge(lang, unit_id), light
-                yield site_urls.badge(lang, unit_id, dark=True), dark
+                yield site_urls.badge(lang, unit_id), site_urls.badge(lang, unit_id, dark=True), facts

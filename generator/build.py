@@ -109,6 +109,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     Pages whose inputs did not change since the build in the output folder are not rendered again
     (incremental.py); `force` renders every page. Pages are rendered in `jobs` worker processes (default:
     one per core; parallel.py), with the same output as one."""
+    from .catalog import FileCatalog, frame_digest
     from .chart_build import site_charts
     from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
@@ -133,6 +134,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     chosen = output if output is not None else config.output
     check_output_folder(chosen, config, inputs.theme.folders, from_command_line=output is not None)
     target = chosen.resolve()
+    inputs.theme.remember_checked()
     stages.next("model")
     model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
     if not model.years:
@@ -144,7 +146,11 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     renderer = make_renderer(config, data, inputs.pages, inputs.theme)
     charts = site_charts(config, data, inputs.theme)
     charts.install(renderer)
-    data_files = build_data_files(config, data, inputs.theme)
+    manifest = Manifest() if force or sink is not None else Manifest.read(target)
+    mode = file_mode()
+    catalog = FileCatalog(manifest, target, mode)
+    data_key = "".join(frame_digest(frame) for frame in (inputs.results, inputs.units, inputs.provinces))
+    data_files = build_data_files(config, data, inputs.theme, catalog, data_key)
     league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
     site_pages = charts.embed(inputs.pages, renderer)
     plans = [*with_home_maps(plan_site(config, data, site_pages, inputs.corrections), config, data, league,
@@ -157,10 +163,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
 
     keys = render_keys(renderer.env, renderer.common, inputs.theme.labels(),
                        (config.site.languages, renderer.absolute_root))
-    manifest = Manifest() if force or sink is not None else Manifest.read(target)
     rendered = [0]
     beyond = PageInputs(data, charts.figures, site_urls, config.site.languages, config.scheme.aspect_keys)
-    mode = file_mode()
 
     search = SearchIndex(previous=target / "pagefind", link=sink is None)  # reused when no search page changed
 
@@ -185,20 +189,21 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
             yield path, html
         for _ in produced:  # none left: this lets the workers finish
             raise AssertionError("more pages rendered than planned")
-        yield from static_files(inputs.theme.folders)
-        yield from root_icon(inputs.theme.folders)
-        yield from charts.files()
-        yield from data_files.items()
+        made = catalog.made
+        yield from catalog.all_made(static_files(inputs.theme.folders))
+        yield from catalog.all_made(root_icon(inputs.theme.folders))
+        yield from charts.files(catalog)
+        yield from data_files.items(catalog)
         if inputs.boundaries is not None:
-            yield TOPOJSON_PATH, inputs.boundaries.topojson
-        yield from share_files(config, data, renderer.locales, renderer.site_urls)
+            yield made(TOPOJSON_PATH, inputs.boundaries.topojson)
+        yield from share_files(config, data, renderer.locales, renderer.site_urls, catalog)
         if config.site.base_url:
-            yield "sitemap.xml", sitemap(config, sitemap_paths)
+            yield made("sitemap.xml", sitemap(config, sitemap_paths))
             if inputs.corrections:
                 for lang, locale in inputs.theme.locales.items():
-                    yield site_urls.errata_feed(lang), errata_feed(config, locale, inputs.corrections,
-                                                                   unit_names, site_urls)
-        yield "robots.txt", robots(config)
+                    yield made(site_urls.errata_feed(lang), errata_feed(config, locale, inputs.corrections,
+                                                                        unit_names, site_urls))
+        yield made("robots.txt", robots(config))
         yield from search.files()  # after the pages: Pagefind indexes the pages put aside above
         yield MANIFEST, manifest.as_bytes()
 

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalog import FileCatalog, Item, input_key
 from .chart_figures import ChartFigures
-from .chart_svg import BUNDLE_PATH, CACHE_FOLDER, ChartDrawer, vega_bundle
+from .chart_structures import STRUCTURES
+from .chart_svg import BUNDLE_PATH, CACHE_FOLDER, ChartDrawer, vega_bundle, vl_convert_version
 from .config import Config
 from .content import Page
 from .narrative_charts import ChartRequest, embed_charts
@@ -39,13 +41,16 @@ class SiteCharts:
 
         return embed_charts(pages, figure_html)
 
-    def files(self) -> Iterator[tuple[str, bytes]]:
-        """The bundled Vega scripts for the interactive charts (charts.js is a theme file)."""
-        yield BUNDLE_PATH, vega_bundle(self.cache)
+    def files(self, catalog: FileCatalog) -> Iterator[Item]:
+        """The bundled Vega scripts for the interactive charts (charts.js is a theme file): made from
+        vl-convert's own files, so the same as long as its version is."""
+        yield catalog.keyed(BUNDLE_PATH, input_key("vega bundle", vl_convert_version()),
+                            lambda: vega_bundle(self.cache))
 
 
 def site_charts(config: Config, data: SiteData, theme: Theme, cache: bool = True) -> SiteCharts:
     folder = config.root / CACHE_FOLDER if cache else None
+    STRUCTURES.folder = folder
     figures = ChartFigures(config, data, theme.locales, ChartDrawer(folder))
     figures.prepare()
     return SiteCharts(figures, folder)

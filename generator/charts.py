@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .chart_kinds import Selection
+from .chart_structures import STRUCTURES
 from .config import Config
 from .i18n import Locale
 from .scheme import Scheme
@@ -170,7 +171,7 @@ def _finish(make: Callable[[], alt.TopLevelMixin], structure: list[Any], dataset
     key = json.dumps([structure, fmt.lang, SCHEMA_CHECK], sort_keys=True, default=str)
     made = _STRUCTURES.get(key)
     if made is None:
-        made = _STRUCTURES[key] = make().to_dict(validate=SCHEMA_CHECK)
+        made = _STRUCTURES[key] = STRUCTURES.get(key, lambda: make().to_dict(validate=SCHEMA_CHECK))
     spec = copy.deepcopy(made)
     spec["datasets"] = datasets
     spec["description"] = description

@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .catalog import FileCatalog, Item, input_key
 from .config import Config
 from .datapackage import datapackage, describe
-from .download import KINDS, Downloads, build_downloads
+from .download import KINDS, build_downloads, excel_headers
+from .download_columns import Column, download_columns
 from .errors import ProblemList
 from .i18n import Locale, load_locale
 from .pages import PagePlan
@@ -22,14 +24,40 @@ from .urls import SiteUrls
 
 
 @dataclass(frozen=True)
+class Listed:
+    """A download the data page lists: a year's file or the whole dataset's (year None) in one format."""
+
+    path: str
+    kind: str
+    year: int | None
+
+
+@dataclass(frozen=True)
 class DataFiles:
-    downloads: Downloads
-    package: bytes
+    columns: tuple[Column, ...]
+    excel_columns: tuple[Column, ...]
+    excel_headers: tuple[str, ...]
+    listed: tuple[Listed, ...]
+    unit_paths: tuple[str, ...]  # every unit's csv and json
+    sizes: dict[str, int]  # path -> bytes, of every file (datapackage.json too)
+    made: tuple[tuple[str, bytes], ...] | None  # every file's bytes; None: the previous build's are still right
+    key: str  # the hash of every input of these files
     locales: dict[str, Locale]  # id and en: descriptions are given in both whatever the site's languages
 
-    def items(self) -> Iterator[tuple[str, bytes]]:
-        yield from self.downloads.items()
-        yield SiteUrls.datapackage(), self.package
+    def items(self, catalog: FileCatalog) -> Iterator[Item]:
+        if self.made is None:
+            for path in self.sizes:
+                yield catalog.keep(path)
+        else:
+            yield from catalog.all_made(self.made, self.key)
+
+
+def planned(data: SiteData) -> tuple[tuple[Listed, ...], tuple[str, ...]]:
+    """The downloads build_downloads makes, in its order, without making them."""
+    listed = [Listed(SiteUrls.year_download(year, kind), kind, year) for year in data.years for kind in KINDS]
+    listed += [Listed(SiteUrls.dataset_download(kind), kind, None) for kind in KINDS]
+    units = [SiteUrls.unit_download(unit_id, kind) for unit_id in sorted(data.history) for kind in ("csv", "json")]
+    return tuple(listed), tuple(units)
 
 
 def locale_for(lang: str, theme: Theme) -> Locale:
@@ -41,29 +69,47 @@ def locale_for(lang: str, theme: Theme) -> Locale:
     return load_locale(lang, list(theme.folders), ProblemList())
 
 
-def build_data_files(config: Config, data: SiteData, theme: Theme) -> DataFiles:
+def build_data_files(config: Config, data: SiteData, theme: Theme, catalog: FileCatalog | None = None,
+                     data_key: str = "") -> DataFiles:
+    """The downloads and datapackage.json. With a `catalog` and `data_key` (the hash of the tables the model is
+    made from: catalog.frame_digest), files whose inputs did not change since the previous build are not made:
+    the downloads are made all together, from every row, so they are made again only all together."""
     locales = {lang: locale_for(lang, theme) for lang in ("id", "en")}
+    columns = download_columns(config)
+    excel_columns = tuple(c for c in columns if c.lang in ("", "id"))
+    headers = excel_headers(excel_columns, locales["id"])
+    listed, unit_paths = planned(data)
+    paths = [*(f.path for f in listed), *unit_paths, SiteUrls.datapackage()]
+    key = input_key("data files", config, data_key, {lang: locale.messages for lang, locale in locales.items()}
+                    ) if data_key else ""
+    if catalog is not None and key and catalog.group_unchanged(paths, key):
+        sizes = {path: catalog.previous[path][2] for path in paths}
+        return DataFiles(columns, excel_columns, headers, listed, unit_paths, sizes, None, key, locales)
     downloads = build_downloads(config, data, locales["id"])
-    return DataFiles(downloads, datapackage(config, data, downloads, locales["en"], locales["id"]), locales)
+    made = (*downloads.items(), (SiteUrls.datapackage(),
+                                 datapackage(config, data, downloads, locales["en"], locales["id"])))
+    if [path for path, _ in made] != paths:
+        raise AssertionError("data_page.planned does not list the downloads build_downloads makes")
+    sizes = {path: len(content) for path, content in made}
+    return DataFiles(columns, excel_columns, headers, listed, unit_paths, sizes, made, key, locales)
 
 
 def data_page_context(config: Config, data: SiteData, files: DataFiles) -> dict[str, Any]:
-    downloads = files.downloads
     by_scope: dict[int | None, dict[str, dict[str, Any]]] = {}
-    for file in downloads.files:
-        by_scope.setdefault(file.year, {})[file.kind] = {"path": file.path, "bytes": len(file.content)}
+    for file in files.listed:
+        by_scope.setdefault(file.year, {})[file.kind] = {"path": file.path, "bytes": files.sizes[file.path]}
     rows = [{"year": year, "files": [by_scope[year][k] for k in KINDS]} for year in reversed(data.years)]
     rows.append({"year": None, "files": [by_scope[None][k] for k in KINDS]})
-    unit_sizes = [len(f.content) for f in downloads.unit_files]
-    excel_header = dict(zip((c.name for c in downloads.excel_columns), downloads.excel_headers, strict=True))
+    unit_sizes = [files.sizes[path] for path in files.unit_paths]
+    excel_header = dict(zip((c.name for c in files.excel_columns), files.excel_headers, strict=True))
     columns = [{"name": c.name, "kind": c.kind, "excel": excel_header.get(c.name),
                 "description": {lang: describe(c, locale) for lang, locale in files.locales.items()}}
-               for c in downloads.columns]
+               for c in files.columns]
     program = config.program
     return {
         "download_rows": rows,
         "kinds": KINDS,
-        "package": {"path": SiteUrls.datapackage(), "bytes": len(files.package)},
+        "package": {"path": SiteUrls.datapackage(), "bytes": files.sizes[SiteUrls.datapackage()]},
         "unit_files": {"count": len(unit_sizes) // 2, "smallest": min(unit_sizes, default=0),
                        "largest": max(unit_sizes, default=0)},
         "columns": columns,

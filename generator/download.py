@@ -24,9 +24,10 @@ the text as it is: it is not read by spreadsheets, and a program reading it want
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -92,21 +93,30 @@ class _Writer:
         return self.buffer.getvalue()[:-2] + self.end
 
     def row(self, values: list[Any]) -> str:
-        return self.line([self.cell(column, value) for column, value in zip(self.columns, values, strict=True)])
+        return self.line(["" if value is None else write(value)
+                          for write, value in zip(self.writers, values, strict=True)])
 
-    def cell(self, column: Column, value: Any) -> str:
-        if value is None:
-            return ""
+    @functools.cached_property
+    def writers(self) -> list[Callable[[Any], str]]:
+        """Each column's cell writer (for a value that is not None). A figure is written once per distinct value:
+        a dataset holds the same few hundred published figures many times over."""
+        return [self._writer(column) for column in self.columns]
+
+    def _writer(self, column: Column) -> Callable[[Any], str]:
         if column.kind == "string":
-            return neutralise(value)
+            return neutralise
         if column.kind == "number":
-            text = format_fixed(value, self.precision)
-            return text.replace(".", ",") if self.excel else text
+            precision, excel = self.precision, self.excel is not None
+
+            @functools.lru_cache(maxsize=1 << 16, typed=True)
+            def number(value: Any) -> str:
+                text = format_fixed(value, precision)
+                return text.replace(".", ",") if excel else text
+            return number
         if column.kind == "boolean":
-            if self.excel:
-                return self.excel.t("data.yes" if value else "data.no")
-            return "True" if value else "False"
-        return str(value)
+            yes, no = (self.excel.t("data.yes"), self.excel.t("data.no")) if self.excel else ("True", "False")
+            return lambda value: yes if value else no
+        return str
 
     def join(self, lines: list[str]) -> bytes:
         text = self.header + "".join(lines)
@@ -115,8 +125,13 @@ class _Writer:
 
 def _json_value(column: Column, value: Any, precision: int) -> Any:
     if value is not None and column.kind == "number":
-        return round_float(value, precision) + 0.0  # + 0.0: no "-0.0"
+        return _json_number(value, precision)
     return value
+
+
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _json_number(value: float | int, precision: int) -> float:
+    return round_float(value, precision) + 0.0  # + 0.0: no "-0.0"
 
 
 def _json_file(lines: list[str]) -> bytes:
@@ -145,7 +160,8 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale) -> Downl
     lines: dict[str, dict[tuple[int, str], str]] = {kind: {} for kind in KINDS}
     for year in data.years:
         for row in data.rows_by_year[year]:
-            values = [column.value(row, unit_of(data, row)) for column in columns]
+            unit = unit_of(data, row)
+            values = [column.value(row, unit) for column in columns]
             key = (year, row["unit_id"])
             lines["csv"][key] = machine.row(values)
             lines["excel"][key] = excel.row([v for v, kept in zip(values, in_excel, strict=True) if kept])

@@ -5,9 +5,9 @@ page's slice of the model and its narrative) and its language's render key (ever
 theme chain resolves it, the messages, the values every page of that language shows, Rapor's version). The
 build in the output folder keeps each page's fingerprint, size and search page digest (search.py) in
 `.rapor-manifest`; a page whose fingerprint and file size are unchanged is not rendered again but linked from
-the previous build (its bytes and modification time stay). Anything else, downloads and static files
-included, is produced every time and written only if its bytes changed (write.py). `rapor build --force`
-renders everything.
+the previous build (its bytes and modification time stay). Every other file (downloads, static files,
+badges...) has its entry in the same manifest, keyed by its inputs where its maker names them and by its bytes
+otherwise (catalog.py). `rapor build --force` renders and makes everything.
 
 Correctness rests on one rule the templates keep: a page shows only its plan's context, the common values and
 the messages, never data reached some other way (a template global that reads the model would hide a change
@@ -31,7 +31,7 @@ import jinja2
 from . import __version__
 
 MANIFEST = ".rapor-manifest"
-_FORMAT = 2  # 2: each page's entry holds its search page's digest (search.py) as well
+_FORMAT = 3  # 2: each page's entry holds its search page's digest (search.py); 3: other files (catalog.py)
 
 
 class _StablePickler(pickle.Pickler):
@@ -93,6 +93,9 @@ class Manifest:
 
     previous: dict[str, tuple[str, int, str]] = field(default_factory=dict)
     current: dict[str, tuple[str, int, str]] = field(default_factory=dict)
+    # Every other file: path -> (input key, content digest, size); catalog.py.
+    previous_files: dict[str, tuple[str, str, int]] = field(default_factory=dict)
+    current_files: dict[str, tuple[str, str, int]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, output: Path) -> Manifest:
@@ -102,9 +105,10 @@ class Manifest:
             if raw.get("format") != _FORMAT:
                 return cls()
             pages = {str(path): (str(entry[0]), int(entry[1]), str(entry[2])) for path, entry in raw["pages"].items()}
+            files = {str(path): (str(entry[0]), str(entry[1]), int(entry[2])) for path, entry in raw["files"].items()}
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
             return cls()
-        return cls(previous=pages)
+        return cls(previous=pages, previous_files=files)
 
     def reusable(self, output: Path, path: str, fingerprint: str, mode: int) -> bool:
         """Whether the previous build's file is this page: same fingerprint, same size, a plain file with the
@@ -128,5 +132,7 @@ class Manifest:
 
     def as_bytes(self) -> bytes:
         pages = {path: list(entry) for path, entry in sorted(self.current.items())}
-        return (json.dumps({"format": _FORMAT, "pages": pages}, ensure_ascii=False, separators=(",", ":"))
+        files = {path: list(entry) for path, entry in sorted(self.current_files.items())}
+        return (json.dumps({"format": _FORMAT, "pages": pages, "files": files}, ensure_ascii=False,
+                           separators=(",", ":"))
                 + "\n").encode("utf-8")

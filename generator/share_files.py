@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .badges import badge_files
+from .badges import catalogued_badge_files
+from .catalog import FileCatalog, Item
 from .config import Config
 from .i18n import Locale
 from .previews import preview_files
@@ -12,7 +13,7 @@ from .sitedata import SiteData
 from .urls import SiteUrls
 
 
-def share_files(config: Config, data: SiteData, locales: dict[str, Locale], site_urls: SiteUrls
-                ) -> Iterator[tuple[str, bytes]]:
-    yield from badge_files(config, data, locales, site_urls)
-    yield from preview_files(config, data, locales, site_urls)
+def share_files(config: Config, data: SiteData, locales: dict[str, Locale], site_urls: SiteUrls,
+                catalog: FileCatalog) -> Iterator[Item]:
+    yield from catalogued_badge_files(config, data, locales, site_urls, catalog)
+    yield from catalog.all_made(preview_files(config, data, locales, site_urls))

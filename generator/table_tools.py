@@ -13,6 +13,7 @@ by and the filter values it matches, written once here in a compact, language-ne
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from .sitedata import Row
 from .urls import SiteUrls
 
 FILTERS = ("level", "type", "province", "grade")
+GRADE = FILTERS.index("grade")
 # A filter with fewer distinct values than this on a page would hide nothing: it is left out.
 MIN_CHOICES = 2
 
@@ -30,6 +32,13 @@ def sort_number(value: float | int | None, decimals: int) -> str:
     """A figure as the table shows it (rounded by the site's one rule), with a decimal point; '' for none."""
     if value is None or value != value:  # None or NaN
         return ""
+    return _sort_text(value, decimals)
+
+
+# A unit's figures are in the table of every ranking it is in (national, province, level, type): each distinct
+# figure is written once per build.
+@functools.lru_cache(maxsize=1 << 16, typed=True)
+def _sort_text(value: float | int, decimals: int) -> str:
     text = format(round_half_up(value, decimals), "f")
     if "." in text:  # 3.50 -> 3.5: shorter rows, the same number
         text = text.rstrip("0").rstrip(".")
@@ -84,7 +93,8 @@ class TableTools:
         filter_values: dict[str, str] = {}
         for row in rows:
             evaluated = bool(row["evaluated"])
-            grade = grade_position.get(self._value(row, "grade"))
+            values = [self._value(row, name) for name in FILTERS]
+            grade = grade_position.get(values[GRADE])
             fields = [str(row[rank_key]) if evaluated and row[rank_key] is not None else "",
                       str(row[move_key]) if evaluated and row[move_key] is not None else "",
                       "" if grade is None else str(grade),
@@ -92,8 +102,8 @@ class TableTools:
                       *(sort_number(value, self.precision) if evaluated else "" for value in row["aspects"])]
             sort_values[row["unit_id"]] = "|".join(fields)
             filter_values[row["unit_id"]] = " ".join(
-                str(positions[name].get(self._value(row, name), "-")) if self._value(row, name) or name == "grade"
-                else "-" for name in FILTERS)
+                str(positions[name].get(value, "-")) if value or name == "grade" else "-"
+                for name, value in zip(FILTERS, values, strict=True))
         return {"ranking_years": self.years.get((scope, key), [year]), "download": SiteUrls.download(year),
                 "table_tools": {"filters": filters, "sort": sort_values,
                                 "filter": filter_values}}

@@ -10,6 +10,7 @@ RecursionError half-way through a build.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,7 +21,9 @@ from jinja2 import nodes
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 
+from . import __version__
 from .bundled import DEFAULT_THEME
+from .chart_svg import write_atomic
 from .errors import ProblemList
 from .theme_links import allowed_root, is_inside, theme_files
 
@@ -154,10 +157,54 @@ def _used_names(tree: nodes.Template) -> Iterator[tuple[int, str, bool]]:
     yield from walk(tree, False)
 
 
-def check_templates(folders: Sequence[Path], shown: Callable[[Path], str], problems: ProblemList) -> None:
+def _passed_key(loader: ThemeLoader) -> str | None:
+    """A hash of every template file and where it is in the chain, which decides all the check below finds;
+    None if a file cannot be read (the check reports it)."""
+    digest = hashlib.sha256(f"{__version__}\n{jinja2.__version__}\n".encode())
+    for level, name, path in loader.files():
+        try:
+            content = path.read_bytes()
+        except OSError:
+            return None
+        digest.update(f"{level}\0{name}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class CheckedTemplates:
+    """Templates that passed the check, to remember in the cache (once the build is going ahead)."""
+
+    cache: Path
+    key: str
+
+    def remember(self) -> None:
+        write_atomic(self.cache, f"{self.key}.ok", b"")
+
+
+def check_templates(folders: Sequence[Path], shown: Callable[[Path], str], problems: ProblemList,
+                    cache: Path | None = None) -> CheckedTemplates | None:
     """Report, before any page is rendered, a template that does not parse at its line, a template name that
-    reaches no template, and templates that extend or import one another in a loop."""
+    reaches no template, and templates that extend or import one another in a loop.
+
+    Parsing every template costs about a second; a theme that passed is remembered in `cache` (the project's
+    .rapor-cache/) by a hash of its templates, so a rebuild with the same templates does not parse them again:
+    what passed is returned, for the build to remember (a command that stops, or only checks, writes nothing).
+    The cache only ever skips a check that passed: a tampered entry can at worst let an error show when the
+    page using the template is rendered, still located."""
     loader = ThemeLoader(folders)
+    passed = _passed_key(loader) if cache is not None else None
+    if cache is not None and passed is not None and (cache / f"{passed}.ok").is_file():
+        return None
+    before = len(problems.errors)
+    _check_templates(loader, folders, shown, problems)
+    if cache is not None and passed is not None and len(problems.errors) == before:
+        return CheckedTemplates(cache, passed)
+    return None
+
+
+def _check_templates(loader: ThemeLoader, folders: Sequence[Path], shown: Callable[[Path], str],
+                     problems: ProblemList) -> None:
     env = jinja2.Environment()
     uses: dict[tuple[int, str], list[_Use]] = {}
     for level, name, path in loader.files():

@@ -14,10 +14,13 @@ from .config import Config
 from .config_site import PLAIN_THEME_NAME
 from .errors import ProblemList
 from .i18n import Locale, load_locale
-from .templates import check_templates
+from .templates import CheckedTemplates, check_templates
 from .theme_links import check_theme_links
 
 __all__ = ["DEFAULT_THEME", "Theme", "load_theme", "theme_folders"]
+
+# Themes whose templates passed check_templates, by a hash of the templates.
+TEMPLATE_CHECKS = Path(".rapor-cache") / "templates"
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,13 @@ class Theme:
     folders: tuple[Path, ...]  # most specific first
     own_templates: frozenset[str]  # page templates the theme adds, which a narrative's front matter may name
     locales: dict[str, Locale]  # lang -> messages and number formatting
+    checked: CheckedTemplates | None = None  # templates that passed the check, for a build to remember
+
+    def remember_checked(self) -> None:
+        """Remember that the templates passed the check (templates.check_templates), so that the next build
+        with the same templates skips it; called by a build once it writes."""
+        if self.checked is not None:
+            self.checked.remember()
 
     def labels(self) -> dict[str, dict[str, str]]:
         return {lang: locale.messages for lang, locale in self.locales.items()}
@@ -65,7 +75,7 @@ def load_theme(config: Config, problems: ProblemList) -> Theme:
     # A theme with a link out of the project is not read further: its messages come from Rapor's own theme.
     project_folders = [folder for folder in folders if folder.is_relative_to(config.root)]
     links_ok = all([check_theme_links(folder, config.root, config.rel, problems) for folder in project_folders])
-    check_templates(folders, config.rel, problems)
+    checked = check_templates(folders, config.rel, problems, config.root / TEMPLATE_CHECKS)
     own_templates = frozenset(
         path.name for folder in folders for path in (folder / "templates").glob("*.html")
         if path.is_file() and not path.name.startswith("_") and path.name not in BUILTIN_TEMPLATES
@@ -82,4 +92,4 @@ def load_theme(config: Config, problems: ProblemList) -> Theme:
             problems.error(config.rel(folders[0] / "i18n" / f"{lang}.toml"), 1, 1,
                            f"no interface text for language '{lang}': {shown}",
                            f"add an i18n/{lang}.toml with these keys to the theme, translated from {default}.toml")
-    return Theme(folders, own_templates, locales)
+    return Theme(folders, own_templates, locales, checked)

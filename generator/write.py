@@ -9,6 +9,7 @@ so a web server's unprivileged workers can read what `rsync -a` copies.
 
 from __future__ import annotations
 
+import itertools
 import os
 import posixpath
 import shutil
@@ -47,13 +48,14 @@ def file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _same_file(path: Path, data: bytes, mode: int) -> bool:
+def _same_file(path: str, data: bytes, mode: int) -> bool:
     """Whether the previous build's file has these bytes and the mode a new file would get."""
     try:
-        info = path.stat()
+        info = os.stat(path)
         if info.st_size != len(data) or stat.S_IMODE(info.st_mode) != mode or not stat.S_ISREG(info.st_mode):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as file:
+            return file.read() == data
     except OSError:
         return False
 
@@ -78,33 +80,108 @@ def write_site(files: Iterable[tuple[str, Content]], output: Path) -> WriteRepor
 
 def _write_and_swap(files: Iterable[tuple[str, Content]], output: Path) -> WriteReport:
     mode = file_mode()
+    items: Iterator[tuple[str, Content]] = _reading(files)
+    if output.is_dir():
+        scan = _Unchanged(output, mode)
+        if scan.all_of(items):
+            return WriteReport(len(scan.sizes), 0, len(scan.sizes), sum(scan.sizes.values()))
+        items = itertools.chain(scan.replay, items)
+    return _stage_and_swap(items, output, mode)
+
+
+class _Unchanged:
+    """Whether a build changes nothing: every file it yields is the output's own (reused, or the same bytes)
+    and the output holds no other file. Then the output is left as it is, instead of being staged as a folder
+    of links and swapped for the same files (for 17,000 files, some 50,000 system calls saved)."""
+
+    def __init__(self, output: Path, mode: int) -> None:
+        self.old = str(output) + os.sep
+        self.output = output
+        self.mode = mode
+        self.sizes: dict[str, int] = {}  # the files read so far, all unchanged
+        self.replay: list[tuple[str, Content]] = []  # those files (and the first changed one) for staging
+
+    def all_of(self, items: Iterator[tuple[str, Content]]) -> bool:
+        """Reads `items` up to the first change; True if there was none and nothing else is in the output."""
+        for relative, data in items:
+            self.replay.append((relative, data))
+            try:
+                relative = safe_relative(relative)
+            except ValueError:
+                return False  # refused where the files are written
+            if relative in self.sizes:
+                return False
+            previous = self.old + relative
+            if data is REUSE:
+                try:
+                    self.sizes[relative] = os.stat(previous).st_size
+                except OSError:
+                    return False
+            elif _same_file(previous, data, self.mode):
+                self.sizes[relative] = len(data)
+            else:
+                return False
+            self.replay[-1] = (relative, REUSE)
+        return self._holds_only(set(self.sizes))
+
+    def _holds_only(self, expected: set[str]) -> bool:
+        """Whether the output holds these plain files, its marker and nothing else."""
+        if not _same_file(self.old + MARKER, MARKER_TEXT.encode("utf-8"), self.mode):
+            return False
+        found = 0
+        pending = [""]
+        try:
+            while pending:
+                folder = pending.pop()
+                entries = 0
+                with os.scandir(self.old + folder) as listing:
+                    for entry in listing:
+                        entries += 1
+                        relative = folder + entry.name
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(relative + "/")
+                        elif not entry.is_file(follow_symlinks=False):
+                            return False
+                        elif relative in expected:
+                            found += 1
+                        elif relative != MARKER:
+                            return False
+                if not entries:  # an empty folder: a build would not make it
+                    return False
+        except OSError:
+            return False
+        return found == len(expected)
+
+
+def _stage_and_swap(files: Iterator[tuple[str, Content]], output: Path, mode: int) -> WriteReport:
     staging: Path | None = None
-    current: Path = output.parent
+    current = str(output.parent)  # the file being written, for an error message (plain strings: 17,000 files)
     seen: set[str] = set()
-    made: set[Path] = set()  # folders already created in staging: one mkdir per folder, not per file
+    made: set[str] = set()  # folders already created in staging: one mkdir per folder, not per file
     changed = unchanged = total = 0
     try:
         with deferred_signals():
             make_folder(output.parent)
             staging = sibling_folder(output, "new")
             # Written first, so a folder left by a killed build is recognisably Rapor's.
-            current = staging / MARKER
-            current.write_text(MARKER_TEXT, encoding="utf-8")
+            current = str(staging / MARKER)
+            Path(current).write_text(MARKER_TEXT, encoding="utf-8")
         # A first build has no previous files to compare with: no stat per file that is bound to fail.
         reuse = output.is_dir()
-        for relative, data in _reading(files):
+        into, old = str(staging) + os.sep, str(output) + os.sep
+        for relative, data in files:
             relative = safe_relative(relative)
             if relative in seen:
                 raise ValueError(f"two pages want to write {relative}")
             seen.add(relative)
-            current = staging / relative
-            if current.parent not in made:
-                current.parent.mkdir(parents=True, exist_ok=True)
-                made.add(current.parent)
-            previous = output / relative
+            current = into + relative
+            folder = os.path.dirname(current)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            previous = old + relative
             if data is REUSE:
-                _link(previous, current)
-                total += current.stat().st_size
+                total += _link(previous, current)
                 unchanged += 1
                 continue
             total += len(data)
@@ -112,27 +189,30 @@ def _write_and_swap(files: Iterable[tuple[str, Content]], output: Path) -> Write
                 _link(previous, current)
                 unchanged += 1
             else:
-                current.write_bytes(data)
+                Path(current).write_bytes(data)
                 changed += 1
-        current = output
+        current = str(output)
         _swap(staging, output)
     except OSError as exc:
         _discard(staging)
+        where = Path(current)
         if staging is not None:  # name the file as it would be in the output, not in the removed staging folder
             exc.filename = _as_output(exc.filename, staging, output)
-            current = output / current.relative_to(staging) if current.is_relative_to(staging) else current
-        raise located(exc, current, "cannot write the output") from None
+            where = output / where.relative_to(staging) if where.is_relative_to(staging) else where
+        raise located(exc, where, "cannot write the output") from None
     except BaseException:
         _discard(staging)
         raise
     return WriteReport(len(seen), changed, unchanged, total)
 
 
-def _link(previous: Path, current: Path) -> None:
+def _link(previous: str, current: str) -> int:
+    """Link the previous build's file into the new one; its size."""
     try:
         os.link(previous, current)
     except OSError:  # file systems without hard links
         shutil.copy2(previous, current)
+    return os.stat(current).st_size
 
 
 def _reading(files: Iterable[tuple[str, Content]]) -> Iterator[tuple[str, Content]]:

@@ -52,7 +52,24 @@ def test_a_stop_signal_mid_write_leaves_nothing_behind(project: Path, output: Pa
     assert beside(output) == ["out"]
 
 
-def test_a_killed_build_is_cleaned_up_by_the_next(project: Path, output: Path) -> None:
+@pytest.fixture
+def changed(project: Path) -> Iterator[None]:
+    """A new page: a build that changes nothing leaves the output as it is, with no staging folder to stop in."""
+    (project / "content/pages").mkdir(parents=True, exist_ok=True)
+    (project / "content/pages/baru.md").write_text("---\ntitle: Baru\n---\n\nTeks.\n", encoding="utf-8")
+    yield
+    (project / "content/pages/baru.md").unlink()
+
+
+def test_a_no_change_build_leaves_the_output_as_it_is(project: Path, output: Path) -> None:
+    before = {p: p.stat().st_ino for p in output.rglob("*")}
+    again = run_build(project, output)
+    assert again.returncode == 0, again.stderr
+    assert {p: p.stat().st_ino for p in output.rglob("*")} == before  # not even a folder made anew
+    assert beside(output) == ["out"]
+
+
+def test_a_killed_build_is_cleaned_up_by_the_next(project: Path, output: Path, changed: None) -> None:
     build = start_build(project, output)
     wait_until_writing(build, output)
     build.kill()  # SIGKILL cannot be caught: the staging folder and the lock file stay ...
@@ -66,7 +83,7 @@ def test_a_killed_build_is_cleaned_up_by_the_next(project: Path, output: Path) -
     assert (output / "index.html").is_file()
 
 
-def test_two_builds_of_one_output_at_once(project: Path, output: Path) -> None:
+def test_two_builds_of_one_output_at_once(project: Path, output: Path, changed: None) -> None:
     """The second build stops with a clear error; the first, paused meanwhile, completes."""
     first = start_build(project, output)
     wait_until_writing(first, output)

@@ -1,0 +1,93 @@
+"""The outputs besides pages (downloads, static files, badges, the chart bundle, sitemap, feeds), each named in
+the manifest with the key of what it is made from, so that an unchanged one is neither made again nor compared.
+
+Every file gets an entry in the manifest's `files` map: [input key, content digest, size]. The input key, when
+the maker gives one, hashes everything the file's bytes are made from (with Rapor's version); when it and the
+previous build's file are unchanged, the file is not made at all but linked from the previous build (write.REUSE).
+A file made anyway is compared with the previous build's by its content digest, without reading the old file.
+As with pages (incremental.py), a file is reused only if it is still a plain file of the recorded size and the
+mode a new file would get; `rapor build --force` starts from an empty manifest, so every file is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__
+from .incremental import Manifest, _digest
+
+Item = tuple[str, bytes | None]
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def input_key(*parts: object) -> str:
+    """The key of a file made from `parts` (values a pickle holds the same way in every process)."""
+    return _digest((__version__, parts))
+
+
+def frame_digest(frame: pd.DataFrame) -> str:
+    """A table's contents, names and types as one hash (pandas' own row hashes, which use a fixed key)."""
+    rows = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+    head = repr((list(frame.columns), [str(t) for t in frame.dtypes])).encode("utf-8")
+    return hashlib.blake2b(head + rows, digest_size=16).hexdigest()
+
+
+class FileCatalog:
+    """The non-page files of the build being made, against those of the build in the output folder."""
+
+    def __init__(self, manifest: Manifest, output: Path, mode: int) -> None:
+        self.previous = manifest.previous_files
+        self.current = manifest.current_files
+        self.output = output
+        self.mode = mode
+
+    def _on_disk(self, path: str, size: int) -> bool:
+        try:
+            info = (self.output / path).lstat()
+        except OSError:
+            return False
+        return stat.S_ISREG(info.st_mode) and info.st_size == size and stat.S_IMODE(info.st_mode) == self.mode
+
+    def unchanged(self, path: str, key: str) -> bool:
+        """Whether the previous build's file was made from inputs with this key and is still there as made."""
+        old = self.previous.get(path)
+        return old is not None and bool(key) and old[0] == key and self._on_disk(path, old[2])
+
+    def size(self, path: str) -> int:
+        """The size of a file this build keeps or made."""
+        return self.current[path][2]
+
+    def keep(self, path: str) -> Item:
+        self.current[path] = self.previous[path]
+        return path, None
+
+    def made(self, path: str, data: bytes, key: str = "") -> Item:
+        """A file made in this build: linked from the previous build if it has the same bytes."""
+        digest = content_digest(data)
+        old = self.previous.get(path)
+        self.current[path] = (key, digest, len(data))
+        if old is not None and old[1] == digest and self._on_disk(path, len(data)):
+            return path, None
+        return path, data
+
+    def keyed(self, path: str, key: str, make: Callable[[], bytes]) -> Item:
+        """The file made by `make` from inputs with `key`: made only if they changed since the previous build."""
+        if self.unchanged(path, key):
+            return self.keep(path)
+        return self.made(path, make(), key)
+
+    def all_made(self, items: Iterable[tuple[str, bytes]], key: str = "") -> Iterator[Item]:
+        for path, data in items:
+            yield self.made(path, data, key)
+
+    def group_unchanged(self, paths: Sequence[str], key: str) -> bool:
+        """Whether every one of `paths` is unchanged under `key` (files made together, in one pass)."""
+        return all(self.unchanged(path, key) for path in paths)
