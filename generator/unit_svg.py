@@ -288,16 +288,22 @@ def small_multiples(x_labels: Sequence[str], panels: Sequence[Panel], domain: tu
     body = [chrome]
     for panel, (xs, x_texts, y) in zip(panels, cells, strict=True):
         points = [None if v is None else y.at(v) for v in panel.values]
-        path = line_path([None if p is None else f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True)])
+        if None in points or not points:
+            path = line_path([None if p is None else f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True)])
+            last = len(points) - 1
+            alone = {i for i, point in enumerate(points) if point is not None
+                     and (i == 0 or points[i - 1] is None) and (i == last or points[i + 1] is None)}
+        else:  # no gap (most panels): one stroke, and a dot only for a single value
+            path = "M" + "L".join([f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True)])
+            alone = {0} if len(points) == 1 else set()
         body.append(f'<path class="line s-unit" d="{path}"/>')
-        last = len(points) - 1
         for i, (point, label) in enumerate(zip(points, panel.labels, strict=True)):
             if point is None:
                 continue
             if label is not None:
                 body.append(marker("circle", xs[i], point[0], 2.5, "s-unit"))
                 body.append(text(xs[i], point[0] - 6, label, "value small", "middle"))
-            elif (i == 0 or points[i - 1] is None) and (i == last or points[i + 1] is None):
+            elif i in alone:
                 body.append(marker("circle", xs[i], point[0], 2.5, "s-unit"))
     return svg(WIDTH, height, kind, "".join(body))
 
