@@ -159,9 +159,10 @@ class PageCharts:
         svg = line_chart([str(p["year"]) for p in trend], [series], (scheme.scale_min, scheme.scale_max),
                          self.scale_ticks, self.bands, "unit-trend")
         not_evaluated = t("unit.not_evaluated")
-        rows = tuple((str(p["year"]), p["grade"] or not_evaluated, self._number(p["index"]),
-                      t("unit.rank_of", rank=self.locale.integer(p["rank"]), total=self.locale.integer(p["of"]))
-                      if p["rank"] is not None else "–") for p in reversed(trend))
+        known, rank_of, integer = self._numbers, self.locale.messages["unit.rank_of"], self.locale.integer
+        rows = tuple([(str(p["year"]), p["grade"] or not_evaluated, known.get(index) or self._number(index),
+                       rank_of.format(rank=integer(p["rank"]), total=integer(p["of"])) if p["rank"] is not None
+                       else "–") for p in reversed(trend) for index in (p["index"],)])
         table = DataTable((t("table.year"), t("table.grade"), scheme.index_label[self.locale.lang],
                            t("unit.rank_national")), rows)
         return Figure("unit-trend", t("unit_chart.trend_title"), summary, svg, table)
@@ -179,8 +180,10 @@ class PageCharts:
         order = list(names)
         entries = [(SERIES[s][0], SERIES[s][1], names[s]) for s in order]
         labels = self.aspect_labels
-        rows = [AspectRow(label, [(i, row.get(s)) for i, s in enumerate(order)], self._signed(row["difference"]))
-                for label, row in zip(labels, values, strict=True)]
+        compared_values = [[row.get(s) for s in order] for row in values]  # per aspect, in legend order
+        differences = [self._signed(row["difference"]) for row in values]
+        rows = [AspectRow(label, list(enumerate(marks)), difference)
+                for label, marks, difference in zip(labels, compared_values, differences, strict=True)]
         domain = aspect_domain(values, scheme)
         svg = dot_rows(rows, entries, domain, self._ticks(domain), order.index("level_type"), "unit-aspects")
         compared = [row for row in zip(labels, values, strict=True) if row[1]["difference"] is not None]
@@ -193,8 +196,8 @@ class PageCharts:
                 best[1]["difference"]), worst=worst[0], worst_difference=self._signed(worst[1]["difference"]))
         table = DataTable(
             (t("table.aspect"), *(names[s] for s in order), t("unit_chart.difference", peer=peer)),
-            tuple((label, *(self._number(row.get(s)) for s in order), self._signed(row["difference"]))
-                  for label, row in zip(labels, values, strict=True)))
+            tuple([(label, *self._numbers_of(marks), difference)
+                   for label, marks, difference in zip(labels, compared_values, differences, strict=True)]))
         return Figure("unit-aspects", t("unit_chart.aspects_title", year=latest["year"]), summary, svg, table,
                       notes=(t("unit_chart.aspects_note", peer=peer),))
 

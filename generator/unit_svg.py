@@ -36,11 +36,11 @@ class Scale:
     """A linear map of the domain [d0, d1] onto [r0, r1]. `at` remembers each value's position: a scale lives
     in a chart's cached frame (below), and the same published values land on it page after page."""
 
-    __slots__ = ("_at", "d0", "d1", "r0", "r1")
+    __slots__ = ("d0", "d1", "positions", "r0", "r1")
 
     def __init__(self, d0: float, d1: float, r0: float, r1: float) -> None:
         self.d0, self.d1, self.r0, self.r1 = d0, d1, r0, r1
-        self._at: dict[float, tuple[float, str]] = {}
+        self.positions: dict[float, tuple[float, str]] = {}  # what `at` found, by value
 
     def __call__(self, value: float) -> float:
         span = self.d1 - self.d0
@@ -48,10 +48,10 @@ class Scale:
 
     def at(self, value: float) -> tuple[float, str]:
         """The position of `value` and the position as written (`n`)."""
-        found = self._at.get(value)
+        found = self.positions.get(value)
         if found is None:
             position = self(value)
-            found = self._at[value] = (position, n(position))
+            found = self.positions[value] = (position, n(position))
         return found
 
 
@@ -287,14 +287,15 @@ def small_multiples(x_labels: Sequence[str], panels: Sequence[Panel], domain: tu
     chrome, cells, height = _panel_chrome(tuple(x_labels), tuple(panel.title for panel in panels), domain, columns)
     body = [chrome]
     for panel, (xs, x_texts, y) in zip(panels, cells, strict=True):
-        points = [None if v is None else y.at(v) for v in panel.values]
+        known = y.positions
+        points = [None if v is None else known.get(v) or y.at(v) for v in panel.values]
         if None in points or not points:
             path = line_path([None if p is None else f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True)])
             last = len(points) - 1
             alone = {i for i, point in enumerate(points) if point is not None
                      and (i == 0 or points[i - 1] is None) and (i == last or points[i + 1] is None)}
         else:  # no gap (most panels): one stroke, and a dot only for a single value
-            path = "M" + "L".join([f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True)])
+            path = "M" + "L".join([f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True) if p])
             alone = {0} if len(points) == 1 else set()
         body.append(f'<path class="line s-unit" d="{path}"/>')
         for i, (point, label) in enumerate(zip(points, panel.labels, strict=True)):
