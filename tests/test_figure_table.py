@@ -13,6 +13,7 @@ from test_charts_unit import HOSTILE_PROVINCE, HOSTILE_UNIT, Built, built
 from test_charts_unit import chart_site as chart_site  # the fixture, shared
 
 from generator import unit_chart_data, unit_svg
+from generator.bundled import DEFAULT_THEME
 from generator.figures import DataTable, Figure, data_table_html
 from generator.unit_charts import PageCharts
 from generator.unit_svg import Scale, n
@@ -141,3 +142,17 @@ def test_a_scale_position_kept_is_the_position_computed(value: float) -> None:
     assert scale.at(value) == (scale(value), n(scale(value)))
     assert scale.at(value) == (scale(value), n(scale(value)))  # the kept one
     assert Scale(3.0, 3.0, 10.0, 20.0).at(3.0) == (15.0, "15.0")  # an empty domain maps to the middle
+
+
+def test_a_theme_may_still_write_the_table_from_the_rows_and_gets_the_same_page(chart_site: TmpSite) -> None:
+    """The `figure` macro stays the seam: a theme's `_figure.html` looping over fig.table (run in the sandbox, as
+    every project template is) writes the very page the default theme writes with fig.table_html."""
+    pages = ("unit/35.78-dpmptsp/index.html", "en/unit/36.74-evil/index.html", "province/36/index.html")
+    assert chart_site.build().exit_code == 0
+    default = {page: (chart_site.root / "output" / page).read_bytes() for page in pages}
+    macro = (DEFAULT_THEME / "templates/_figure.html").read_text(encoding="utf-8")
+    assert "{{ fig.table_html }}" in macro
+    chart_site.write("themes/default/templates/_figure.html", macro.replace("{{ fig.table_html }}", TEMPLATE_TABLE))
+    result = chart_site.build()
+    assert result.exit_code == 0, result.output
+    assert {page: (chart_site.root / "output" / page).read_bytes() for page in pages} == default
