@@ -25,14 +25,15 @@ def published(value: float | None, precision: int) -> float | None:
     """`value` as the site publishes it (rounded by the one rule); None for a missing value."""
     if value is None or math.isnan(value):
         return None
-    found = _PUBLISHED.get((value, precision))
+    known = _PUBLISHED.setdefault(precision, {})
+    found = known.get(value)
     if found is None:
-        found = _PUBLISHED[(value, precision)] = round_float(value, precision)
+        found = known[value] = round_float(value, precision)
     return found
 
 
-# published() by (value, precision): the same few thousand values recur across a build's pages.
-_PUBLISHED: dict[tuple[float, int], float] = {}
+# published() by precision and value: the same few thousand values recur across a build's pages.
+_PUBLISHED: dict[int, dict[float, float]] = {}
 
 
 def difference(value: float | None, other: float | None, precision: int) -> float | None:
@@ -71,21 +72,33 @@ def peer_averages(unit: Row) -> dict[str, tuple[str, str]]:
     return groups
 
 
-def aspect_values(data: SiteData, scheme: Scheme, unit: Row, latest: Row) -> Values:
+def aspect_values(data: SiteData, scheme: Scheme, unit: Row, latest: Row,
+                  averages: Values | None = None) -> Values:
     """Per aspect, in scheme order: the unit's value in its latest evaluated year, the national,
-    level-and-type and province averages of that year, and the unit's difference from its level-and-type
-    peers."""
-    year = int(latest["year"])
+    level-and-type and province averages of that year (`aspect_averages`, unless given), and the unit's
+    difference from its level-and-type peers."""
+    if averages is None:
+        averages = aspect_averages(data, scheme, unit, int(latest["year"]))
+    out = []
+    for key, value, peers in zip(scheme.aspect_keys, latest["aspects"], averages, strict=True):
+        row: dict[str, Any] = {"aspect": key, "unit": published(value, scheme.precision), **peers}
+        row["difference"] = difference(row["unit"], row["level_type"], scheme.precision)
+        out.append(row)
+    return out
+
+
+def aspect_averages(data: SiteData, scheme: Scheme, unit: Row, year: int) -> Values:
+    """Per aspect, in scheme order, the averages `year` compares `unit` with (peer_averages): the same for
+    every unit of its level, type and province, so chart builders may keep them by those."""
     groups = peer_averages(unit).items()
     averages = data.averages
     out = []
-    for key, value in zip(scheme.aspect_keys, latest["aspects"], strict=True):
-        row: dict[str, Any] = {"aspect": key, "unit": published(value, scheme.precision)}
+    for key in scheme.aspect_keys:
         column = aspect_column(key)
+        row: dict[str, Any] = {}
         for series, (group, group_key) in groups:
             average = averages.get((year, group, group_key, column))
             row[series] = average["mean"] if average else None
-        row["difference"] = difference(row["unit"], row["level_type"], scheme.precision)
         out.append(row)
     return out
 
@@ -93,8 +106,10 @@ def aspect_values(data: SiteData, scheme: Scheme, unit: Row, latest: Row) -> Val
 def aspect_series(history: Sequence[Row], trend: Values, scheme: Scheme) -> dict[str, list[float | None]]:
     """Each aspect's published value per year of `trend` (trend_values' years; None where not evaluated)."""
     by_year = {int(row["year"]): row for row in history}
-    rows = [by_year[point["year"]] if point["index"] is not None else None for point in trend]
-    return {key: [published(row["aspects"][i], scheme.precision) if row is not None else None for row in rows]
+    rows = [by_year[point["year"]]["aspects"] if point["index"] is not None else None for point in trend]
+    precision = scheme.precision
+    known = _PUBLISHED.setdefault(precision, {})  # published(), looked up inline: sixty values a page
+    return {key: [None if row is None else known.get(row[i]) or published(row[i], precision) for row in rows]
             for i, key in enumerate(scheme.aspect_keys)}
 
 

@@ -17,6 +17,7 @@ from .figures import DataTable, Figure
 from .i18n import Locale
 from .sitedata import Row, SiteData
 from .unit_chart_data import (
+    aspect_averages,
     aspect_domain,
     aspect_series,
     aspect_values,
@@ -51,6 +52,10 @@ class PageCharts:
     _signs: dict[float | None, str] = field(init=False, default_factory=dict)
     _levels_of_type: dict[str, int] = field(init=False, default_factory=dict)
     _names: dict[tuple[str, str, str], tuple[str, dict[str, str]]] = field(init=False, default_factory=dict)
+    # What pages share, kept once made: the averages a unit is compared with, by (year, level, type, province);
+    # scale ticks by domain.
+    _averages: dict[tuple[int, str, str, str], list[dict[str, Any]]] = field(init=False, default_factory=dict)
+    _tick_labels: dict[tuple[float, float], tuple[tuple[float, str], ...]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         scheme, lang = self.config.scheme, self.locale.lang
@@ -68,16 +73,24 @@ class PageCharts:
     # --- shared pieces ------------------------------------------------------------------------------------
 
     def _ticks(self, domain: tuple[float, float]) -> tuple[tuple[float, str], ...]:
-        scheme = self.config.scheme
-        values = ticks(domain, scheme.scale_max - scheme.scale_min)
-        decimals = next(d for d in (0, 1, 2, 6) if all(abs(round(v, d) - v) < 1e-9 for v in values))
-        return tuple((v, self.locale.number(v, decimals)) for v in values)
+        found = self._tick_labels.get(domain)
+        if found is None:
+            scheme = self.config.scheme
+            values = ticks(domain, scheme.scale_max - scheme.scale_min)
+            decimals = next(d for d in (0, 1, 2, 6) if all(abs(round(v, d) - v) < 1e-9 for v in values))
+            found = self._tick_labels[domain] = tuple((v, self.locale.number(v, decimals)) for v in values)
+        return found
 
     def _number(self, value: float | None) -> str:
         text = self._numbers.get(value)
         if text is None:
             text = self._numbers[value] = self.locale.number(value, self.config.scheme.precision)
         return text
+
+    def _numbers_of(self, values: Sequence[float | None]) -> list[str]:
+        """`_number` of each value (looked up inline: a page formats a hundred figures)."""
+        known = self._numbers
+        return [known.get(value) or self._number(value) for value in values]
 
     def _signed(self, value: float | None) -> str:
         text = self._signs.get(value)
@@ -146,9 +159,10 @@ class PageCharts:
         svg = line_chart([str(p["year"]) for p in trend], [series], (scheme.scale_min, scheme.scale_max),
                          self.scale_ticks, self.bands, "unit-trend")
         not_evaluated = t("unit.not_evaluated")
-        rows = tuple((str(p["year"]), p["grade"] or not_evaluated, self._number(p["index"]),
-                      t("unit.rank_of", rank=self.locale.integer(p["rank"]), total=self.locale.integer(p["of"]))
-                      if p["rank"] is not None else "–") for p in reversed(trend))
+        known, rank_of, integer = self._numbers, self.locale.messages["unit.rank_of"], self.locale.integer
+        rows = tuple([(str(p["year"]), p["grade"] or not_evaluated, known.get(index) or self._number(index),
+                       rank_of.format(rank=integer(p["rank"]), total=integer(p["of"])) if p["rank"] is not None
+                       else "–") for p in reversed(trend) for index in (p["index"],)])
         table = DataTable((t("table.year"), t("table.grade"), scheme.index_label[self.locale.lang],
                            t("unit.rank_national")), rows)
         return Figure("unit-trend", t("unit_chart.trend_title"), summary, svg, table)
@@ -156,13 +170,20 @@ class PageCharts:
     def unit_aspects(self, unit: Row, latest: Row) -> Figure:
         t = self.locale.t
         scheme = self.config.scheme
-        values = aspect_values(self.data, scheme, unit, latest)
+        year = int(latest["year"])
+        group = (year, unit["level"], unit["type"], unit["province"] or "")
+        averages = self._averages.get(group)
+        if averages is None:
+            averages = self._averages[group] = aspect_averages(self.data, scheme, unit, year)
+        values = aspect_values(self.data, scheme, unit, latest, averages)
         peer, names = self._compared(unit)
         order = list(names)
         entries = [(SERIES[s][0], SERIES[s][1], names[s]) for s in order]
         labels = self.aspect_labels
-        rows = [AspectRow(label, [(i, row.get(s)) for i, s in enumerate(order)], self._signed(row["difference"]))
-                for label, row in zip(labels, values, strict=True)]
+        compared_values = [[row.get(s) for s in order] for row in values]  # per aspect, in legend order
+        differences = [self._signed(row["difference"]) for row in values]
+        rows = [AspectRow(label, list(enumerate(marks)), difference)
+                for label, marks, difference in zip(labels, compared_values, differences, strict=True)]
         domain = aspect_domain(values, scheme)
         svg = dot_rows(rows, entries, domain, self._ticks(domain), order.index("level_type"), "unit-aspects")
         compared = [row for row in zip(labels, values, strict=True) if row[1]["difference"] is not None]
@@ -175,28 +196,29 @@ class PageCharts:
                 best[1]["difference"]), worst=worst[0], worst_difference=self._signed(worst[1]["difference"]))
         table = DataTable(
             (t("table.aspect"), *(names[s] for s in order), t("unit_chart.difference", peer=peer)),
-            tuple((label, *(self._number(row.get(s)) for s in order), self._signed(row["difference"]))
-                  for label, row in zip(labels, values, strict=True)))
+            tuple([(label, *self._numbers_of(marks), difference)
+                   for label, marks, difference in zip(labels, compared_values, differences, strict=True)]))
         return Figure("unit-aspects", t("unit_chart.aspects_title", year=latest["year"]), summary, svg, table,
                       notes=(t("unit_chart.aspects_note", peer=peer),))
 
     def unit_aspect_history(self, history: Sequence[Row], trend: list[dict[str, Any]]) -> Figure:
         t = self.locale.t
         scheme = self.config.scheme
-        by_aspect = aspect_series(history, trend, scheme)
-        years = [p["year"] for p in trend]
+        by_aspect = list(aspect_series(history, trend, scheme).values())
+        texts = [self._numbers_of(series) for series in by_aspect]
+        years = [str(p["year"]) for p in trend]
         panels = []
-        for short, series in zip(self.aspect_shorts, by_aspect.values(), strict=True):
+        for short, series, shown in zip(self.aspect_shorts, by_aspect, texts, strict=True):
+            labels: list[str | None] = [None] * len(series)
             present = [i for i, v in enumerate(series) if v is not None]
-            shown = (present[0], present[-1]) if present else ()
-            panels.append(Panel(short, series, [self._number(v) if i in shown else None
-                                                for i, v in enumerate(series)]))
-        domain = value_domain([v for series in by_aspect.values() for v in series], scheme)
-        svg = small_multiples([str(y) for y in years], panels, domain, "unit-aspect-history")
+            for i in present[:1] + present[-1:]:  # first and last value labelled
+                labels[i] = shown[i]
+            panels.append(Panel(short, series, labels))
+        domain = value_domain([v for series in by_aspect for v in series], scheme)
+        svg = small_multiples(years, panels, domain, "unit-aspect-history")
         scored = [p["year"] for p in trend if p["index"] is not None]
         summary = t("unit_chart.history_summary", count=len(by_aspect), first_year=scored[0], last_year=scored[-1])
-        rows = tuple((str(year), *(self._number(series[i]) for series in by_aspect.values()))
-                     for i, year in reversed(list(enumerate(years))))
+        rows = tuple(zip(years, *texts, strict=True))[::-1]  # newest first
         return Figure("unit-aspect-history", t("unit_chart.history_title"), summary, svg,
                       DataTable((t("table.year"), *self.aspect_shorts), rows))
 

@@ -5,8 +5,10 @@ pictures are drawn here as plain SVG text: a page's charts cost well under a mil
 Vega-Lite specs of unit_specs.py (same data, scales and grade colours); the specs are what tests check.
 
 Every text put into the SVG is escaped here (`esc`), whatever it is; numbers arrive already formatted in
-the page's language. Marks and labels are cached by position and text: the same averages and values land
-on the same spots page after page, so most of a page's SVG is looked up rather than formatted (bench/).
+the page's language. Marks and labels are cached by position and text, each scale keeps the positions of
+the values put on it, and what charts over the same years, rows and scale share (legend, bands, axes, grid)
+is drawn once per build: the same averages and values land on the same spots page after page, so most of a
+page's SVG is looked up rather than formatted (bench/bench_unit_charts.py).
 The pictures carry no ids (two charts on a page cannot collide), scale with their container (viewBox,
 width 100%), and tell their marks apart without colour (shapes, dashes and direct labels), so they stay
 readable on a black-and-white printout. Colours and type come from rapor.css classes.
@@ -15,7 +17,6 @@ readable on a black-and-white printout. Colours and type come from rapor.css cla
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -33,22 +34,30 @@ def esc(text: str) -> str:
     return xml_text(text)
 
 
-@dataclass(frozen=True)
 class Scale:
-    """A linear map of the domain [d0, d1] onto [r0, r1]."""
+    """A linear map of the domain [d0, d1] onto [r0, r1]. `at` remembers each value's position: a scale lives
+    in a chart's cached frame (below), and the same published values land on it page after page."""
 
-    d0: float
-    d1: float
-    r0: float
-    r1: float
+    __slots__ = ("d0", "d1", "positions", "r0", "r1")
+
+    def __init__(self, d0: float, d1: float, r0: float, r1: float) -> None:
+        self.d0, self.d1, self.r0, self.r1 = d0, d1, r0, r1
+        self.positions: dict[float, tuple[float, str]] = {}  # what `at` found, by value
 
     def __call__(self, value: float) -> float:
         span = self.d1 - self.d0
         return self.r0 + (value - self.d0) / span * (self.r1 - self.r0) if span else (self.r0 + self.r1) / 2
 
+    def at(self, value: float) -> tuple[float, str]:
+        """The position of `value` and the position as written (`n`)."""
+        found = self.positions.get(value)
+        if found is None:
+            position = self(value)
+            found = self.positions[value] = (position, n(position))
+        return found
 
-@dataclass(frozen=True)
-class Band:
+
+class Band(NamedTuple):
     low: float
     high: float
     colour: str
@@ -110,14 +119,15 @@ def marker(shape: str, x: float, y: float, size: float, css: str) -> str:
     return f'<circle class="{css}" cx="{n(x)}" cy="{n(y)}" r="{n(size)}"/>'
 
 
-def line_path(points: Sequence[tuple[float, float] | None]) -> str:
-    """A path through the points, broken where a point is missing (a year without a value)."""
+def line_path(points: Sequence[str | None]) -> str:
+    """A path through the points (each written "x y"), broken where a point is missing (a year without a
+    value)."""
     parts, pen_down = [], False
     for point in points:
         if point is None:
             pen_down = False
             continue
-        parts.append(("L" if pen_down else "M") + f"{n(point[0])} {n(point[1])}")
+        parts.append(("L" if pen_down else "M") + point)
         pen_down = True
     return "".join(parts)
 
@@ -188,26 +198,27 @@ def line_chart(x_labels: Sequence[str], series: Sequence[Series], domain: tuple[
                ticks: Sequence[tuple[float, str]], bands: Sequence[Band], kind: str) -> Markup:
     """Lines over the years (evenly spaced), the grade bands behind them, a legend when series are named."""
     entries = tuple((s.shape, s.css, s.name) for s in series if s.name)
-    chrome, xs, y, height = _line_chrome(tuple(x_labels), entries, domain, tuple(ticks), tuple(bands))
+    chrome, xs, x_texts, y, height = _line_chrome(tuple(x_labels), entries, domain, tuple(ticks), tuple(bands))
     body = [chrome]
     for s in series:
-        points = [(x, y(v)) if v is not None else None for x, v in zip(xs, s.values, strict=True)]
-        body.append(f'<path class="line {s.css}" d="{line_path(points)}"/>')
-        for point, label in zip(points, s.labels, strict=True):
+        points = [None if v is None else y.at(v) for v in s.values]
+        path = line_path([None if p is None else f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True)])
+        body.append(f'<path class="line {s.css}" d="{path}"/>')
+        for x, point, label in zip(xs, points, s.labels, strict=True):
             if point is not None:
-                body.append(marker(s.shape, point[0], point[1], 4, s.css))
+                body.append(marker(s.shape, x, point[0], 4, s.css))
                 if label is not None:
-                    above = point[1] - 8 if s is series[0] else point[1] + 16
-                    body.append(text(point[0], above, label, "value", "middle"))
+                    above = point[0] - 8 if s is series[0] else point[0] + 16
+                    body.append(text(x, above, label, "value", "middle"))
     return svg(WIDTH, height, kind, "".join(body))
 
 
 @lru_cache(maxsize=256)
 def _line_chrome(x_labels: tuple[str, ...], entries: tuple[tuple[str, str, str], ...], domain: tuple[float, float],
                  ticks: tuple[tuple[float, str], ...], bands: tuple[Band, ...]
-                 ) -> tuple[str, list[float], Scale, float]:
-    """What line charts over the same years and scale share: legend, bands, axes; the x positions, the y
-    scale and the height. Drawn once per build for each such set."""
+                 ) -> tuple[str, list[float], list[str], Scale, float]:
+    """What line charts over the same years and scale share: legend, bands, axes; the x positions (also as
+    written), the y scale and the height. Drawn once per build for each such set."""
     head, top = legend(entries, 14) if entries else ("", 8.0)
     left, right, plot_height = 34.0, WIDTH - 28.0, 150.0
     y = Scale(domain[0], domain[1], top + 10 + plot_height, top + 10)
@@ -217,7 +228,7 @@ def _line_chrome(x_labels: tuple[str, ...], entries: tuple[tuple[str, str, str],
     bottom = y(domain[0])
     body = [head, bands_layer(bands, y, left, right), y_axis(ticks, y, left, right)]
     body.extend(text(x, bottom + 16, label, "tick", "middle") for x, label in zip(xs, x_labels, strict=True))
-    return "".join(body), xs, y, bottom + 24
+    return "".join(body), xs, [n(x) for x in xs], y, bottom + 24
 
 
 def dot_rows(rows: Sequence[AspectRow], entries: Sequence[tuple[str, str, str]], domain: tuple[float, float],
@@ -230,27 +241,39 @@ def dot_rows(rows: Sequence[AspectRow], entries: Sequence[tuple[str, str, str]],
         values = dict(row.marks)
         unit, other = values.get(0), values.get(peer)
         if unit is not None and other is not None:
-            body.append(f'<line class="gap" x1="{n(x(unit))}" x2="{n(x(other))}" y1="{n(track)}" y2="{n(track)}"/>')
+            body.append(f'<line class="gap" x1="{x.at(unit)[1]}" x2="{x.at(other)[1]}" y1="{n(track)}" '
+                        f'y2="{n(track)}"/>')
         for position, value in reversed(row.marks):  # the unit (position 0) drawn last, on top
             if value is not None:
                 shape, css, _ = entries[position]
-                body.append(marker(shape, x(value), track, 5 if position == 0 else 4, css))
+                body.append(marker(shape, x.at(value)[0], track, 5 if position == 0 else 4, css))
         body.append(text(WIDTH - 4, track + 4, row.difference, "value", "end"))
     return svg(WIDTH, height, kind, "".join(body))
 
 
-@lru_cache(maxsize=1024)
 def _dot_chrome(labels: tuple[str, ...], entries: tuple[tuple[str, str, str], ...], domain: tuple[float, float],
                 ticks: tuple[tuple[float, str], ...]) -> tuple[str, Scale, list[float], float]:
     """What dot rows with the same rows, legend and scale share: legend, grid, row labels; the x scale, each
-    row's track and the height."""
-    head, top = legend(entries, 14)
+    row's track and the height. The legend (which names the unit's peers and province) and the rest are kept
+    apart, so units of every group share the grid and its scale."""
+    head, top = _legend_above(entries)
+    grid, x, tracks, height = _dot_grid(labels, domain, ticks, top)
+    return head + grid, x, tracks, height
+
+
+@lru_cache(maxsize=4096)  # one per language and peer group: type, level and province
+def _legend_above(entries: tuple[tuple[str, str, str], ...]) -> tuple[str, float]:
+    return legend(entries, 14)
+
+
+@lru_cache(maxsize=1024)
+def _dot_grid(labels: tuple[str, ...], domain: tuple[float, float], ticks: tuple[tuple[float, str], ...], top: float
+              ) -> tuple[str, Scale, list[float], float]:
     left, right, row_height = 8.0, WIDTH - 44.0, 34.0
     x = Scale(domain[0], domain[1], left + 4, right - 4)
     bottom = top + 6 + row_height * len(labels)
-    body = [head]
-    body.extend(f'<line class="grid" x1="{n(x(v))}" x2="{n(x(v))}" y1="{n(top + 6)}" y2="{n(bottom)}"/>'
-                + text(x(v), bottom + 14, label, "tick", "middle") for v, label in ticks)
+    body = [f'<line class="grid" x1="{n(x(v))}" x2="{n(x(v))}" y1="{n(top + 6)}" y2="{n(bottom)}"/>'
+            + text(x(v), bottom + 14, label, "tick", "middle") for v, label in ticks]
     tracks = []
     for i, label in enumerate(labels):
         label_y = top + 6 + i * row_height + 13
@@ -265,26 +288,34 @@ def small_multiples(x_labels: Sequence[str], panels: Sequence[Panel], domain: tu
     marks each labelled value and each value standing alone between gaps (which a line cannot show)."""
     chrome, cells, height = _panel_chrome(tuple(x_labels), tuple(panel.title for panel in panels), domain, columns)
     body = [chrome]
-    for panel, (xs, y) in zip(panels, cells, strict=True):
-        points = [(px, y(v)) if v is not None else None for px, v in zip(xs, panel.values, strict=True)]
-        body.append(f'<path class="line s-unit" d="{line_path(points)}"/>')
-        last = len(points) - 1
+    for panel, (xs, x_texts, y) in zip(panels, cells, strict=True):
+        known = y.positions
+        points = [None if v is None else known.get(v) or y.at(v) for v in panel.values]
+        if None in points or not points:
+            path = line_path([None if p is None else f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True)])
+            last = len(points) - 1
+            alone = {i for i, point in enumerate(points) if point is not None
+                     and (i == 0 or points[i - 1] is None) and (i == last or points[i + 1] is None)}
+        else:  # no gap (most panels): one stroke, and a dot only for a single value
+            path = "M" + "L".join([f"{x} {p[1]}" for x, p in zip(x_texts, points, strict=True) if p])
+            alone = {0} if len(points) == 1 else set()
+        body.append(f'<path class="line s-unit" d="{path}"/>')
         for i, (point, label) in enumerate(zip(points, panel.labels, strict=True)):
             if point is None:
                 continue
             if label is not None:
-                body.append(marker("circle", point[0], point[1], 2.5, "s-unit"))
-                body.append(text(point[0], point[1] - 6, label, "value small", "middle"))
-            elif (i == 0 or points[i - 1] is None) and (i == last or points[i + 1] is None):
-                body.append(marker("circle", point[0], point[1], 2.5, "s-unit"))
+                body.append(marker("circle", xs[i], point[0], 2.5, "s-unit"))
+                body.append(text(xs[i], point[0] - 6, label, "value small", "middle"))
+            elif i in alone:
+                body.append(marker("circle", xs[i], point[0], 2.5, "s-unit"))
     return svg(WIDTH, height, kind, "".join(body))
 
 
 @lru_cache(maxsize=1024)
 def _panel_chrome(x_labels: tuple[str, ...], titles: tuple[str, ...], domain: tuple[float, float], columns: int
-                  ) -> tuple[str, list[tuple[list[float], Scale]], float]:
+                  ) -> tuple[str, list[tuple[list[float], list[str], Scale]], float]:
     """What small multiples over the same years, panels and scale share: titles, axes, year labels; each
-    panel's x positions and y scale, and the height."""
+    panel's x positions (also as written) and y scale, and the height."""
     cell_width, cell_height, gutter = (WIDTH - 8) / columns, 84.0, 12.0
     body, cells = [], []
     count = len(x_labels)
@@ -295,7 +326,7 @@ def _panel_chrome(x_labels: tuple[str, ...], titles: tuple[str, ...], domain: tu
         y = Scale(domain[0], domain[1], y0 + 64, y0 + 26)
         step = (right - left - 20) / (count - 1) if count > 1 else 0.0
         xs = [left + 10 + k * step for k in range(count)] if count > 1 else [(left + right) / 2]
-        cells.append((xs, y))
+        cells.append((xs, [n(x) for x in xs], y))
         body.append(text(left, y0 + 13, title, "row-label"))
         body.append(f'<line class="axis" x1="{n(left)}" x2="{n(right)}" y1="{n(y0 + 68)}" y2="{n(y0 + 68)}"/>')
         body.append(text(xs[0], y0 + 80, x_labels[0], "tick small", "middle"))
