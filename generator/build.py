@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from .errors import Problem, RaporError
 from .model import build_model
 from .pipeline import read_inputs
+from .session import BuildSession, warm
 from .urls import SiteUrls
 
 if TYPE_CHECKING:
@@ -103,12 +104,13 @@ Sink = Callable[[Iterable[tuple[str, bytes | None]], Path], "WriteReport"]
 
 def build_site(root: Path, output: Path | None = None, strict: bool = False,
                progress: Progress | None = None, sink: Sink | None = None, force: bool = False,
-               jobs: int | None = None) -> BuildReport:
+               jobs: int | None = None, session: BuildSession | None = None) -> BuildReport:
     """Build the whole site. Nothing is written unless every input is valid; the swap-in is atomic.
 
     Pages whose inputs did not change since the build in the output folder are not rendered again
     (incremental.py); `force` renders every page. Pages are rendered in `jobs` worker processes (default:
-    one per core; parallel.py), with the same output as one."""
+    one per core; parallel.py), with the same output as one. A `session` (session.py: `rapor serve`'s) reuses
+    what the previous build in this process made from inputs that have not changed since."""
     from .catalog import FileCatalog, frame_digest
     from .chart_build import site_charts
     from .data_page import build_data_files, data_page_plans
@@ -129,22 +131,24 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     started = time.perf_counter()
     stages = _Timed(progress)
     stages.next("read and check")
-    inputs = read_inputs(root, strict=strict)
+    inputs = read_inputs(root, strict=strict) if session is None else session.read_inputs(root, strict)
     config = inputs.config
     chosen = output if output is not None else config.output
     check_output_folder(chosen, config, inputs.theme.folders, from_command_line=output is not None)
     target = chosen.resolve()
     inputs.theme.remember_checked()
     stages.next("model")
-    model = build_model(inputs.results, inputs.units, inputs.provinces, config.scheme)
+    model = warm(session, "model", (inputs,),
+                 lambda: build_model(inputs.results, inputs.units, inputs.provinces, config.scheme))
     if not model.years:
         raise RaporError.single(config.rel(config.data.results), 1, 1, "there are no results to publish",
                                 "add at least one year of results")
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
-    data = build_site_data(model, config.scheme, province_names)
+    data = warm(session, "site data", (model,), lambda: build_site_data(model, config.scheme, province_names))
     stages.next("plan")
-    renderer = make_renderer(config, data, inputs.pages, inputs.theme)
-    charts = site_charts(config, data, inputs.theme)
+    renderer = (make_renderer(config, data, inputs.pages, inputs.theme) if session is None
+                else session.renderer((data, inputs), lambda: make_renderer(config, data, inputs.pages, inputs.theme)))
+    charts = warm(session, "charts", (data, inputs), lambda: site_charts(config, data, inputs.theme))
     charts.install(renderer)
     manifest = Manifest() if force or sink is not None else Manifest.read(target)
     mode = file_mode()
@@ -152,17 +156,18 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     data_key = "".join(frame_digest(frame) for frame in (inputs.results, inputs.units, inputs.provinces))
     data_files = build_data_files(config, data, inputs.theme, catalog, data_key)
     league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
-    site_pages = charts.embed(inputs.pages, renderer)
-    plans = [*with_home_maps(plan_site(config, data, site_pages, inputs.corrections), config, data, league,
-                             inputs.boundaries, inputs.theme.locales),
-             *league_plans(config, data, league, inputs.boundaries, inputs.theme.locales),
-             *data_page_plans(config, data, data_files)]
+    site_pages = warm(session, "narrative charts", (charts, renderer), lambda: charts.embed(inputs.pages, renderer))
+    plans = warm(session, "plans", (site_pages, data), lambda: [
+        *with_home_maps(plan_site(config, data, site_pages, inputs.corrections), config, data, league,
+                        inputs.boundaries, inputs.theme.locales),
+        *league_plans(config, data, league, inputs.boundaries, inputs.theme.locales),
+        *data_page_plans(config, data, data_files)])
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
     site_urls = SiteUrls(config.site.languages[0])
     unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
 
-    keys = render_keys(renderer.env, renderer.common, inputs.theme.labels(),
-                       (config.site.languages, renderer.absolute_root))
+    keys = warm(session, "render keys", (renderer,), lambda: render_keys(
+        renderer.env, renderer.common, inputs.theme.labels(), (config.site.languages, renderer.absolute_root)))
     rendered = [0]
     beyond = PageInputs(data, charts.figures, site_urls, config.site.languages, config.scheme.aspect_keys)
 
@@ -170,8 +175,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
 
     def files() -> Iterator[tuple[str, bytes | None]]:
         # What to render is decided first, so the pages to render can go to worker processes (parallel.py).
-        fingerprints = [page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
-                                         (plan.context, beyond.of(plan))) for plan in plans]
+        fingerprints = warm(session, "fingerprints", (plans, keys, charts), lambda: [
+            page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
+                             (plan.context, beyond.of(plan))) for plan in plans])
         kept = [manifest.reusable(target, plan.path, fingerprint, mode)
                 for plan, fingerprint in zip(plans, fingerprints, strict=True)]
         produced = rendered_pages(renderer, [plan for plan, keep in zip(plans, kept, strict=True) if not keep],

@@ -190,11 +190,13 @@ def serve(project_dir: Path, output: Path | None, port: int, strict: bool) -> No
 
         from .build import build_site
         from .serve import PreviewState, make_server, rebuild_loop
+        from .session import BuildSession
 
         state = PreviewState()
+        session = BuildSession()  # what rebuilds reuse from the previous build (session.py)
 
         def build() -> str:
-            report = build_site(project_dir, output=output, strict=strict)
+            report = build_site(project_dir, output=output, strict=strict, session=session)
             built.append(report.output)
             return report.summary()
 

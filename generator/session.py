@@ -1,0 +1,222 @@
+"""A warm build session: what `rapor serve` keeps between rebuilds so a rebuild redoes only what an edit touched.
+
+build.build_site(..., session=BuildSession()) routes its expensive steps through the session. Each reused
+value is keyed by everything it depends on, so a change is never missed:
+
+- every CSV table read (registry, reference lists, each year's results, the corrections log) is kept with the
+  problems reading it reported, keyed by (path, size, mtime_ns) and how it was read; an edit to one year's
+  file reads that file again and no other;
+- the theme (templates checked, messages) is kept while the config and every theme file are unchanged, the
+  narrative (Markdown converted) while the config, the theme, content/ and the ids and years it is checked
+  against are unchanged; their problems are reported again on each build that reuses them;
+- when no input file changed at all (same paths, sizes and modification times), the checked inputs are reused
+  whole, and then everything made from them (the model, the site data, the renderer with its compiled
+  templates, the chart figures, the plans and the pages' fingerprints) is reused by identity: `reuse` keys a
+  value by the very objects it was made from.
+
+Anything the session is unsure of is made again: the cold build is the reference (tests/test_session.py
+compares warm rebuilds with cold `--force` builds byte for byte). A failed build leaves the session as it was,
+except for the tables it read, which are right whatever the outcome.
+
+The read functions are swapped in the modules that call them for the duration of a read (`_cached_readers`),
+which keeps the pipeline's own code as it is; builds in one process run one at a time (serve's main thread).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import corrections, csv_read, load, pipeline, render, result_checks
+from .bundled import DEFAULT_THEME
+from .config import Config
+from .errors import Problem, ProblemList
+from .pipeline import Inputs
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from .urls import SiteUrls
+
+T = TypeVar("T")
+Stamp = tuple[str, int, int]  # path, size, mtime_ns
+_TABLE_READERS = (load, result_checks, corrections)  # the modules that call csv_read.read_table
+
+
+def _stamps(path: Path) -> list[Stamp]:
+    """(path, size, mtime_ns) of a file, or of every file and folder under a folder (symbolic links not
+    followed, as the readers check them); [] if it does not exist."""
+    found: list[Stamp] = []
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return found
+    found.append((str(path), info.st_size, info.st_mtime_ns))
+    if os.path.isdir(path) and not os.path.islink(path):
+        for folder, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in (*sorted(files), *dirs):
+                try:
+                    entry = os.lstat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                found.append((os.path.join(folder, name), entry.st_size, entry.st_mtime_ns))
+    return found
+
+
+def _config_paths(config: Config | None) -> list[Path]:
+    """The data paths the config names (they may lie outside data/)."""
+    if config is None:
+        return []
+    return [value for value in (getattr(config.data, f.name) for f in dataclasses.fields(config.data))
+            if isinstance(value, Path)]
+
+
+@dataclasses.dataclass
+class _Entry:
+    key: tuple[Any, ...]
+    value: Any
+    problems: tuple[Problem, ...] = ()
+
+
+class BuildSession:
+    """What one `rapor serve` keeps across its rebuilds (see the module's docstring)."""
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple[Any, ...], tuple[csv_read.Table | None, tuple[Problem, ...]]] = {}
+        self._values: dict[str, _Entry] = {}
+        self._config: Config | None = None
+        self.reused: list[str] = []  # what the last build reused, for the terminal and the benchmark
+
+    # --- inputs -----------------------------------------------------------------------------------------------
+    def signature(self, root: Path) -> tuple[Stamp, ...]:
+        """Every input file's stamp: the config, data/, content/, themes/, the paths the config names, and
+        Rapor's own theme."""
+        paths = [root / "rapor.toml", root / "data", root / "content", root / "themes", DEFAULT_THEME,
+                 *_config_paths(self._config)]
+        return tuple(stamp for path in paths for stamp in _stamps(path))
+
+    def read_inputs(self, root: Path, strict: bool) -> Inputs:
+        """pipeline.read_inputs, reusing the last result when no input changed and, else, each unchanged
+        table, the theme and the narrative."""
+        self.reused = []
+        key = (root.resolve(), strict, self.signature(root))
+        last = self._values.get("inputs")
+        if last is not None and last.key == key:
+            self.reused.append("inputs")
+            return last.value  # type: ignore[no-any-return]
+        with self._cached_readers():
+            inputs = pipeline.read_inputs(root, strict=strict)
+        self._config = inputs.config
+        # Stamped again after reading: a file that changed while it was read makes the next build read it again.
+        self._values["inputs"] = _Entry((root.resolve(), strict, self.signature(root)), inputs)
+        return inputs
+
+    def reuse(self, name: str, made_from: tuple[object, ...], make: Callable[[], T]) -> T:
+        """The value made last time under `name` if it was made from the very same objects, else make()."""
+        last = self._values.get(name)
+        if last is not None and len(last.key) == len(made_from) and all(
+                a is b for a, b in zip(last.key, made_from, strict=True)):
+            self.reused.append(name)
+            return last.value  # type: ignore[no-any-return]
+        value = make()
+        self._values[name] = _Entry(made_from, value)
+        return value
+
+    def renderer(self, made_from: tuple[object, ...], make: Callable[[], render.Renderer]) -> render.Renderer:
+        """make() (render.make_renderer), reused whole when made from the same objects; else made with the last
+        Jinja environment (its compiled templates) while the theme files and the site's first language are the
+        same. The environment's per-build globals (charts, ranking cells) are set anew by each build."""
+        original = render.make_environment
+
+        def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environment:
+            key = (tuple(themes), site_urls.root_language, self._stamps_of(themes))
+            return self._replayed("environment", key, lambda _found: original(themes, site_urls), ProblemList())
+
+        render.make_environment = make_environment
+        try:
+            return self.reuse("renderer", made_from, make)
+        finally:
+            render.make_environment = original
+
+    @staticmethod
+    def _stamps_of(folders: list[Path]) -> tuple[Stamp, ...]:
+        return tuple(stamp for folder in folders for stamp in _stamps(folder))
+
+    # --- the readers swapped in while inputs are read ---------------------------------------------------------
+    @contextmanager
+    def _cached_readers(self) -> Iterator[None]:
+        read_table_first = csv_read.read_table
+        load_theme_first: Callable[..., Any] = getattr(pipeline, "load_theme")  # noqa: B009
+        load_content_first: Callable[..., Any] = getattr(pipeline, "load_content")  # noqa: B009
+
+        def read_table(path: Path, display: str, problems: ProblemList, *args: Any, **kwargs: Any
+                       ) -> csv_read.Table | None:
+            stamp = tuple(_stamps(path)[:1])
+            key = (str(path), display, args, tuple(sorted(kwargs.items())), stamp)
+            cached = self._tables.get(key) if stamp else None
+            if cached is None:
+                found = ProblemList()
+                table = read_table_first(path, display, found, *args, **kwargs)
+                cached = (table, tuple(found.items))
+                if stamp:  # one version per file and way of reading it: the last
+                    self._tables = {k: v for k, v in self._tables.items() if k[:4] != key[:4]}
+                    self._tables[key] = cached
+            else:
+                self.reused.append(f"table {display}")
+            problems.extend(cached[1])
+            table = cached[0]
+            # Callers may change a table's frame: each gets its own copy.
+            return None if table is None else dataclasses.replace(table, frame=table.frame.copy())
+
+        def load_theme(config: Config, problems: ProblemList) -> Any:
+            return self._replayed("theme", (config, self._theme_stamps(config)),
+                                  lambda found: load_theme_first(config, found), problems)
+
+        def load_content(config: Config, *args: Any) -> Any:
+            # (config, unit_ids, years, own_templates, labels, problems, former_ids, province_codes), as
+            # pipeline.read_inputs passes them.
+            before, problems, after = args[:4], args[4], args[5:]
+            key = (config, self._theme_stamps(config), tuple(_stamps(config.root / "content")), before, after)
+            return self._replayed("content", key,
+                                  lambda found: load_content_first(config, *before, found, *after), problems)
+
+        swapped: list[tuple[object, str, object]] = [
+            *((module, "read_table", read_table) for module in _TABLE_READERS),
+            (pipeline, "load_theme", load_theme), (pipeline, "load_content", load_content)]
+        originals = [(module, name, getattr(module, name)) for module, name, _ in swapped]
+        for module, name, replacement in swapped:
+            setattr(module, name, replacement)
+        try:
+            yield
+        finally:
+            for module, name, original in originals:
+                setattr(module, name, original)
+
+    def _theme_stamps(self, config: Config) -> tuple[Stamp, ...]:
+        return tuple(stamp for path in (config.root / "themes", DEFAULT_THEME) for stamp in _stamps(path))
+
+    def _replayed(self, name: str, key: tuple[Any, ...], make: Callable[[ProblemList], T],
+                  problems: ProblemList) -> T:
+        """make(problems) unless the key equals last time's; the problems it reported are reported again."""
+        last = self._values.get(name)
+        if last is not None and last.key == key:
+            self.reused.append(name)
+            problems.extend(last.problems)
+            return last.value  # type: ignore[no-any-return]
+        found = ProblemList()
+        try:
+            value = make(found)
+        finally:
+            problems.extend(found.items)
+        self._values[name] = _Entry(key, value, tuple(found.items))
+        return value
+
+
+def warm(session: BuildSession | None, name: str, made_from: tuple[object, ...], make: Callable[[], T]) -> T:
+    """make(), or through `session` the value it made last time from the very same objects."""
+    return make() if session is None else session.reuse(name, made_from, make)
