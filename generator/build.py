@@ -147,7 +147,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     data = warm(session, "site data", (model,), lambda: build_site_data(model, config.scheme, province_names))
     stages.next("plan")
     renderer = (make_renderer(config, data, inputs.pages, inputs.theme) if session is None
-                else session.renderer((data, inputs), lambda: make_renderer(config, data, inputs.pages, inputs.theme)))
+                else session.renderer((data, inputs), lambda environment: make_renderer(
+                    config, data, inputs.pages, inputs.theme, environment)))
     charts = warm(session, "charts", (data, inputs), lambda: site_charts(config, data, inputs.theme))
     charts.install(renderer)
     manifest = Manifest() if force or sink is not None else Manifest.read(target)

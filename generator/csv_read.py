@@ -13,6 +13,7 @@ import io
 import itertools
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,6 +217,13 @@ def _parse_quoted(text: str, sep: str) -> _Parsed:
     return _Parsed(header, frame, cells, lines)
 
 
+TableReader = Callable[[Path, str, ProblemList, str, bool], "Table | None"]
+# While a warm build session (session.py) reads a build's inputs, its reader, which keeps unchanged files'
+# tables between builds and calls read_file_table for the others. Context-local: builds in other threads or
+# tasks read as usual.
+TABLE_READER: ContextVar[TableReader | None] = ContextVar("rapor_table_reader", default=None)
+
+
 def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one row per unit",
                may_be_empty: bool = False) -> Table | None:
     """Read one CSV file as text cells, reporting every row and header that cannot be used.
@@ -223,6 +231,15 @@ def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one
     Rows with the wrong number of cells are reported and left out, so the rest of the file is still checked.
     Returns None when nothing usable is left (a header without rows is usable when `may_be_empty`: a log).
     """
+    reader = TABLE_READER.get()
+    if reader is not None:
+        return reader(path, display, problems, rows, may_be_empty)
+    return read_file_table(path, display, problems, rows, may_be_empty)
+
+
+def read_file_table(path: Path, display: str, problems: ProblemList, rows: str = "one row per unit",
+                    may_be_empty: bool = False) -> Table | None:
+    """read_table, from the file itself."""
     try:
         data = read_bytes(path)
     except OSError as exc:

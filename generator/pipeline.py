@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,19 +33,24 @@ class Inputs:
     boundaries: Boundaries | None = None  # the province map, if the project has one
 
 
+ThemeLoader = Callable[[Config, ProblemList], Theme]
+ContentLoader = Callable[..., tuple[Page, ...]]  # load_content's parameters
+
 _NO_UNITS = pd.DataFrame({c: pd.Series(dtype=object) for c in
                           ("name", "level", "type", "province", "regency", "regency_name", "former_ids",
                            "former_names")})
 
 
-def read_inputs(root: Path, strict: bool = False) -> Inputs:
+def read_inputs(root: Path, strict: bool = False, theme_loader: ThemeLoader = load_theme,
+                content_loader: ContentLoader = load_content) -> Inputs:
     """Config, registry, results and narrative, checked. Raises RaporError with every problem found.
 
     Config errors are collected with the rest: only a config that cannot be used stops before the data.
+    A warm build session (session.py) passes loaders that reuse an unchanged theme and narrative.
     """
     problems = ProblemList()
     config = read_config(root, problems, strict=strict)
-    theme = load_theme(config, problems)
+    theme = theme_loader(config, problems)
     provinces = load_provinces(config, problems)
     regencies = load_regencies(config, problems)
     boundaries = load_boundaries(config, provinces, problems) if len(provinces) else None
@@ -62,7 +68,7 @@ def read_inputs(root: Path, strict: bool = False) -> Inputs:
     check_published_years(config.program.published, years | {y for y, _ in files if y is not None}, problems)
     former_ids = {former: str(unit_id) for unit_id, formers in units["former_ids"].items() for former in formers}
     corrections = load_corrections(config, units, results, problems)
-    pages = load_content(config, set(units.index), years, theme.own_templates, theme.labels(), problems,
+    pages = content_loader(config, set(units.index), years, theme.own_templates, theme.labels(), problems,
                          former_ids, frozenset(provinces["code"]))
     problems.raise_if_errors()
     return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings), corrections,

@@ -7,7 +7,7 @@ theme template by template (ChoiceLoader) and file by file for static assets (me
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -112,9 +112,12 @@ class Renderer:
                                  hint)
 
 
-def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme: Theme) -> Renderer:
+def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme: Theme,
+                  environment: Callable[[list[Path], SiteUrls], jinja2.Environment] | None = None) -> Renderer:
+    """The renderer of a build; `environment` makes its Jinja environment (a warm session's keeps compiled
+    templates between builds; make_environment by default)."""
     site_urls = SiteUrls(config.site.languages[0])
-    env = make_environment(list(theme.folders), site_urls)
+    env = (environment or make_environment)(list(theme.folders), site_urls)
     locales = theme.locales
     scheme = config.scheme
     common = {}

@@ -18,24 +18,27 @@ Anything the session is unsure of is made again: the cold build is the reference
 compares warm rebuilds with cold `--force` builds byte for byte). A failed build leaves the session as it was,
 except for the tables it read, which are right whatever the outcome.
 
-The read functions are swapped in the modules that call them for the duration of a read (`_cached_readers`),
-which keeps the pipeline's own code as it is; builds in one process run one at a time (serve's main thread).
+The session reaches into a build through explicit seams: the loaders pipeline.read_inputs takes, the
+environment maker render.make_renderer takes, and csv_read.TABLE_READER, a context variable set while the
+inputs are read (so a build in another thread reads as usual).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import corrections, csv_read, load, pipeline, render, result_checks
+from . import content, csv_read, pipeline, render
+from . import theme as theme_module
 from .bundled import DEFAULT_THEME
 from .config import Config
+from .content import Page
 from .errors import Problem, ProblemList
 from .pipeline import Inputs
+from .theme import Theme
 
 if TYPE_CHECKING:
     import jinja2
@@ -44,7 +47,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Stamp = tuple[str, int, int]  # path, size, mtime_ns
-_TABLE_READERS = (load, result_checks, corrections)  # the modules that call csv_read.read_table
+EnvironmentMaker = Callable[[list[Path], "SiteUrls"], "jinja2.Environment"]
 
 
 def _stamps(path: Path) -> list[Stamp]:
@@ -109,8 +112,12 @@ class BuildSession:
         if last is not None and last.key == key:
             self.reused.append("inputs")
             return last.value  # type: ignore[no-any-return]
-        with self._cached_readers():
-            inputs = pipeline.read_inputs(root, strict=strict)
+        token = csv_read.TABLE_READER.set(self._read_table)
+        try:
+            inputs = pipeline.read_inputs(root, strict=strict, theme_loader=self._load_theme,
+                                          content_loader=self._load_content)
+        finally:
+            csv_read.TABLE_READER.reset(token)
         self._config = inputs.config
         # Stamped again after reading: a file that changed while it was read makes the next build read it again.
         self._values["inputs"] = _Entry((root.resolve(), strict, self.signature(root)), inputs)
@@ -127,75 +134,55 @@ class BuildSession:
         self._values[name] = _Entry(made_from, value)
         return value
 
-    def renderer(self, made_from: tuple[object, ...], make: Callable[[], render.Renderer]) -> render.Renderer:
-        """make() (render.make_renderer), reused whole when made from the same objects; else made with the last
-        Jinja environment (its compiled templates) while the theme files and the site's first language are the
-        same. The environment's per-build globals (charts, ranking cells) are set anew by each build."""
-        original = render.make_environment
-
-        def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environment:
+    def renderer(self, made_from: tuple[object, ...], make: Callable[[EnvironmentMaker], render.Renderer]
+                 ) -> render.Renderer:
+        """make(environment) (render.make_renderer), reused whole when made from the same objects; else made
+        with the last Jinja environment (its compiled templates) while the theme files and the site's first
+        language are the same. The environment's per-build globals (charts, ranking cells) are set anew by each
+        build."""
+        def environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environment:
             key = (tuple(themes), site_urls.root_language, self._stamps_of(themes))
-            return self._replayed("environment", key, lambda _found: original(themes, site_urls), ProblemList())
+            return self._replayed("environment", key, lambda _found: render.make_environment(themes, site_urls),
+                                  ProblemList())
 
-        render.make_environment = make_environment
-        try:
-            return self.reuse("renderer", made_from, make)
-        finally:
-            render.make_environment = original
+        return self.reuse("renderer", made_from, lambda: make(environment))
 
     @staticmethod
     def _stamps_of(folders: list[Path]) -> tuple[Stamp, ...]:
         return tuple(stamp for folder in folders for stamp in _stamps(folder))
 
-    # --- the readers swapped in while inputs are read ---------------------------------------------------------
-    @contextmanager
-    def _cached_readers(self) -> Iterator[None]:
-        read_table_first = csv_read.read_table
-        load_theme_first: Callable[..., Any] = getattr(pipeline, "load_theme")  # noqa: B009
-        load_content_first: Callable[..., Any] = getattr(pipeline, "load_content")  # noqa: B009
+    # --- the readers used while inputs are read ---------------------------------------------------------------
+    def _read_table(self, path: Path, display: str, problems: ProblemList, rows: str, may_be_empty: bool
+                    ) -> csv_read.Table | None:
+        """csv_read.read_file_table, kept per file while its (size, mtime) stay; its problems are reported again."""
+        stamp = tuple(_stamps(path)[:1])
+        key = (str(path), display, rows, may_be_empty, stamp)
+        cached = self._tables.get(key) if stamp else None
+        if cached is None:
+            found = ProblemList()
+            table = csv_read.read_file_table(path, display, found, rows, may_be_empty)
+            cached = (table, tuple(found.items))
+            if stamp:  # one version per file and way of reading it: the last
+                self._tables = {k: v for k, v in self._tables.items() if k[:4] != key[:4]}
+                self._tables[key] = cached
+        else:
+            self.reused.append(f"table {display}")
+        problems.extend(cached[1])
+        table = cached[0]
+        # Callers may change a table's frame: each gets its own copy.
+        return None if table is None else dataclasses.replace(table, frame=table.frame.copy())
 
-        def read_table(path: Path, display: str, problems: ProblemList, *args: Any, **kwargs: Any
-                       ) -> csv_read.Table | None:
-            stamp = tuple(_stamps(path)[:1])
-            key = (str(path), display, args, tuple(sorted(kwargs.items())), stamp)
-            cached = self._tables.get(key) if stamp else None
-            if cached is None:
-                found = ProblemList()
-                table = read_table_first(path, display, found, *args, **kwargs)
-                cached = (table, tuple(found.items))
-                if stamp:  # one version per file and way of reading it: the last
-                    self._tables = {k: v for k, v in self._tables.items() if k[:4] != key[:4]}
-                    self._tables[key] = cached
-            else:
-                self.reused.append(f"table {display}")
-            problems.extend(cached[1])
-            table = cached[0]
-            # Callers may change a table's frame: each gets its own copy.
-            return None if table is None else dataclasses.replace(table, frame=table.frame.copy())
+    def _load_theme(self, config: Config, problems: ProblemList) -> Theme:
+        return self._replayed("theme", (config, self._theme_stamps(config)),
+                              lambda found: theme_module.load_theme(config, found), problems)
 
-        def load_theme(config: Config, problems: ProblemList) -> Any:
-            return self._replayed("theme", (config, self._theme_stamps(config)),
-                                  lambda found: load_theme_first(config, found), problems)
-
-        def load_content(config: Config, *args: Any) -> Any:
-            # (config, unit_ids, years, own_templates, labels, problems, former_ids, province_codes), as
-            # pipeline.read_inputs passes them.
-            before, problems, after = args[:4], args[4], args[5:]
-            key = (config, self._theme_stamps(config), tuple(_stamps(config.root / "content")), before, after)
-            return self._replayed("content", key,
-                                  lambda found: load_content_first(config, *before, found, *after), problems)
-
-        swapped: list[tuple[object, str, object]] = [
-            *((module, "read_table", read_table) for module in _TABLE_READERS),
-            (pipeline, "load_theme", load_theme), (pipeline, "load_content", load_content)]
-        originals = [(module, name, getattr(module, name)) for module, name, _ in swapped]
-        for module, name, replacement in swapped:
-            setattr(module, name, replacement)
-        try:
-            yield
-        finally:
-            for module, name, original in originals:
-                setattr(module, name, original)
+    def _load_content(self, config: Config, *args: Any) -> tuple[Page, ...]:
+        # (config, unit_ids, years, own_templates, labels, problems, former_ids, province_codes), as
+        # pipeline.read_inputs passes them.
+        before, problems, after = args[:4], args[4], args[5:]
+        key = (config, self._theme_stamps(config), tuple(_stamps(config.root / "content")), before, after)
+        load: Callable[..., tuple[Page, ...]] = content.load_content
+        return self._replayed("content", key, lambda found: load(config, *before, found, *after), problems)
 
     def _theme_stamps(self, config: Config) -> tuple[Stamp, ...]:
         return tuple(stamp for path in (config.root / "themes", DEFAULT_THEME) for stamp in _stamps(path))
