@@ -51,6 +51,8 @@ def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environm
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # An environment serves one build: templates are not checked for changes on every include.
+        auto_reload=False,
     )
     env.globals["url"] = _url
     env.globals["urls"] = site_urls
