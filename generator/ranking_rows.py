@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from .history_rows import HistoryRows
 from .i18n import Locale
 
 ROW_TEMPLATE = "_ranking_row.html"
@@ -34,7 +35,7 @@ ROW_TEMPLATE = "_ranking_row.html"
 # (language, year) pairs reuses them across a year's rankings while memory stays flat on 200,000-row sites.
 KEPT_YEARS = 4
 # The template globals RowCells.installed adds (made again in each worker process: parallel.py).
-GLOBALS = ("ranking_cells", "ranking_rows")
+GLOBALS = ("ranking_cells", "ranking_rows", "history_rows")
 
 
 class RowCells:
@@ -168,4 +169,5 @@ class RowCells:
 
         env.globals["ranking_cells"] = ranking_cells
         env.globals["ranking_rows"] = ranking_rows
+        HistoryRows.install(env, common)  # a unit page's history rows (history_rows.py): made where these are
         return row_cells
