@@ -77,7 +77,10 @@ class HistoryRows:
             macro = self._movement.get(lang)
             if macro is None:
                 module = self.env.get_template(MACROS).make_module(self.common[lang])
-                macro = self._movement[lang] = module.movement
+                macro = getattr(module, "movement", None)
+                if not callable(macro):
+                    raise jinja2.TemplateRuntimeError(f"{MACROS} has no macro movement(row)")
+                self._movement[lang] = macro
             found = self._moves[key] = str(macro(row))
         return found
 
