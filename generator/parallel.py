@@ -30,6 +30,7 @@ from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from .pages import PagePlan
+from .ranking_rows import GLOBALS as ROW_GLOBALS
 from .ranking_rows import RowCells
 from .render import Renderer, make_environment
 from .urls import SiteUrls
@@ -59,9 +60,9 @@ def _recipe(renderer: Renderer) -> bytes | None:
     # Globals added after the environment was made (the year charts' figures: chart_build.py) go along, or a
     # worker's pages would lack what they show.
     fresh = make_environment(list(folders), renderer.site_urls).globals
-    # (ranking_cells is made again by each worker: RowCells.installed.)
+    # (ranking_cells and ranking_rows are made again by each worker: RowCells.installed.)
     added = {name: value for name, value in renderer.env.globals.items()
-             if name not in fresh and name != "ranking_cells"}
+             if name not in fresh and name not in ROW_GLOBALS}
     try:
         return pickle.dumps((renderer.config, tuple(folders), renderer.locales, renderer.common,
                              renderer.absolute_root, added), protocol=pickle.HIGHEST_PROTOCOL)

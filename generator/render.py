@@ -21,6 +21,7 @@ from .config import Config
 from .content import Page
 from .errors import RaporError
 from .findings_text import finding_text
+from .fragments import SharedFragments
 from .i18n import Locale
 from .pages import PagePlan
 from .ranking_rows import RowCells
@@ -51,10 +52,13 @@ def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environm
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # An environment serves one build: templates are not checked for changes on every include.
+        auto_reload=False,
     )
     env.globals["url"] = _url
     env.globals["urls"] = site_urls
     env.globals["finding_text"] = finding_text  # a finding (findings.py) as a sentence
+    env.globals["shared_fragment"] = SharedFragments()  # header and footer parts rendered once (fragments.py)
     return env
 
 

@@ -65,6 +65,9 @@ class TableTools:
     years: dict[tuple[str, str], list[int]]
     order: dict[str, list[str]]  # level and type keys in configured order, province codes sorted
     _cache: dict[tuple[int, str, str, int], dict[str, Any]] = field(default_factory=dict)
+    # A row's sort fields after its rank and change (grade, index, aspects) are the same on every ranking that
+    # shows it: written once per unit-year, not once per ranking (four per row).
+    _figures: dict[tuple[int, str], str] = field(default_factory=dict)
 
     def context(self, year: int, scope: str, key: str, page: int, rows: list[Row]) -> dict[str, Any]:
         cached = self._cache.get((year, scope, key, page))
@@ -91,16 +94,21 @@ class TableTools:
         rank_key, move_key = f"rank_{scope}", f"move_{scope}"
         sort_values: dict[str, str] = {}
         filter_values: dict[str, str] = {}
+        figures = self._figures
         for row in rows:
             evaluated = bool(row["evaluated"])
             values = [self._value(row, name) for name in FILTERS]
-            grade = grade_position.get(values[GRADE])
-            fields = [str(row[rank_key]) if evaluated and row[rank_key] is not None else "",
-                      str(row[move_key]) if evaluated and row[move_key] is not None else "",
-                      "" if grade is None else str(grade),
-                      sort_number(row["index"], self.precision) if evaluated else "",
-                      *(sort_number(value, self.precision) if evaluated else "" for value in row["aspects"])]
-            sort_values[row["unit_id"]] = "|".join(fields)
+            figure_key = (row["year"], row["unit_id"])
+            shared = figures.get(figure_key)
+            if shared is None:
+                grade = grade_position.get(values[GRADE])
+                shared = figures[figure_key] = "|".join([
+                    "" if grade is None else str(grade),
+                    sort_number(row["index"], self.precision) if evaluated else "",
+                    *(sort_number(value, self.precision) if evaluated else "" for value in row["aspects"])])
+            sort_values[row["unit_id"]] = "|".join([
+                str(row[rank_key]) if evaluated and row[rank_key] is not None else "",
+                str(row[move_key]) if evaluated and row[move_key] is not None else "", shared])
             filter_values[row["unit_id"]] = " ".join(
                 str(positions[name].get(value, "-")) if value or name == "grade" else "-"
                 for name, value in zip(FILTERS, values, strict=True))

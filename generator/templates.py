@@ -46,6 +46,10 @@ class ThemeLoader(jinja2.BaseLoader):
         self.folders = tuple(folders)
         self.roots = tuple(allowed_root(folder) for folder in self.folders)
         self.default_from = next((i for i, f in enumerate(self.folders) if is_default_layer(f)), len(self.folders))
+        # join()'s answers: every include and import inside a loop asks again (hundreds of thousands of times
+        # on a large site), and each answer looks for files. A loader serves one build, whose themes do not
+        # change under it.
+        self._joined: dict[tuple[str, str], str] = {}
 
     def split(self, name: str) -> tuple[int, str]:
         """Where in the chain the search for `name` starts, and the template's own name."""
@@ -72,6 +76,12 @@ class ThemeLoader(jinja2.BaseLoader):
     def join(self, name: str, parent: str) -> str:
         """What `name` means inside the template `parent`: its own name is the next theme's copy of it, where
         there is one (else the template itself, which may include itself under a condition)."""
+        joined = self._joined.get((name, parent))
+        if joined is None:
+            joined = self._joined[(name, parent)] = self._join(name, parent)
+        return joined
+
+    def _join(self, name: str, parent: str) -> str:
         found_parent = self.find(parent)
         own = self.split(name)[1]
         if found_parent is None or own != self.split(parent)[1]:
