@@ -10,8 +10,9 @@ and the block runs the first time a key is seen; later pages with the same key g
 name everything the block shows that is not the same on every page of the build (the language and the root
 here: the footer's other values, such as the years and the A–Z levels, are the language's common values). As
 the key holds values every page carries in its own context, the incremental rule (incremental.py: a page's
-HTML depends only on its plan and the renderer) still holds. The cache lives as long as its environment: one
-build (each worker process of a parallel build has its own, with the same results).
+HTML depends only on its plan and the renderer) still holds. Each build's renderer gets a fresh cache
+(render.make_renderer: a warm session reuses the environment across builds, never the fragments); each worker
+process of a parallel build has its own, with the same results.
 """
 
 from __future__ import annotations

@@ -122,6 +122,8 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
     templates between builds; make_environment by default)."""
     site_urls = SiteUrls(config.site.languages[0])
     env = (environment or make_environment)(list(theme.folders), site_urls)
+    # Fragments are kept for one build: a warm session's environment serves several (fragments.py).
+    env.globals["shared_fragment"] = SharedFragments()
     locales = theme.locales
     scheme = config.scheme
     common = {}

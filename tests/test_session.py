@@ -41,11 +41,14 @@ def test_warm_rebuilds_equal_cold_builds_through_successive_edits(tmp_site: TmpS
                                             "{{ super() }}{% endblock %}")),
         ("messages", lambda: tmp_site.write("themes/default/i18n/id.toml", '[unit]\nhistory = "Riwayat hasil"\n')),
         ("config", lambda: edit(tmp_site, "rapor.toml", 'title_id = "Rapor Uji"', 'title_id = "Rapor Uji Baru"')),
+        # A new year changes every page's header and footer (the latest year, the list of years).
+        ("new year", lambda: tmp_site.write("data/results/2024.csv",
+                                            (tmp_site.root / "data/results/2023.csv").read_text(encoding="utf-8"))),
     ]
     for number, (what, change) in enumerate(steps, start=1):
         change()
         report = build_site(tmp_site.root, output=warm, jobs=1, session=session)
-        assert report.rendered < first.rendered or what in ("template", "messages", "config"), what
+        assert report.rendered < first.rendered or what in ("template", "messages", "config", "new year"), what
         assert files(warm) == cold(tmp_site, tmp_path / f"cold-{number}"), what
         if what == "data cell":  # the other year's table, the theme and the narrative were not read again
             assert {"table data/results/2022.csv", "theme", "content"} <= set(session.reused)
