@@ -44,6 +44,9 @@ class StageTimes:
     def pages(self, plans: list[PagePlan]) -> Iterable[PagePlan]:
         return plans
 
+    def line(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
+
 
 def serial_and_parallel(project: Path, scratch: Path, jobs: int) -> None:
     measured = {}

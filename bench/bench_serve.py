@@ -26,11 +26,10 @@ import resource
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from bench_incremental import REPO, copy_project, correct_one_cell, timed_process
+from bench_parallel import StageTimes
 from hugo_site import hugo_command, write_hugo_project
 from make_bench_data import write_project
 
@@ -45,27 +44,8 @@ def cpu_now() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-class Stages:
-    """A build's Progress (build.py) that keeps each stage's time."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    def stage_started(self, name: str) -> None:
-        pass
-
-    def stage_done(self, name: str, seconds: float) -> None:
-        self.seconds[name] = seconds
-
-    def pages(self, plans: list[Any]) -> Iterable[Any]:
-        return plans
-
-    def line(self) -> str:
-        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.seconds.items())
-
-
-def warm_build(project: Path, output: Path, session: BuildSession) -> tuple[BuildReport, float, float, Stages]:
-    stages = Stages()
+def warm_build(project: Path, output: Path, session: BuildSession) -> tuple[BuildReport, float, float, StageTimes]:
+    stages = StageTimes()
     cpu, wall = cpu_now(), time.perf_counter()
     report = build_site(project, output=output, session=session, progress=stages)
     return report, time.perf_counter() - wall, cpu_now() - cpu, stages
