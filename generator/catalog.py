@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
-from .incremental import Manifest, _digest
+from .incremental import Manifest, stable_digest
 
 Item = tuple[str, bytes | None]
 
@@ -30,7 +30,7 @@ def content_digest(data: bytes) -> str:
 
 def input_key(*parts: object) -> str:
     """The key of a file made from `parts` (values a pickle holds the same way in every process)."""
-    return _digest((__version__, parts))
+    return stable_digest((__version__, parts))
 
 
 def frame_digest(frame: pd.DataFrame) -> str:

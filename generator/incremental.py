@@ -51,7 +51,7 @@ _PROTOCOL = 3
 _SET_TYPES = (b"cbuiltins\nset\n", b"cbuiltins\nfrozenset\n")
 
 
-def _digest(value: object) -> str:
+def stable_digest(value: object) -> str:
     data = pickle.dumps(value, protocol=_PROTOCOL)
     if any(name in data for name in _SET_TYPES):
         buffer = io.BytesIO()
@@ -76,14 +76,14 @@ def render_keys(env: jinja2.Environment, common: dict[str, dict[str, Any]], mess
     loader = env.loader
     assert loader is not None
     sources = {name: loader.get_source(env, name)[0] for name in sorted(loader.list_templates())}
-    shared = _digest((__version__, sources, extra))
-    return {lang: _digest((shared, _plain(values), sorted(messages.get(lang, {}).items())))
+    shared = stable_digest((__version__, sources, extra))
+    return {lang: stable_digest((shared, _plain(values), sorted(messages.get(lang, {}).items())))
             for lang, values in common.items()}
 
 
 def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: object) -> str:
     """The hash of what a page is made from: `context` is its plan's context and what it reads beyond it."""
-    return _digest((render_key, path, template, absolute, context))
+    return stable_digest((render_key, path, template, absolute, context))
 
 
 @dataclass
