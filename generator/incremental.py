@@ -52,6 +52,7 @@ _SET_TYPES = (b"cbuiltins\nset\n", b"cbuiltins\nfrozenset\n")
 
 
 def stable_digest(value: object) -> str:
+    """A hash of `value` that is the same in every process (sets are hashed as their sorted items)."""
     data = pickle.dumps(value, protocol=_PROTOCOL)
     if any(name in data for name in _SET_TYPES):
         buffer = io.BytesIO()
