@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .history_rows import HistoryRows
+from .history_rows import HistoryRows, theme_macro
 from .i18n import Locale
 
 ROW_TEMPLATE = "_ranking_row.html"
@@ -64,12 +64,7 @@ class RowCells:
         if found is None:
             macro = self._macros.get(lang)
             if macro is None:
-                # A macro, not a template render per row: a call costs a fraction of setting up a render.
-                module = self.env.get_template(ROW_TEMPLATE).make_module(self.common[lang])
-                macro = getattr(module, "cells", None)
-                if not callable(macro):
-                    raise jinja2.TemplateRuntimeError(f"{ROW_TEMPLATE} has no macro cells(row)")
-                self._macros[lang] = macro
+                macro = self._macros[lang] = theme_macro(self.env, ROW_TEMPLATE, "cells", self.common[lang])
             found = group[row["unit_id"]] = Markup(macro(row))
             self.rendered += 1
         return found
