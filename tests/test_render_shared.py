@@ -119,3 +119,11 @@ def test_pages_at_the_same_depth_share_their_footer_and_others_do_not(tmp_site: 
     assert 'href="../2023/index.html"' in footer("2023/index.html")
     assert 'href="2023/index.html"' in footer("index.html") and "../" not in footer("index.html")
     assert 'href="../../en/2023/index.html"' in footer("en/2023/index.html")
+
+
+def test_a_theme_row_template_without_its_macro_is_a_located_error(tmp_site: TmpSite) -> None:
+    tmp_site.write("themes/default/templates/_ranking_row.html", "{# the cells(row) macro left out #}\n")
+    result = tmp_site.build("--jobs", "1")
+    assert result.exit_code == 2
+    assert "_ranking_row.html has no macro cells(row)" in result.output
+    assert "Traceback" not in result.output
