@@ -90,9 +90,7 @@ def deferred_signals() -> Iterator[None]:
     try:
         yield
     finally:
-        # Never below 0: a critical step abandoned in a generator ends when the generator is collected, which
-        # may be after stop_signals_raise() reset the count; a negative count deferred every later signal.
-        _state.deferring = max(0, _state.deferring - 1)
+        _state.deferring -= 1
     if _state.raising and not _state.deferring and _state.pending is not None:
         signum, _state.pending = _state.pending, None
         raise Interrupted(signum)
