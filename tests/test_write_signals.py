@@ -138,6 +138,16 @@ def test_a_signal_during_the_swap_is_raised_once_the_swap_is_done(tmp_path: Path
 
 
 def test_a_signal_while_writing_pages_removes_the_staging_folder(tmp_path: Path) -> None:
+    # Under nohup SIGHUP arrives ignored, and Rapor leaves ignored signals ignored (on purpose): the test
+    # gives it its default disposition, as a terminal's process has it, and puts the inherited one back.
+    inherited = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        _signal_while_writing_pages(tmp_path)
+    finally:
+        signal.signal(signal.SIGHUP, inherited)
+
+
+def _signal_while_writing_pages(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_site([("index.html", b"one")], out)
 
