@@ -406,12 +406,24 @@ def visit(browser: Any) -> Callable[..., contextlib.AbstractContextManager[Visit
                     where = f" ({loc.get('url', '')}:{loc.get('lineNumber', '')})" if loc.get("url") else ""
                     v.problems.append(f"console.{msg.type}: {msg.text}{where}")
 
+            # Main-frame navigations so far, and the count when each request started: a request the browser
+            # aborts because its page was left (a click that navigates while the icon still loads) is not a
+            # failure of the site; any other failure is.
+            navigations = [0]
+            started: dict[Any, int] = {}
+
+            def on_navigated(frame: Any) -> None:
+                if frame == page.main_frame:
+                    navigations[0] += 1
+
             def on_request(request: Any) -> None:
+                started[request] = navigations[0]
                 if not _is_local(request.url, hosts):
                     v.problems.append(f"request to another host: {request.url}")
 
             def on_request_failed(request: Any) -> None:
-                if _is_local(request.url, hosts):
+                left = (request.failure or "").endswith("ERR_ABORTED") and navigations[0] > started.get(request, 0)
+                if _is_local(request.url, hosts) and not left:
                     v.problems.append(f"request failed: {request.url} ({request.failure})")
 
             def on_response(response: Any) -> None:
@@ -422,6 +434,7 @@ def visit(browser: Any) -> Callable[..., contextlib.AbstractContextManager[Visit
 
             page.on("console", on_console)
             page.on("pageerror", lambda err: v.problems.append(f"page error: {err}"))
+            page.on("framenavigated", on_navigated)
             page.on("request", on_request)
             page.on("requestfailed", on_request_failed)
             page.on("response", on_response)
