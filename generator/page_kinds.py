@@ -4,7 +4,8 @@ Each row names a kind's template, how its address is made (a SiteUrls method), w
 navigation links it, whether it goes in the sitemap, whether search indexes it, the values its template gets
 (documented for theme authors in README's "Page kinds") and what its HTML reads beyond its plan's context
 (page_inputs.py, for incremental builds). Plans are made from it (pages.page_plan), and so are the theme's
-built-in templates (theme.py), the main navigation (`main_nav`, rendered by base.html) and the README section.
+built-in templates (theme.py) and the main navigation (`main_nav`, rendered by base.html); README's "Page
+kinds" documents each row (tests/test_page_kinds.py checks it).
 A new kind of page is a new row here, a template and a plan function that calls pages.page_plan.
 
 Every kind exists in every language: the first language's pages at the root, the others under `<lang>/`.
@@ -37,7 +38,6 @@ class PageKind:
     url: Callable[..., str]  # the SiteUrls method: url(site_urls, lang, *arguments) -> the page's path
     url_params: tuple[str, ...]  # the arguments every page of the kind gives `url` (more are optional)
     context: tuple[str, ...]  # the keys of the page's own values (besides the common ones every page gets)
-    summary: str  # what a page of this kind is, for README
     nav: NavEntry | None = None
     in_sitemap: bool = True
     absolute: bool = False  # served at any address (a 404 page): links start from site.base_url's path
@@ -69,52 +69,38 @@ PAGE_KINDS: PageKinds = _table(
     PageKind("home", "home.html", SiteUrls.home, (),
              ("year", "national", "evaluated", "counts", "previous_year", "top", "year_summaries",
               "province_map", "province_map_legend", "narrative", "fallback"),
-             "the latest year's headline figures, grade counts, top units, every year, the province map",
              nav=NavEntry(10, "nav.home"), inputs="home_charts"),
     PageKind("year", "year.html", SiteUrls.year, ("year",), _YEAR_CONTEXT,
-             "a year's overview: units, averages, grades, aspects, top units, risers and fallers",
              nav=NavEntry(20, "nav.year", latest_year=True), inputs="year_charts"),
     PageKind("ranking", "ranking.html", SiteUrls.ranking, ("year",),
              ("year", "previous_year", "scopes", "scope", "key", "rows", "total", "page", "pages", "sections",
               "ranking_years", "table_tools", "download"),
-             "one page of a year's national, level, type or province ranking",
              nav=NavEntry(30, "nav.ranking", latest_year=True)),
     PageKind("provinces", "provinces.html", SiteUrls.provinces, ("year",),
              ("year", "previous_year", "rows", "ranked", "has_page", "figure", "legend"),
-             "a year's province league table and map",
              nav=NavEntry(40, "league.nav", latest_year=True)),
     PageKind("unit", "unit.html", SiteUrls.unit, ("unit_id",),
              ("unit", "latest", "history", "comparison", "findings", "ranking_links", "corrections",
               "regency_units", "narrative", "fallback"),
-             "a unit's latest result, aspects against averages, history, corrections and narrative",
              searched=True, inputs="unit_averages"),
     PageKind("former_unit", "redirect.html", SiteUrls.unit, ("former_id",),
              ("unit", "former_id", "former_name", "target"),
-             "a unit's former id: sends readers on to the unit's page",
              in_sitemap=False),
     PageKind("province", "province.html", SiteUrls.province, ("code",),
              ("code", "name", "year", "previous_year", "rows", "absent", "averages", "history", "latest",
               "findings", "regencies"),
-             "a province's units and results, its average and rank among provinces, its regencies",
              searched=True, inputs="province_averages"),
     PageKind("regency", "regency.html", SiteUrls.regency, ("code",),
              ("code", "name", "province", "province_name", "data_years", "rows"),
-             "every unit of a regency or city, with its result in each year",
              searched=True),
     PageKind("units_az", "units_az.html", SiteUrls.units_az, ("level",),
-             ("level", "number", "pages", "letters", "sections", "total"),
-             "one page of a level's units in A–Z order"),
-    PageKind("search", "search.html", SiteUrls.search, (), ("az_letters", "search_page"),
-             "Pagefind's search; without JavaScript, the A–Z lists' letters"),
-    PageKind("page", "page.html", SiteUrls.page, ("slug",), ("narrative", "fallback"),
-             "a narrative page of content/pages/ (methodology, about); the navigation lists each one"),
-    PageKind("errata", "errata.html", SiteUrls.errata, (), ("year", "rows", "errata_years", "feed"),
-             "the corrections published after the results: all of them, or one year's (<year>/errata/)"),
+             ("level", "number", "pages", "letters", "sections", "total")),
+    PageKind("search", "search.html", SiteUrls.search, (), ("az_letters", "search_page")),
+    PageKind("page", "page.html", SiteUrls.page, ("slug",), ("narrative", "fallback")),
+    PageKind("errata", "errata.html", SiteUrls.errata, (), ("year", "rows", "errata_years", "feed")),
     PageKind("data", "data.html", SiteUrls.data_dictionary, (),
-             ("download_rows", "kinds", "package", "unit_files", "columns", "license", "source_url"),
-             "every download and every column of the data"),
+             ("download_rows", "kinds", "package", "unit_files", "columns", "license", "source_url")),
     PageKind("not_found", "404.html", SiteUrls.not_found, (), (),
-             "the page a web server shows for a missing address",
              in_sitemap=False, absolute=True),
 )
 
@@ -142,8 +128,3 @@ def main_nav(site_urls: SiteUrls, lang: str, latest_year: int, t: Callable[..., 
             links.append({"path": kind.path(site_urls, lang), "label": t(kind.nav.message)})
     return links
 
-
-def readme_entry(kind: PageKind, root_language: str) -> str:
-    """The kind's line in README's "Page kinds" list (tests/test_page_kinds.py checks README has it)."""
-    values = ", ".join(f"`{key}`" for key in kind.context) or "none"
-    return f"- **{kind.name}** (`{kind.template}`, `{kind.address(root_language)}`): {kind.summary}. Values: {values}."
