@@ -20,7 +20,7 @@ from generator.page_kinds import PAGE_KINDS, NavEntry, PageKind, builtin_templat
 from generator.pages import PagePlan, page_plan
 from generator.render import Renderer
 from generator.theme import BUILTIN_TEMPLATES
-from generator.urls import SiteUrls
+from generator.urls import RESERVED_SLUGS, SiteUrls
 
 from scratch_site import TmpSite
 
@@ -88,6 +88,14 @@ def test_the_main_navigation_lists_the_tables_kinds_in_their_order() -> None:
     hidden = {**PAGE_KINDS, "ranking": replace(PAGE_KINDS["ranking"], nav=None)}
     assert [link["label"] for link in main_nav(SITE, "id", 2024, fake_t, hidden)] == [
         "nav.home", "nav.year|year=2024", "league.nav|year=2024"]
+
+
+def test_every_kinds_own_top_level_folder_is_reserved_from_content_pages() -> None:
+    for kind in PAGE_KINDS.values():
+        address = kind.address("id")
+        folder = address.split("/")[0]
+        if "/" in address and not folder.startswith("<"):
+            assert folder in RESERVED_SLUGS, f"{kind.name}: a content page named {folder} would take its address"
 
 
 def test_search_indexes_the_kinds_the_table_says() -> None:
