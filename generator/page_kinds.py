@@ -42,6 +42,7 @@ class PageKind:
     in_sitemap: bool = True
     absolute: bool = False  # served at any address (a 404 page): links start from site.base_url's path
     searched: bool = False  # its template marks content for Pagefind (data-pagefind-body)
+    narrated: bool = False  # a narrative of content/ may accompany it (content.py), and name its template
     # What the page's HTML reads beyond its plan's context (a PageInputs handler, page_inputs.py); "" for none.
     inputs: str = ""
 
@@ -69,9 +70,9 @@ PAGE_KINDS: PageKinds = _table(
     PageKind("home", "home.html", SiteUrls.home, (),
              ("year", "national", "evaluated", "counts", "previous_year", "top", "year_summaries",
               "province_map", "province_map_legend", "narrative", "fallback"),
-             nav=NavEntry(10, "nav.home"), inputs="home_charts"),
+             nav=NavEntry(10, "nav.home"), inputs="home_charts", narrated=True),
     PageKind("year", "year.html", SiteUrls.year, ("year",), _YEAR_CONTEXT,
-             nav=NavEntry(20, "nav.year", latest_year=True), inputs="year_charts"),
+             nav=NavEntry(20, "nav.year", latest_year=True), inputs="year_charts", narrated=True),
     PageKind("ranking", "ranking.html", SiteUrls.ranking, ("year",),
              ("year", "previous_year", "scopes", "scope", "key", "rows", "total", "page", "pages", "sections",
               "ranking_years", "table_tools", "download"),
@@ -82,7 +83,7 @@ PAGE_KINDS: PageKinds = _table(
     PageKind("unit", "unit.html", SiteUrls.unit, ("unit_id",),
              ("unit", "latest", "history", "comparison", "findings", "ranking_links", "corrections",
               "regency_units", "narrative", "fallback"),
-             searched=True, inputs="unit_averages"),
+             searched=True, inputs="unit_averages", narrated=True),
     PageKind("former_unit", "redirect.html", SiteUrls.unit, ("former_id",),
              ("unit", "former_id", "former_name", "target"),
              in_sitemap=False),
@@ -96,7 +97,7 @@ PAGE_KINDS: PageKinds = _table(
     PageKind("units_az", "units_az.html", SiteUrls.units_az, ("level",),
              ("level", "number", "pages", "letters", "sections", "total")),
     PageKind("search", "search.html", SiteUrls.search, (), ("az_letters", "search_page")),
-    PageKind("page", "page.html", SiteUrls.page, ("slug",), ("narrative", "fallback")),
+    PageKind("page", "page.html", SiteUrls.page, ("slug",), ("narrative", "fallback"), narrated=True),
     PageKind("errata", "errata.html", SiteUrls.errata, (), ("year", "rows", "errata_years", "feed")),
     PageKind("data", "data.html", SiteUrls.data_dictionary, (),
              ("download_rows", "kinds", "package", "unit_files", "columns", "license", "source_url")),

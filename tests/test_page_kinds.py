@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 import generator.parallel
 from generator.build import build_site
 from generator.bundled import DEFAULT_THEME
+from generator.content import KIND_TEMPLATES
 from generator.page_inputs import PageInputs
 from generator.page_kinds import PAGE_KINDS, NavEntry, PageKind, builtin_templates, main_nav
 from generator.pages import PagePlan, page_plan
@@ -96,6 +97,14 @@ def test_every_kinds_own_top_level_folder_is_reserved_from_content_pages() -> No
         folder = address.split("/")[0]
         if "/" in address and not folder.startswith("<"):
             assert folder in RESERVED_SLUGS, f"{kind.name}: a content page named {folder} would take its address"
+
+
+def test_narratives_accompany_the_kinds_the_table_says() -> None:
+    narrated = {name for name, kind in PAGE_KINDS.items() if kind.narrated}
+    assert set(KIND_TEMPLATES) == narrated == {"home", "year", "unit", "page"}
+    assert all(KIND_TEMPLATES[name] == PAGE_KINDS[name].template for name in narrated)
+    for kind in PAGE_KINDS.values():  # a narrated page's values hold its narrative
+        assert ({"narrative", "fallback"} <= set(kind.context)) == kind.narrated, kind.name
 
 
 def test_search_indexes_the_kinds_the_table_says() -> None:
