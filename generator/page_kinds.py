@@ -1,7 +1,8 @@
 """The one table of page kinds: every kind of HTML page Rapor writes, and what derives from it. Pure.
 
 Each row names a kind's template, how its address is made (a SiteUrls method), whether and where the main
-navigation links it, whether it goes in the sitemap, whether search indexes it, the values its template gets
+navigation links it, whether it goes in the sitemap, whether search indexes it, whether a narrative of
+content/ may accompany it (content.py derives its narrative kinds), the values its template gets
 (documented for theme authors in README's "Page kinds") and what its HTML reads beyond its plan's context
 (page_inputs.py, for incremental builds). Plans are made from it (pages.page_plan), and so are the theme's
 built-in templates (theme.py) and the main navigation (`main_nav`, rendered by base.html); README's "Page
