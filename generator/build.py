@@ -170,7 +170,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     keys = warm(session, "render keys", (renderer,), lambda: render_keys(
         renderer.env, renderer.common, inputs.theme.labels(), (config.site.languages, renderer.absolute_root)))
     rendered = [0]
-    beyond = PageInputs(data, charts.figures, site_urls, config.site.languages, config.scheme.aspect_keys)
+    beyond = PageInputs(data, charts.figures, config.scheme.aspect_keys)
 
     search = SearchIndex(previous=target / "pagefind", link=sink is None)  # reused when no search page changed
 

@@ -29,10 +29,12 @@ from .narrative_files import find_markdown, read_markdown
 from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, InlineWork, check_limits
 from .narrative_links import resolve_unit_links
 from .narrative_safety import Breach, find_breaches
+from .page_kinds import PAGE_KINDS
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
-# The template each kind of narrative page is shown with unless its front matter names one of the theme's own.
-KIND_TEMPLATES = {"home": "home.html", "year": "year.html", "unit": "unit.html", "page": "page.html"}
+# The template each kind of narrative page is shown with unless its front matter names one of the theme's own:
+# its page kind's (page_kinds.py), for every kind a narrative may accompany.
+KIND_TEMPLATES = {name: kind.template for name, kind in PAGE_KINDS.items() if kind.narrated}
 YEAR_LIKE = re.compile(r"\d{4}")
 
 
@@ -93,12 +95,9 @@ def _page_location(relpath: Path, languages: tuple[str, ...]) -> tuple[str, str,
 
 
 def _output_path(site_urls: urls.SiteUrls, kind: str, key: str, lang: str) -> str:
-    return {
-        "home": lambda: site_urls.home(lang),
-        "year": lambda: site_urls.year(lang, int(key)),
-        "unit": lambda: site_urls.unit(lang, key),
-        "page": lambda: site_urls.page(lang, key),
-    }[kind]()
+    """The address of the page a narrative accompanies: its key (a year, unit id or slug; "" for home) is the
+    one argument of its page kind's address."""
+    return PAGE_KINDS[kind].path(site_urls, lang, *((key,) if key else ()))
 
 
 def load_content(config: Config, unit_ids: set[str], years: set[int], own_templates: frozenset[str],

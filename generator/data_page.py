@@ -17,7 +17,7 @@ from .download import KINDS, build_downloads, excel_headers
 from .download_columns import Column, download_columns
 from .errors import ProblemList
 from .i18n import Locale, load_locale
-from .pages import PagePlan
+from .pages import PagePlan, page_plan
 from .sitedata import SiteData
 from .theme import Theme
 from .urls import SiteUrls
@@ -123,4 +123,4 @@ def data_page_plans(config: Config, data: SiteData, files: DataFiles) -> Iterato
     site_urls = SiteUrls(config.site.languages[0])
     context = data_page_context(config, data, files)
     for lang in config.site.languages:
-        yield PagePlan(site_urls.data_dictionary(lang), "data.html", lang, context)
+        yield page_plan("data", site_urls, lang, (), context)

@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape, quoteattr
 from .config import Config
 from .corrections import Correction
 from .i18n import Locale
-from .pages import PagePlan
+from .pages import PagePlan, page_plan
 from .urls import SiteUrls
 
 # Feed entry ids must never change once published: derived from what an entry is, not from where it is shown.
@@ -56,10 +56,10 @@ def errata_plans(site_urls: SiteUrls, lang: str, corrections: tuple[Correction, 
     rows = [correction_row(c, lang) | {"name": unit_names.get(c.unit_id, c.unit_id)} for c in newest_first]
     years = sorted({c.year for c in corrections}, reverse=True)
     shared = {"errata_years": years, "feed": site_urls.errata_feed(lang) if has_feed else None}
-    yield PagePlan(site_urls.errata(lang), "errata.html", lang, shared | {"year": None, "rows": rows})
+    yield page_plan("errata", site_urls, lang, (), shared | {"year": None, "rows": rows})
     for year in years:
-        yield PagePlan(site_urls.errata(lang, year), "errata.html", lang,
-                       shared | {"year": year, "rows": [r for r in rows if r["year"] == year]})
+        yield page_plan("errata", site_urls, lang, (year,),
+                        shared | {"year": year, "rows": [r for r in rows if r["year"] == year]})
 
 
 def errata_feed(config: Config, locale: Locale, corrections: tuple[Correction, ...],

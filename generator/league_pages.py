@@ -20,7 +20,7 @@ from .config import Config
 from .figures import DataTable, Figure
 from .i18n import Locale
 from .map_svg import ColourScale, MapShape, fit_scale, map_svg, swatch
-from .pages import PagePlan, previous_year
+from .pages import PagePlan, page_plan, previous_year
 from .sitedata import Row, SiteData
 from .urls import SiteUrls, relative
 
@@ -152,7 +152,7 @@ def league_plans(config: Config, data: SiteData, league: dict[int, list[Row]], b
             figure = (league_figure(path, rows, year, locale, precision, scale, boundaries, province_pages,
                                     config.data.province_map_credit.get(lang, ""))
                       if boundaries is not None else None)
-            yield PagePlan(path, "provinces.html", lang, {
+            yield page_plan("provinces", site_urls, lang, (year,), {
                 "year": year,
                 "previous_year": previous_year(data, year),
                 "rows": rows,
@@ -174,7 +174,7 @@ def with_home_maps(plans: Iterable[PagePlan], config: Config, data: SiteData, le
     scale = league_scale(rows, precision)
     with_page = sorted({unit["province"] for unit in data.units.values() if unit["province"]})
     for plan in plans:
-        if plan.path != site_urls.home(plan.lang):
+        if plan.kind != "home":
             yield plan
             continue
         locale = locales[plan.lang]

@@ -16,6 +16,7 @@ from .content import Page
 from .corrections import Correction
 from .findings import build_findings
 from .names import aspect_column
+from .page_kinds import PAGE_KINDS, PageKinds
 from .regions import build_regions, region_plans
 from .sitedata import Row, SiteData
 from .table_tools import TableTools, ranking_years
@@ -36,6 +37,17 @@ class PagePlan:
     context: dict[str, Any] = field(default_factory=dict)
     absolute: bool = False  # served at any address (a 404 page): links start from site.base_url's path
     in_sitemap: bool = True
+    kind: str = field(kw_only=True)  # its row in page_kinds.PAGE_KINDS
+
+
+def page_plan(kind: str, site_urls: SiteUrls, lang: str, arguments: tuple[Any, ...], context: dict[str, Any],
+              template: str | None = None, kinds: PageKinds = PAGE_KINDS) -> PagePlan:
+    """The plan of a page of `kind`: its address, template, sitemap and 404 handling as the table says; the
+    address from `arguments` (the kind's SiteUrls method's, after the language), the template unless a
+    narrative names another."""
+    row = kinds[kind]
+    return PagePlan(row.path(site_urls, lang, *arguments), template or row.template, lang, context,
+                    absolute=row.absolute, in_sitemap=row.in_sitemap, kind=kind)
 
 
 @dataclass(frozen=True)
@@ -241,10 +253,10 @@ def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: s
              for n, chunk in enumerate(chunks, start=1)]
     shared = {key: year_page.context[key] for key in ("year", "previous_year", "scopes")}
     for number, (page, chunk) in enumerate(zip(pages, chunks, strict=True), start=1):
-        yield PagePlan(str(page["path"]), "ranking.html", lang,
-                       shared | {"scope": scope, "key": key, "rows": chunk, "total": len(rows), "page": page,
-                                 "pages": pages, "sections": level_sections(chunk) if scope == "type" else []}
-                       | tools.context(year, scope, key, number, chunk))
+        yield page_plan("ranking", site_urls, lang, (year, scope, key, number),
+                        shared | {"scope": scope, "key": key, "rows": chunk, "total": len(rows), "page": page,
+                                  "pages": pages, "sections": level_sections(chunk) if scope == "type" else []}
+                        | tools.context(year, scope, key, number, chunk))
 
 
 def former_names(unit: Row) -> dict[str, str | None]:
@@ -291,34 +303,34 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
     slugs = sorted({key for kind, key, _ in narratives.pages if kind == "page"})
     regions = build_regions(config, data)
     for lang in config.site.languages:
-        template, told = _with_narrative("home", "", lang, narratives, "home.html")
-        yield PagePlan(site_urls.home(lang), template, lang, home | told)
+        template, told = _with_narrative("home", "", lang, narratives, PAGE_KINDS["home"].template)
+        yield page_plan("home", site_urls, lang, (), home | told, template)
         for year, year_page in years.items():
-            template, told = _with_narrative("year", str(year), lang, narratives, "year.html")
-            yield PagePlan(site_urls.year(lang, year), template, lang, year_page.context | told)
+            template, told = _with_narrative("year", str(year), lang, narratives, PAGE_KINDS["year"].template)
+            yield page_plan("year", site_urls, lang, (year,), year_page.context | told, template)
             yield from ranking_plans(site_urls, lang, year_page, "national", "", data.rows_by_year[year], tools)
             for scope, groups in year_page.scopes.items():
                 for key, rows in sorted(groups.items()):
                     yield from ranking_plans(site_urls, lang, year_page, scope, key, rows, tools)
         for unit_id, unit_page in units.items():
-            template, told = _with_narrative("unit", unit_id, lang, narratives, "unit.html")
+            template, told = _with_narrative("unit", unit_id, lang, narratives, PAGE_KINDS["unit"].template)
             links = {"ranking_links": unit_ranking_links(site_urls, lang, unit_page, page_numbers),
                      "corrections": unit_corrections(corrected.get(unit_id, []), lang),
                      "regency_units": regions.neighbours.get(unit_id, [])}
-            yield PagePlan(site_urls.unit(lang, unit_id), template, lang, unit_page | told | links)
+            yield page_plan("unit", site_urls, lang, (unit_id,), unit_page | told | links, template)
             # A unit's former ids keep their old addresses working: each points readers to the unit's page.
             for former, former_name in former_names(unit_page["unit"]).items():
-                yield PagePlan(site_urls.unit(lang, former), "redirect.html", lang,
-                               {"unit": unit_page["unit"], "former_id": former, "former_name": former_name,
-                                "target": site_urls.unit(lang, unit_id)}, in_sitemap=False)
+                yield page_plan("former_unit", site_urls, lang, (former,),
+                                {"unit": unit_page["unit"], "former_id": former, "former_name": former_name,
+                                 "target": site_urls.unit(lang, unit_id)})
         for code, province_page in provinces.items():
-            yield PagePlan(site_urls.province(lang, code), "province.html", lang,
-                           province_page | {"regencies": regions.by_province.get(code, [])})
-        for path, template, context in region_plans(site_urls, lang, regions):
-            yield PagePlan(path, template, lang, context)
+            yield page_plan("province", site_urls, lang, (code,),
+                            province_page | {"regencies": regions.by_province.get(code, [])})
+        for kind, arguments, context in region_plans(regions):
+            yield page_plan(kind, site_urls, lang, arguments, context)
         for slug in slugs:
-            template, told = _with_narrative("page", slug, lang, narratives, "page.html")
-            yield PagePlan(site_urls.page(lang, slug), template, lang, told)
+            template, told = _with_narrative("page", slug, lang, narratives, PAGE_KINDS["page"].template)
+            yield page_plan("page", site_urls, lang, (slug,), told, template)
         has_feed = bool(config.site.base_url and corrections)
         yield from errata_plans(site_urls, lang, corrections, unit_names, has_feed)
-        yield PagePlan(site_urls.not_found(lang), "404.html", lang, {}, absolute=True, in_sitemap=False)
+        yield page_plan("not_found", site_urls, lang, (), {})

@@ -13,7 +13,6 @@ from typing import Any
 
 from .config import Config
 from .sitedata import Row, SiteData
-from .urls import SiteUrls
 
 # Entries per A–Z page: about 170 bytes each in HTML, so a page stays under ~150 KB (as ranking pages do).
 AZ_PAGE_UNITS = 800
@@ -121,12 +120,13 @@ def build_regions(config: Config, data: SiteData) -> Regions:
     return Regions(regencies, by_province, regency_neighbours(regencies), az_pages(config, data))
 
 
-def region_plans(site_urls: SiteUrls, lang: str, regions: Regions) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """(path, template, context) of the regency pages, the A–Z pages and the search page in one language."""
+def region_plans(regions: Regions) -> Iterator[tuple[str, tuple[Any, ...], dict[str, Any]]]:
+    """(page kind, its address's arguments, context) of the regency pages, the A–Z pages and the search page;
+    the same in every language."""
     for code, regency in regions.regencies.items():
-        yield site_urls.regency(lang, code), "regency.html", regency
+        yield "regency", (code,), regency
     az_letters = [{"level": level, "letters": pages[0]["letters"]} for level, pages in regions.az.items()]
     for pages in regions.az.values():
         for page in pages:
-            yield site_urls.units_az(lang, page["level"], page["number"]), "units_az.html", page
-    yield site_urls.search(lang), "search.html", {"az_letters": az_letters, "search_page": True}
+            yield "units_az", (page["level"], page["number"]), page
+    yield "search", (), {"az_letters": az_letters, "search_page": True}

@@ -23,6 +23,7 @@ from .errors import RaporError
 from .findings_text import finding_text
 from .fragments import SharedFragments
 from .i18n import Locale
+from .page_kinds import main_nav
 from .pages import PagePlan
 from .ranking_rows import RowCells
 from .share import share_for
@@ -143,6 +144,7 @@ def make_renderer(config: Config, data: SiteData, pages: tuple[Page, ...], theme
             "publisher": config.program.publisher,
             "years": list(reversed(data.years)),
             "latest_year": data.years[-1],
+            "main_nav": main_nav(site_urls, lang, data.years[-1], locale.t),  # page kinds' links (page_kinds.py)
             "nav_pages": [{"slug": p.key, "title": titles.get(p.key, p.title)} for p in content_pages],
             "grades": [{"letter": g.letter, "predikat": g.predikat(lang), "color": g.color, "zone": g.zone,
                         "min": g.min, "max": g.max} for g in scheme.grades],

@@ -14,6 +14,7 @@ from .config import Config
 from .config_site import PLAIN_THEME_NAME
 from .errors import ProblemList
 from .i18n import Locale, load_locale
+from .page_kinds import builtin_templates
 from .templates import CheckedTemplates, check_templates
 from .theme_links import check_theme_links
 
@@ -64,10 +65,8 @@ def theme_folders(config: Config, problems: ProblemList) -> tuple[Path, ...]:
     return tuple(chain)
 
 
-# Templates Rapor itself renders pages with; any other page template in a theme is the theme's own.
-BUILTIN_TEMPLATES = frozenset({"base.html", "home.html", "year.html", "ranking.html", "unit.html", "province.html",
-                               "page.html", "404.html", "redirect.html", "data.html", "errata.html",
-                               "provinces.html", "regency.html", "search.html", "units_az.html"})
+# Templates Rapor itself renders pages with (page_kinds.py); any other page template in a theme is the theme's own.
+BUILTIN_TEMPLATES = builtin_templates()
 
 
 def load_theme(config: Config, problems: ProblemList) -> Theme:
