@@ -220,7 +220,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     writing = time.perf_counter()
     rendering = [0.0]
     with search:
-        report = (sink or write_site)(timed(files(), rendering), target)
+        # A session (`rapor serve`) writes only the changed files, in place (preview_write.py).
+        report = (sink or (write_site if session is None else session.write))(timed(files(), rendering), target)
     if progress is not None:
         progress.stage_done("render", rendering[0])
         progress.stage_done("write", time.perf_counter() - writing - rendering[0])

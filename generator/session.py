@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import content, csv_read, pipeline, render
+from . import content, csv_read, pipeline, preview_write, render
 from . import theme as theme_module
 from .bundled import DEFAULT_THEME
 from .config import Config
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from .urls import SiteUrls
+    from .write import WriteReport
 
 T = TypeVar("T")
 Stamp = tuple[str, int, int]  # path, size, mtime_ns
@@ -94,6 +95,8 @@ class BuildSession:
         self._values: dict[str, _Entry] = {}
         self._config: Config | None = None
         self.reused: list[str] = []  # what the last build reused, for the terminal and the benchmark
+        # The output folder the last build wrote and the files it holds; None while unknown (preview_write.py).
+        self._written: tuple[Path, frozenset[str]] | None = None
 
     # --- inputs -----------------------------------------------------------------------------------------------
     def signature(self, root: Path) -> tuple[Stamp, ...]:
@@ -150,6 +153,17 @@ class BuildSession:
     @staticmethod
     def _stamps_of(folders: list[Path]) -> tuple[Stamp, ...]:
         return tuple(stamp for folder in folders for stamp in _stamps(folder))
+
+    # --- the output ---------------------------------------------------------------------------------------------
+    def write(self, files: Iterable[tuple[str, bytes | None]], output: Path) -> WriteReport:
+        """Write a build: staged and swapped the first time (write.write_site), then only the changed files, in
+        place (preview_write.py). A write that fails leaves the folder unknown: the next one is staged."""
+        output = output.resolve()
+        written, self._written = self._written, None
+        known = written[1] if written is not None and written[0] == output else None
+        report, holds = preview_write.write_changes(files, output, known)
+        self._written = (output, holds)
+        return report
 
     # --- the readers used while inputs are read ---------------------------------------------------------------
     def _read_table(self, path: Path, display: str, problems: ProblemList, rows: str, may_be_empty: bool
