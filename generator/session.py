@@ -94,6 +94,7 @@ class BuildSession:
         self._tables: dict[tuple[Any, ...], tuple[csv_read.Table | None, tuple[Problem, ...]]] = {}
         self._values: dict[str, _Entry] = {}
         self._config: Config | None = None
+        self._scratch: dict[str, dict[str, Any]] = {}
         self.reused: list[str] = []  # what the last build reused, for the terminal and the benchmark
         # The output folder the last build wrote and the files it holds; None while unknown (preview_write.py).
         self._written: tuple[Path, frozenset[str]] | None = None
@@ -136,6 +137,10 @@ class BuildSession:
         value = make()
         self._values[name] = _Entry(made_from, value)
         return value
+
+    def scratch(self, name: str) -> dict[str, Any]:
+        """A dict a step keeps its own reusable parts in between builds (the step keys what it keeps)."""
+        return self._scratch.setdefault(name, {})
 
     def renderer(self, made_from: tuple[object, ...], make: Callable[[EnvironmentMaker], render.Renderer]
                  ) -> render.Renderer:

@@ -47,7 +47,9 @@ def test_warm_rebuilds_equal_cold_builds_through_successive_edits(tmp_site: TmpS
         ("template", lambda: tmp_site.write("themes/default/templates/unit.html",
                                             '{% extends "default/unit.html" %}{% block main %}<p>Baru</p>'
                                             "{{ super() }}{% endblock %}")),
-        ("messages", lambda: tmp_site.write("themes/default/i18n/id.toml", '[unit]\nhistory = "Riwayat hasil"\n')),
+        # data.yes is written in the spreadsheet downloads, whose lines a warm session keeps (download.py).
+        ("messages", lambda: tmp_site.write("themes/default/i18n/id.toml",
+                                            '[unit]\nhistory = "Riwayat hasil"\n[data]\nyes = "iya"\n')),
         ("config", lambda: edit(tmp_site, "rapor.toml", 'title_id = "Rapor Uji"', 'title_id = "Rapor Uji Baru"')),
         # A unit leaves the registry with its only result: its pages, downloads and folders go (removed in place,
         # preview_write.py).
@@ -68,6 +70,8 @@ def test_warm_rebuilds_equal_cold_builds_through_successive_edits(tmp_site: TmpS
         if what == "data cell":  # the other year's table, the theme and the narrative were not read again
             assert {"table data/results/2022.csv", "theme", "content"} <= set(session.reused)
             assert "table data/results/2023.csv" not in session.reused and "model" not in session.reused
+        if what == "messages":
+            assert "iya" in (warm / "2023/rapor-2023-excel.csv").read_text(encoding="utf-8-sig")
         if what == "narrative":
             assert "content" not in session.reused and "table data/results/2023.csv" in session.reused
         if what == "template":
