@@ -31,7 +31,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import content, csv_read, pipeline, preview_write, render
+import pandas as pd
+
+from . import content, csv_read, pipeline, preview_write, render, result_checks
 from . import theme as theme_module
 from .bundled import DEFAULT_THEME
 from .config import Config
@@ -95,6 +97,8 @@ class BuildSession:
         self._values: dict[str, _Entry] = {}
         self._config: Config | None = None
         self._scratch: dict[str, dict[str, Any]] = {}
+        # Results file -> (what its check read, its checked rows, the problems found): result_checks.py.
+        self._checked: dict[object, tuple[tuple[object, ...], pd.DataFrame | None, tuple[Problem, ...]]] = {}
         self.reused: list[str] = []  # what the last build reused, for the terminal and the benchmark
         # The output folder the last build wrote and the files it holds; None while unknown (preview_write.py).
         self._written: tuple[Path, frozenset[str]] | None = None
@@ -117,10 +121,12 @@ class BuildSession:
             self.reused.append("inputs")
             return last.value  # type: ignore[no-any-return]
         token = csv_read.TABLE_READER.set(self._read_table)
+        checking = result_checks.TABLE_CHECKER.set(self._check_table)
         try:
             inputs = pipeline.read_inputs(root, strict=strict, theme_loader=self._load_theme,
                                           content_loader=self._load_content)
         finally:
+            result_checks.TABLE_CHECKER.reset(checking)
             csv_read.TABLE_READER.reset(token)
         self._config = inputs.config
         # Stamped again after reading: a file that changed while it was read makes the next build read it again.
@@ -190,6 +196,27 @@ class BuildSession:
         table = cached[0]
         # Callers may change a table's frame: each gets its own copy.
         return None if table is None else dataclasses.replace(table, frame=table.frame.copy())
+
+    def _check_table(self, key: tuple[object, ...], check: Callable[[ProblemList], result_checks.CheckedFrame],
+                     problems: ProblemList) -> pd.DataFrame | None:
+        """A results file's checked rows, kept per file while what the check reads is the same (its key); the
+        problems it found are reported again."""
+        path = key[1]
+        last = self._checked.get(path)
+        if last is not None and last[0] == key:
+            self.reused.append(f"check {path}")
+            problems.extend(last[2])
+            return None if last[1] is None else last[1].copy()
+        found = ProblemList()
+        try:
+            frame, keep = check(found)
+        finally:
+            problems.extend(found.items)
+        if keep:
+            self._checked[path] = (key, None if frame is None else frame.copy(), tuple(found.items))
+        else:
+            self._checked.pop(path, None)
+        return frame
 
     def _load_theme(self, config: Config, problems: ProblemList) -> Theme:
         return self._replayed("theme", (config, self._theme_stamps(config)),

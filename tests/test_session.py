@@ -70,6 +70,11 @@ def test_warm_rebuilds_equal_cold_builds_through_successive_edits(tmp_site: TmpS
         if what == "data cell":  # the other year's table, the theme and the narrative were not read again
             assert {"table data/results/2022.csv", "theme", "content"} <= set(session.reused)
             assert "table data/results/2023.csv" not in session.reused and "model" not in session.reused
+            # The unchanged year's rows are not checked again either (result_checks.TABLE_CHECKER).
+            assert "check data/results/2022.csv" in session.reused
+            assert "check data/results/2023.csv" not in session.reused
+        if what == "rename":  # a registry change: every results file is matched again
+            assert not [name for name in session.reused if name.startswith("check ")]
         if what == "messages":
             assert "iya" in (warm / "2023/rapor-2023-excel.csv").read_text(encoding="utf-8-sig")
         if what == "narrative":
@@ -172,3 +177,20 @@ def test_an_interrupted_in_place_write_leaves_no_manifest_and_the_next_build_rep
     # as is a cold `rapor build` of that folder.
     build_site(tmp_site.root, output=warm, jobs=1, session=session)
     assert tree(warm) == cold(tmp_site, tmp_path / "cold")
+
+
+def test_unknown_units_in_several_files_are_reported_warm_as_cold(tmp_site: TmpSite, tmp_path: Path) -> None:
+    """Suggestions ("closest known") are counted across files: a check that gave one is never kept."""
+    session = BuildSession()
+    build_site(tmp_site.root, output=tmp_path / "out", jobs=1, session=session)
+    for year in ("2022", "2023"):
+        edit(tmp_site, f"data/results/{year}.csv", "35.07-dpmptsp,", "35.07-dpmptps,")
+    messages = []
+    for _ in range(2):
+        with pytest.raises(RaporError) as failed:
+            build_site(tmp_site.root, output=tmp_path / "out", jobs=1, session=session)
+        messages.append(failed.value.format())
+    with pytest.raises(RaporError) as cold_failure:
+        build_site(tmp_site.root, output=tmp_path / "cold", jobs=1)
+    assert messages == [cold_failure.value.format()] * 2
+    assert "closest known" in messages[0] and "data/results/2022.csv" in messages[0]
