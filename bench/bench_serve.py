@@ -44,8 +44,29 @@ def cpu_now() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+class CpuStageTimes(StageTimes):
+    """Each stage's wall time (StageTimes) and this process's CPU time in it. Rendering and writing overlap (the
+    files are written as they are produced): their CPU is told as one, "render and write"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cpu: dict[str, float] = {}
+        self._started = (0.0, "")
+
+    def stage_started(self, name: str) -> None:
+        self._started = (time.process_time(), name)
+
+    def stage_done(self, name: str, seconds: float) -> None:
+        super().stage_done(name, seconds)
+        started, current = self._started
+        self.cpu[current] = time.process_time() - started
+
+    def cpu_line(self) -> str:
+        return ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.cpu.items())
+
+
 def warm_build(project: Path, output: Path, session: BuildSession) -> tuple[BuildReport, float, float, StageTimes]:
-    stages = StageTimes()
+    stages = CpuStageTimes()
     cpu, wall = cpu_now(), time.perf_counter()
     report = build_site(project, output=output, session=session, progress=stages)
     return report, time.perf_counter() - wall, cpu_now() - cpu, stages
@@ -63,7 +84,9 @@ def bench_project(name: str, source: Path, scratch: Path, profile: bool) -> None
     report, wall, cpu, stages = warm_build(project, output, session)
     print(f"  warm one-cell correction wall {wall:7.2f} s  cpu {cpu:7.2f} s  {report.rendered}/{report.pages} pages"
           f" rendered, {report.changed}/{report.files} files written\n    changed {change}", flush=True)
-    print(f"    stages: {stages.line()}")
+    print(f"    stages (wall): {stages.line()}")
+    if isinstance(stages, CpuStageTimes):
+        print(f"    stages (CPU of this process): {stages.cpu_line()}")
     print(f"    reused: {', '.join(session.reused)}")
     hugo_project = write_hugo_project(project, scratch / slug / "hugo")
     hugo, _, _ = timed_process("hugo full build", hugo_command(hugo_project, scratch / slug / "hugo-out"))

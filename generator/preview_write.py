@@ -77,7 +77,8 @@ def _write_in_place(files: Iterable[tuple[str, Content]], output: Path, known: f
     current = str(output)
     try:
         for relative, data in _reading(files):
-            relative = safe_relative(relative)
+            if relative not in known:  # the previous build's paths were checked when it wrote them
+                relative = safe_relative(relative)
             if relative in seen:
                 raise ValueError(f"two pages want to write {relative}")
             seen.add(relative)
