@@ -19,6 +19,7 @@ the next staged build.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterable, Iterator
@@ -113,7 +114,8 @@ def _write_in_place(files: Iterable[tuple[str, Content]], output: Path, known: f
                     os.unlink(current)  # see the module's docstring: no manifest while files move
                 for relative in gone:
                     current = old + relative
-                    os.unlink(current)
+                    with contextlib.suppress(FileNotFoundError):  # removed by hand meanwhile: gone as it should be
+                        os.unlink(current)
                     _remove_empty_folders(os.path.dirname(current), output)
                 for relative in moved:
                     current = old + relative

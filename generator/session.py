@@ -74,6 +74,15 @@ def _stamps(path: Path) -> list[Stamp]:
     return found
 
 
+def _identity(folder: Path) -> tuple[int, int]:
+    """Which folder is at `folder` (device and inode): a staged build swaps in a new one."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return (-1, -1)
+    return (info.st_dev, info.st_ino)
+
+
 def _config_paths(config: Config | None) -> list[Path]:
     """The data paths the config names (they may lie outside data/)."""
     if config is None:
@@ -101,7 +110,7 @@ class BuildSession:
         self._checked: dict[object, tuple[tuple[object, ...], pd.DataFrame | None, tuple[Problem, ...]]] = {}
         self.reused: list[str] = []  # what the last build reused, for the terminal and the benchmark
         # The output folder the last build wrote and the files it holds; None while unknown (preview_write.py).
-        self._written: tuple[Path, frozenset[str]] | None = None
+        self._written: tuple[Path, tuple[int, int], frozenset[str]] | None = None
 
     # --- inputs -----------------------------------------------------------------------------------------------
     def signature(self, root: Path) -> tuple[Stamp, ...]:
@@ -171,9 +180,10 @@ class BuildSession:
         place (preview_write.py). A write that fails leaves the folder unknown: the next one is staged."""
         output = output.resolve()
         written, self._written = self._written, None
-        known = written[1] if written is not None and written[0] == output else None
+        # The same folder as written last, not one a `rapor build` swapped in meanwhile (a new folder).
+        known = written[2] if written is not None and written[:2] == (output, _identity(output)) else None
         report, holds = preview_write.write_changes(files, output, known)
-        self._written = (output, holds)
+        self._written = (output, _identity(output), holds)
         return report
 
     # --- the readers used while inputs are read ---------------------------------------------------------------

@@ -194,3 +194,29 @@ def test_unknown_units_in_several_files_are_reported_warm_as_cold(tmp_site: TmpS
         build_site(tmp_site.root, output=tmp_path / "cold", jobs=1)
     assert messages == [cold_failure.value.format()] * 2
     assert "closest known" in messages[0] and "data/results/2022.csv" in messages[0]
+
+
+def test_a_rapor_build_in_between_is_noticed_and_its_files_put_right(tmp_site: TmpSite, tmp_path: Path) -> None:
+    """`rapor build` swaps in a new output folder: the session no longer knows which files it holds, so its next
+    write is staged (else the unit a `rapor build` brought back would stay after the session's build drops it)."""
+    session = BuildSession()
+    warm = tmp_path / "out"
+    registry = tmp_site.root / "data/units.csv"
+    results = tmp_site.root / "data/results/2023.csv"
+    with_unit = {path: path.read_text(encoding="utf-8") for path in (registry, results)}
+
+    def drop_unit() -> None:
+        for path, text in with_unit.items():
+            path.write_text("".join(line for line in text.splitlines(keepends=True)
+                                    if not line.startswith("36.74-mpp,")), encoding="utf-8")
+
+    drop_unit()
+    build_site(tmp_site.root, output=warm, jobs=1, session=session)
+    for path, text in with_unit.items():
+        path.write_text(text, encoding="utf-8")
+    build_site(tmp_site.root, output=warm, jobs=1)  # a `rapor build` meanwhile: the unit is back
+    assert (warm / "unit/36.74-mpp/index.html").exists()
+    drop_unit()
+    build_site(tmp_site.root, output=warm, jobs=1, session=session)
+    assert not (warm / "unit/36.74-mpp").exists()
+    assert tree(warm) == cold(tmp_site, tmp_path / "cold")
