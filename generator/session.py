@@ -9,6 +9,11 @@ value is keyed by everything it depends on, so a change is never missed:
 - the theme (templates checked, messages) is kept while the config and every theme file are unchanged, the
   narrative (Markdown converted) while the config, the theme, content/ and the ids and years it is checked
   against are unchanged; their problems are reported again on each build that reuses them;
+- each results file's checked rows, while its cells, the config and the registry's ids and names are the same
+  (result_checks.TABLE_CHECKER), and each download row's written lines, while its row and unit are
+  (download.py's line_cache, kept in `scratch`);
+- the output: after the first build, a rebuild writes only the changed files, in place, once the whole build
+  was produced without error (preview_write.py), instead of staging and swapping a whole new folder;
 - when no input file changed at all (same paths, sizes and modification times), the checked inputs are reused
   whole, and then everything made from them (the model, the site data, the renderer with its compiled
   templates, the chart figures, the plans and the pages' fingerprints) is reused by identity: `reuse` keys a
