@@ -155,7 +155,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     mode = file_mode()
     catalog = FileCatalog(manifest, target, mode)
     data_key = "".join(frame_digest(frame) for frame in (inputs.results, inputs.units, inputs.provinces))
-    data_files = build_data_files(config, data, inputs.theme, catalog, data_key)
+    data_files = build_data_files(config, data, inputs.theme, catalog, data_key,
+                                  None if session is None else session.scratch("download lines"))
     league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
     site_pages = warm(session, "narrative charts", (charts, renderer), lambda: charts.embed(inputs.pages, renderer))
     plans = warm(session, "plans", (site_pages, data), lambda: [
@@ -220,7 +221,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     writing = time.perf_counter()
     rendering = [0.0]
     with search:
-        report = (sink or write_site)(timed(files(), rendering), target)
+        # A session (`rapor serve`) writes only the changed files, in place (preview_write.py).
+        report = (sink or (write_site if session is None else session.write))(timed(files(), rendering), target)
     if progress is not None:
         progress.stage_done("render", rendering[0])
         progress.stage_done("write", time.perf_counter() - writing - rendering[0])

@@ -12,6 +12,7 @@ mode a new file would get; `rapor build --force` starts from an empty manifest, 
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -51,7 +52,7 @@ class FileCatalog:
 
     def _on_disk(self, path: str, size: int) -> bool:
         try:
-            info = (self.output / path).lstat()
+            info = os.lstat(os.path.join(self.output, path))  # no Path per file (17,000 per build)
         except OSError:
             return False
         return stat.S_ISREG(info.st_mode) and info.st_size == size and stat.S_IMODE(info.st_mode) == self.mode

@@ -70,7 +70,7 @@ def locale_for(lang: str, theme: Theme) -> Locale:
 
 
 def build_data_files(config: Config, data: SiteData, theme: Theme, catalog: FileCatalog | None = None,
-                     data_key: str = "") -> DataFiles:
+                     data_key: str = "", line_cache: dict[str, Any] | None = None) -> DataFiles:
     """The downloads and datapackage.json. With a `catalog` and `data_key` (the hash of the tables the model is
     made from: catalog.frame_digest), files whose inputs did not change since the previous build are not made:
     the downloads are made all together, from every row, so they are made again only all together."""
@@ -85,7 +85,7 @@ def build_data_files(config: Config, data: SiteData, theme: Theme, catalog: File
     if catalog is not None and key and catalog.group_unchanged(paths, key):
         sizes = {path: catalog.previous[path][2] for path in paths}
         return DataFiles(columns, excel_columns, headers, listed, unit_paths, sizes, None, key, locales)
-    downloads = build_downloads(config, data, locales["id"])
+    downloads = build_downloads(config, data, locales["id"], line_cache)  # line_cache: download.py
     made = (*downloads.items(), (SiteUrls.datapackage(),
                                  datapackage(config, data, downloads, locales["en"], locales["id"])))
     if [path for path, _ in made] != paths:

@@ -148,8 +148,15 @@ def excel_headers(columns: tuple[Column, ...], indonesian: Locale) -> tuple[str,
     return tuple(headers)
 
 
-def build_downloads(config: Config, data: SiteData, indonesian: Locale) -> Downloads:
-    """Every download's bytes. `indonesian` holds the spreadsheet variant's headers and yes/no words."""
+def build_downloads(config: Config, data: SiteData, indonesian: Locale,
+                    line_cache: dict[str, Any] | None = None) -> Downloads:
+    """Every download's bytes. `indonesian` holds the spreadsheet variant's headers and yes/no words.
+
+    `line_cache` (a warm session's, session.py): a row's three lines kept from the previous build, keyed by the
+    repr of the result row and its unit, which the columns' values are made from (a repr tells -0.0 from 0.0, 1
+    from 1.0 and True from 1), under a key of everything else the lines are written with (the config, which the
+    columns and their labels come from, and the spreadsheet's words); a one-cell correction computes and writes
+    only the rows that changed."""
     columns = download_columns(config)
     excel_columns = tuple(c for c in columns if c.lang in ("", "id"))
     headers = excel_headers(excel_columns, indonesian)
@@ -158,16 +165,30 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale) -> Downl
     excel = _Writer(excel_columns, list(headers), precision, indonesian)
     in_excel = [c.lang in ("", "id") for c in columns]
     lines: dict[str, dict[tuple[int, str], str]] = {kind: {} for kind in KINDS}
+    written_with = repr((config, [(c.name, c.kind, c.lang) for c in columns], precision,
+                         indonesian.t("data.yes"), indonesian.t("data.no"))) if line_cache is not None else ""
+    if line_cache is not None and line_cache.get("written with") != written_with:
+        line_cache.clear()
+        line_cache["written with"] = written_with
+    kept: dict[str, tuple[str, str, str]] = {} if line_cache is None else line_cache.setdefault("lines", {})
+    now: dict[str, tuple[str, str, str]] = {}
     for year in data.years:
         for row in data.rows_by_year[year]:
             unit = unit_of(data, row)
-            values = [column.value(row, unit) for column in columns]
             key = (year, row["unit_id"])
-            lines["csv"][key] = machine.row(values)
-            lines["excel"][key] = excel.row([v for v, kept in zip(values, in_excel, strict=True) if kept])
-            lines["json"][key] = json.dumps({c.name: _json_value(c, v, precision) for c, v in zip(columns, values,
-                                                                                                  strict=True)},
-                                            ensure_ascii=False, separators=(",", ":"))
+            shown = repr((row, unit)) if line_cache is not None else ""
+            written = kept.get(shown) if line_cache is not None else None
+            if written is None:
+                values = [column.value(row, unit) for column in columns]
+                written = (machine.row(values),
+                           excel.row([v for v, keep in zip(values, in_excel, strict=True) if keep]),
+                           json.dumps({c.name: _json_value(c, v, precision) for c, v in zip(columns, values,
+                                                                                            strict=True)},
+                                      ensure_ascii=False, separators=(",", ":")))
+            now[shown] = written
+            lines["csv"][key], lines["excel"][key], lines["json"][key] = written
+    if line_cache is not None:
+        line_cache["lines"] = now  # this build's rows only: the cache does not grow with every edit
     join = {"csv": machine.join, "excel": excel.join, "json": _json_file}
 
     files = []

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cached_property
 from pathlib import Path
 
@@ -95,6 +97,44 @@ class _Registry:
         return f"closest known: {shown}; or add the unit to {self.registry_path}"
 
 
+# While a warm build session (session.py) reads a build's inputs, its checker: checker(key, check, problems)
+# returns check(found)'s frame, or the frame checked last time under an equal key with the problems found then
+# reported again. check returns (frame, whether it may be kept). Context-local, as csv_read.TABLE_READER.
+CheckedFrame = tuple[pd.DataFrame | None, bool]
+TableChecker = Callable[[tuple[object, ...], Callable[[ProblemList], CheckedFrame], ProblemList], pd.DataFrame | None]
+TABLE_CHECKER: ContextVar[TableChecker | None] = ContextVar("rapor_table_checker", default=None)
+
+
+def _checker(config: Config, registry: _Registry, problems: ProblemList, strict: bool
+             ) -> Callable[[Table, int | None], pd.DataFrame | None]:
+    """_check_table, through the session's checker when there is one. The key holds all a check reads: the
+    config, the table's cells, lines and headers, the file's year, strictness and what the registry matches by
+    (ids, names, former ones). A check that gave a suggestion is not kept: suggestions are counted across files."""
+    checker = TABLE_CHECKER.get()
+    if checker is None:
+        return lambda table, year: _check_table(config, table, year, registry, problems, strict)
+    from .catalog import frame_digest
+    from .incremental import stable_digest
+
+    units = registry.units
+    matched_by = stable_digest((registry.match, [str(i) for i in units.index], units["name"].tolist(),
+                                units["former_ids"].tolist(), units["former_names"].tolist()))
+    # The very id strings too: the checked rows hold the registry's own id objects, and a page's fingerprint
+    # (a pickle, which writes an object met twice once) differs when its unit's id and its rows' ids are equal
+    # but not the same object. A kept frame keeps its ids alive, so an equal id() means the same object.
+    same_ids = tuple(map(id, units.index))
+
+    def check(table: Table, year: int | None) -> pd.DataFrame | None:
+        def fresh(found: ProblemList) -> CheckedFrame:
+            before = registry.suggestions_left
+            return _check_table(config, table, year, registry, found, strict), registry.suggestions_left == before
+
+        key = (config, table.path, sorted(table.columns.items()), frame_digest(table.frame), year, strict,
+               matched_by, same_ids)
+        return checker(key, fresh, problems)
+    return check
+
+
 def check_results(config: Config, files: list[tuple[int | None, Path]], units: pd.DataFrame,
                   problems: ProblemList, strict: bool, match_units: bool = True) -> pd.DataFrame:
     """Every result row, checked and resolved to a registry id, as one long DataFrame.
@@ -102,11 +142,12 @@ def check_results(config: Config, files: list[tuple[int | None, Path]], units: p
     With `match_units` False (the registry could not be read) rows are checked but not matched to units.
     """
     registry = _Registry(units, config.rel(config.data.registry), match_units)
+    check = _checker(config, registry, problems, strict)
     frames = [
         frame
         for year, path in files
         if (table := read_table(path, config.rel(path), problems)) is not None
-        and (frame := _check_table(config, table, year, registry, problems, strict)) is not None
+        and (frame := check(table, year)) is not None
     ]
     aspects = [aspect_column(key) for key in config.scheme.aspect_keys]
     if not frames:

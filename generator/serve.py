@@ -3,7 +3,9 @@
 The preview serves the output folder as built (the same files an upload gets); only HTML responses gain one
 script tag, added on the way out, that asks the server whether a newer build exists and reloads the page, or
 shows the located error of a failed rebuild over the page. A failed rebuild leaves the last good build in
-place (builds are atomic), so the preview keeps serving it. The server listens on 127.0.0.1 only.
+place, so the preview keeps serving it: a rebuild writes nothing until the whole build was produced, and then
+only the changed files, each renamed over its old version, so no page is ever served half-written
+(preview_write.py). The server listens on 127.0.0.1 only.
 """
 
 from __future__ import annotations

@@ -9,6 +9,11 @@ value is keyed by everything it depends on, so a change is never missed:
 - the theme (templates checked, messages) is kept while the config and every theme file are unchanged, the
   narrative (Markdown converted) while the config, the theme, content/ and the ids and years it is checked
   against are unchanged; their problems are reported again on each build that reuses them;
+- each results file's checked rows, while its cells, the config and the registry's ids and names are the same
+  (result_checks.TABLE_CHECKER), and each download row's written lines, while its row and unit are
+  (download.py's line_cache, kept in `scratch`);
+- the output: after the first build, a rebuild writes only the changed files, in place, once the whole build
+  was produced without error (preview_write.py), instead of staging and swapping a whole new folder;
 - when no input file changed at all (same paths, sizes and modification times), the checked inputs are reused
   whole, and then everything made from them (the model, the site data, the renderer with its compiled
   templates, the chart figures, the plans and the pages' fingerprints) is reused by identity: `reuse` keys a
@@ -27,11 +32,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import content, csv_read, pipeline, render
+import pandas as pd
+
+from . import content, csv_read, pipeline, preview_write, render, result_checks
 from . import theme as theme_module
 from .bundled import DEFAULT_THEME
 from .config import Config
@@ -44,6 +51,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from .urls import SiteUrls
+    from .write import WriteReport
 
 T = TypeVar("T")
 Stamp = tuple[str, int, int]  # path, size, mtime_ns
@@ -71,6 +79,15 @@ def _stamps(path: Path) -> list[Stamp]:
     return found
 
 
+def _identity(folder: Path) -> tuple[int, int]:
+    """Which folder is at `folder` (device and inode): a staged build swaps in a new one."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return (-1, -1)
+    return (info.st_dev, info.st_ino)
+
+
 def _config_paths(config: Config | None) -> list[Path]:
     """The data paths the config names (they may lie outside data/)."""
     if config is None:
@@ -93,7 +110,12 @@ class BuildSession:
         self._tables: dict[tuple[Any, ...], tuple[csv_read.Table | None, tuple[Problem, ...]]] = {}
         self._values: dict[str, _Entry] = {}
         self._config: Config | None = None
+        self._scratch: dict[str, dict[str, Any]] = {}
+        # Results file -> (what its check read, its checked rows, the problems found): result_checks.py.
+        self._checked: dict[object, tuple[tuple[object, ...], pd.DataFrame | None, tuple[Problem, ...]]] = {}
         self.reused: list[str] = []  # what the last build reused, for the terminal and the benchmark
+        # The output folder the last build wrote and the files it holds; None while unknown (preview_write.py).
+        self._written: tuple[Path, tuple[int, int], frozenset[str]] | None = None
 
     # --- inputs -----------------------------------------------------------------------------------------------
     def signature(self, root: Path) -> tuple[Stamp, ...]:
@@ -113,10 +135,12 @@ class BuildSession:
             self.reused.append("inputs")
             return last.value  # type: ignore[no-any-return]
         token = csv_read.TABLE_READER.set(self._read_table)
+        checking = result_checks.TABLE_CHECKER.set(self._check_table)
         try:
             inputs = pipeline.read_inputs(root, strict=strict, theme_loader=self._load_theme,
                                           content_loader=self._load_content)
         finally:
+            result_checks.TABLE_CHECKER.reset(checking)
             csv_read.TABLE_READER.reset(token)
         self._config = inputs.config
         # Stamped again after reading: a file that changed while it was read makes the next build read it again.
@@ -134,6 +158,10 @@ class BuildSession:
         self._values[name] = _Entry(made_from, value)
         return value
 
+    def scratch(self, name: str) -> dict[str, Any]:
+        """A dict a step keeps its own reusable parts in between builds (the step keys what it keeps)."""
+        return self._scratch.setdefault(name, {})
+
     def renderer(self, made_from: tuple[object, ...], make: Callable[[EnvironmentMaker], render.Renderer]
                  ) -> render.Renderer:
         """make(environment) (render.make_renderer), reused whole when made from the same objects; else made
@@ -150,6 +178,18 @@ class BuildSession:
     @staticmethod
     def _stamps_of(folders: list[Path]) -> tuple[Stamp, ...]:
         return tuple(stamp for folder in folders for stamp in _stamps(folder))
+
+    # --- the output ---------------------------------------------------------------------------------------------
+    def write(self, files: Iterable[tuple[str, bytes | None]], output: Path) -> WriteReport:
+        """Write a build: staged and swapped the first time (write.write_site), then only the changed files, in
+        place (preview_write.py). A write that fails leaves the folder unknown: the next one is staged."""
+        output = output.resolve()
+        written, self._written = self._written, None
+        # The same folder as written last, not one a `rapor build` swapped in meanwhile (a new folder).
+        known = written[2] if written is not None and written[:2] == (output, _identity(output)) else None
+        report, holds = preview_write.write_changes(files, output, known)
+        self._written = (output, _identity(output), holds)
+        return report
 
     # --- the readers used while inputs are read ---------------------------------------------------------------
     def _read_table(self, path: Path, display: str, problems: ProblemList, rows: str, may_be_empty: bool
@@ -171,6 +211,27 @@ class BuildSession:
         table = cached[0]
         # Callers may change a table's frame: each gets its own copy.
         return None if table is None else dataclasses.replace(table, frame=table.frame.copy())
+
+    def _check_table(self, key: tuple[object, ...], check: Callable[[ProblemList], result_checks.CheckedFrame],
+                     problems: ProblemList) -> pd.DataFrame | None:
+        """A results file's checked rows, kept per file while what the check reads is the same (its key); the
+        problems it found are reported again."""
+        path = key[1]
+        last = self._checked.get(path)
+        if last is not None and last[0] == key:
+            self.reused.append(f"check {path}")
+            problems.extend(last[2])
+            return None if last[1] is None else last[1].copy()
+        found = ProblemList()
+        try:
+            frame, keep = check(found)
+        finally:
+            problems.extend(found.items)
+        if keep:
+            self._checked[path] = (key, None if frame is None else frame.copy(), tuple(found.items))
+        else:
+            self._checked.pop(path, None)
+        return frame
 
     def _load_theme(self, config: Config, problems: ProblemList) -> Theme:
         return self._replayed("theme", (config, self._theme_stamps(config)),
