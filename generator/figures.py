@@ -3,16 +3,25 @@
 Every chart is readable without JavaScript: a static SVG drawn at build time, a caption, a one- or two-sentence
 summary that is also the picture's accessible name, and the chart's data as a table beside it. A chart that may
 become interactive carries its Vega-Lite spec; the theme loads the (bundled, never remote) Vega scripts only on
-pages that have such a chart. Theme authors render a Figure with the `figure` macro of `_figure.html`.
+pages that have such a chart. Theme authors render a Figure with the `figure` macro of `_figure.html`, or a list
+of them with `figures(figs)` (figures_html), which writes each through that macro: in Python when the theme's
+`_figure.html` is Rapor's own, whose HTML it writes byte for byte (a unit page's three macro calls cost more
+than drawing its charts).
 """
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import jinja2
+from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup, escape
+
+from .bundled import DEFAULT_THEME
 
 
 @dataclass(frozen=True)
@@ -74,3 +83,62 @@ def _escaped(text: str) -> str:
             _ESCAPED.clear()
         found = _ESCAPED[text] = str(escape(text))
     return found
+
+
+FIGURE_TEMPLATE = "_figure.html"
+# Whether an environment's `_figure.html` is Rapor's own (figures_html), by environment: an environment serves
+# builds whose theme files do not change (a warm session makes a new one when they do).
+_OWN_MACRO: weakref.WeakKeyDictionary[jinja2.Environment, bool] = weakref.WeakKeyDictionary()
+
+
+@jinja2.pass_context
+def figures_html(context: jinja2.runtime.Context, figures: Sequence[Figure]) -> Markup:
+    """`figures(figs)` for templates: each figure as the theme's `figure` macro (_figure.html) writes it,
+    followed by a line break, as `{% for fig in figs %}{{ figure(fig) }}\n{% endfor %}` would. The macro of
+    Rapor's own `_figure.html` is written here in Python (figure_html); a theme's own `_figure.html` is
+    imported with the page's context and called, so a theme keeps the seam."""
+    env = context.environment
+    own = _OWN_MACRO.get(env)
+    if own is None:
+        own = _OWN_MACRO[env] = _is_own_macro(env)
+    if own:
+        t = context["t"]
+        dumps = env.policies["json.dumps_function"], env.policies["json.dumps_kwargs"]
+        return Markup("".join([figure_html(fig, t("chart.show_data", title=fig.title), dumps) + "\n"
+                               for fig in figures]))
+    module = env.get_template(FIGURE_TEMPLATE, context.name).make_module(context.get_all(), True)
+    macro = getattr(module, "figure", None)
+    if not callable(macro):
+        raise jinja2.TemplateRuntimeError(f"{FIGURE_TEMPLATE} has no macro figure(fig)")
+    return Markup("".join([str(macro(fig)) + "\n" for fig in figures]))
+
+
+def _is_own_macro(env: jinja2.Environment) -> bool:
+    """Whether the theme chain's `_figure.html` is Rapor's own, letter for letter."""
+    own = (DEFAULT_THEME / "templates" / FIGURE_TEMPLATE).read_text(encoding="utf-8")
+    try:
+        source = env.loader.get_source(env, FIGURE_TEMPLATE)[0] if env.loader is not None else None
+    except jinja2.TemplateNotFound:
+        return False
+    return source == own
+
+
+def figure_html(fig: Figure, show_data: str,
+                dumps: tuple[Any, dict[str, Any]] | None = None) -> str:
+    """The HTML the `figure` macro of Rapor's own `_figure.html` writes for `fig`, with `show_data` as the data
+    table's label (the message chart.show_data) and `dumps` the environment's JSON policy (tojson) for a spec.
+    Every text escaped as Jinja's autoescape does; the SVG and the table are markup already."""
+    summary = escape(fig.summary)
+    notes = "".join([f' <span class="chart-note">{escape(note)}</span>' for note in fig.notes])
+    script = ""
+    if fig.spec:
+        function, options = dumps if dumps is not None else (None, {})
+        script = (f'<script type="application/json" class="chart-spec">'
+                  f'{htmlsafe_json_dumps(fig.spec, dumps=function, **options)}</script>')
+    title, label = escape(fig.title), escape(show_data)
+    return (f'<figure class="chart" id="fig-{escape(fig.key)}">\n<figcaption><strong>{title}</strong> '
+            f'<span class="chart-summary">{summary}</span>{notes}</figcaption>\n'
+            f'<div class="chart-picture" role="img" aria-label="{summary}">{escape(fig.svg)}</div>\n{script}'
+            f'<details class="chart-data">\n<summary>{label}</summary>\n'
+            f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n'
+            f"{escape(fig.table_html)}\n</div>\n</details>\n</figure>")
