@@ -42,11 +42,13 @@ class Figure:
     table: DataTable
     spec: dict[str, Any] | None = None  # Vega-Lite spec, for charts that gain tooltips with JavaScript
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. "provinces in grey have no evaluated unit"
+    # table_html as written along with the table's rows by a builder that has its cells at hand (unit pages)
+    table_markup: Markup | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def table_html(self) -> Markup:
         """`table` as the `figure` macro shows it (data_table_html). A theme may build its own from `table`."""
-        return data_table_html(self.title, self.table)
+        return data_table_html(self.title, self.table) if self.table_markup is None else self.table_markup
 
 
 def data_table_html(caption: str, table: DataTable) -> Markup:
@@ -55,13 +57,23 @@ def data_table_html(caption: str, table: DataTable) -> Markup:
 
     Written here rather than as a loop in `_figure.html`: a unit page's three tables hold ~150 cells, and the
     template loop cost more than drawing the charts (bench/bench_unit_charts.py)."""
-    head = "".join([f'<th scope="col">{_escaped(column)}</th>' for column in table.columns])
-    body = "".join([_row_html(row) for row in table.rows])
-    return Markup(f'<table>\n<caption class="sr">{_escaped(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n'
-                  f"<tbody>\n{body}</tbody>\n</table>")
+    return table_html(caption, table.columns, "".join([row_html(row) for row in table.rows]))
 
 
-def _row_html(row: tuple[str, ...]) -> str:
+def table_html(caption: str, columns: tuple[str, ...], body: str) -> Markup:
+    """data_table_html with its rows already written (`body`: row_html of each, or the same HTML)."""
+    start = _TABLE_STARTS.get((caption, columns))
+    if start is None:
+        if len(_TABLE_STARTS) >= _ESCAPED_LIMIT:
+            _TABLE_STARTS.clear()
+        head = "".join([f'<th scope="col">{_escaped(column)}</th>' for column in columns])
+        start = _TABLE_STARTS[(caption, columns)] = (f'<table>\n<caption class="sr">{_escaped(caption)}</caption>\n'
+                                                     f"<thead><tr>{head}</tr></thead>\n<tbody>\n")
+    return Markup(f"{start}{body}</tbody>\n</table>")
+
+
+def row_html(row: tuple[str, ...]) -> str:
+    """A data table's row: the first cell heads it, the others are numbers; every text escaped."""
     known = _ESCAPED
     cells = [known.get(cell) or _escaped(cell) for cell in row]
     numbers = f'<td class="num">{NUMBER_CELLS.join(cells[1:])}</td>' if len(cells) > 1 else ""
@@ -70,6 +82,8 @@ def _row_html(row: tuple[str, ...]) -> str:
 
 NUMBER_CELLS = '</td><td class="num">'  # between two number cells of a row
 
+# The start of a table (caption and columns), by caption and columns.
+_TABLE_STARTS: dict[tuple[str, tuple[str, ...]], str] = {}
 # Cell texts escaped, by text: the same figures, years and labels fill table after table, and building a Markup
 # per cell (markupsafe.escape) cost more than the rest of the table. Emptied when full, so memory stays bounded.
 _ESCAPED: dict[str, str] = {}
