@@ -118,8 +118,11 @@ def figures_html(context: jinja2.runtime.Context, figures: Sequence[Figure]) -> 
     if own:
         t = context["t"]
         dumps = env.policies["json.dumps_function"], env.policies["json.dumps_kwargs"]
-        return Markup("".join([figure_html(fig, t("chart.show_data", title=fig.title), dumps) + "\n"
-                               for fig in figures]))
+        pieces: list[str] = []
+        for fig in figures:
+            pieces.extend(figure_pieces(fig, t("chart.show_data", title=fig.title), dumps))
+            pieces.append("\n")
+        return Markup("".join(pieces))
     module = env.get_template(FIGURE_TEMPLATE, context.name).make_module(context.get_all(), True)
     macro = getattr(module, "figure", None)
     if not callable(macro):
@@ -142,17 +145,34 @@ def figure_html(fig: Figure, show_data: str,
     """The HTML the `figure` macro of Rapor's own `_figure.html` writes for `fig`, with `show_data` as the data
     table's label (the message chart.show_data) and `dumps` the environment's JSON policy (tojson) for a spec.
     Every text escaped as Jinja's autoescape does; the SVG and the table are markup already."""
-    summary = escape(fig.summary)
-    notes = "".join([f' <span class="chart-note">{escape(note)}</span>' for note in fig.notes])
+    return "".join(figure_pieces(fig, show_data, dumps))
+
+
+def figure_pieces(fig: Figure, show_data: str, dumps: tuple[Any, dict[str, Any]] | None = None) -> list[str]:
+    """figure_html in pieces, to be joined with other figures' (a page's charts are copied once)."""
+    summary = str(escape(fig.summary))
     script = ""
     if fig.spec:
         function, options = dumps if dumps is not None else (None, {})
         script = (f'<script type="application/json" class="chart-spec">'
                   f'{htmlsafe_json_dumps(fig.spec, dumps=function, **options)}</script>')
-    title, label = escape(fig.title), escape(show_data)
-    return (f'<figure class="chart" id="fig-{escape(fig.key)}">\n<figcaption><strong>{title}</strong> '
-            f'<span class="chart-summary">{summary}</span>{notes}</figcaption>\n'
-            f'<div class="chart-picture" role="img" aria-label="{summary}">{escape(fig.svg)}</div>\n{script}'
+    key = (fig.key, fig.title, show_data)
+    frame = _FIGURE_FRAMES.get(key)
+    if frame is None:
+        if len(_FIGURE_FRAMES) >= _ESCAPED_LIMIT:
+            _FIGURE_FRAMES.clear()
+        title, label = escape(fig.title), escape(show_data)
+        frame = _FIGURE_FRAMES[key] = (
+            f'<figure class="chart" id="fig-{escape(fig.key)}">\n<figcaption><strong>{title}</strong> '
+            f'<span class="chart-summary">',
             f'<details class="chart-data">\n<summary>{label}</summary>\n'
-            f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n'
-            f"{escape(fig.table_html)}\n</div>\n</details>\n</figure>")
+            f'<div class="table-scroll" role="region" aria-label="{label}" tabindex="0">\n')
+    svg, table = fig.svg, fig.table_html
+    return [frame[0], summary, "</span>", *[f' <span class="chart-note">{escape(note)}</span>' for note in fig.notes],
+            '</figcaption>\n<div class="chart-picture" role="img" aria-label="', summary, '">',
+            svg if isinstance(svg, Markup) else str(escape(svg)), "</div>\n", script, frame[1],
+            table if isinstance(table, Markup) else str(escape(table)), "\n</div>\n</details>\n</figure>"]
+
+
+# The start of a figure and of its data table, by key, title and label.
+_FIGURE_FRAMES: dict[tuple[str, str, str], tuple[str, str]] = {}

@@ -32,7 +32,7 @@ class PageCharts:
     aspect_labels: tuple[str, ...] = field(init=False)
     aspect_shorts: tuple[str, ...] = field(init=False)
     # Formatted figures and legends by value: the same few thousand recur on every page of the build.
-    _numbers: dict[float | None, str] = field(init=False, default_factory=dict)
+    numbers: dict[float | None, str] = field(init=False, default_factory=dict)
     _signs: dict[float | None, str] = field(init=False, default_factory=dict)
     _levels_of_type: dict[str, int] = field(init=False, default_factory=dict)
     _names: dict[tuple[str, str, str], tuple[str, dict[str, str]]] = field(init=False, default_factory=dict)
@@ -70,9 +70,9 @@ class PageCharts:
 
     def number(self, value: float | None) -> str:
         """A published value as written in this language (– for none)."""
-        text = self._numbers.get(value)
+        text = self.numbers.get(value)
         if text is None:
-            text = self._numbers[value] = self.locale.number(value, self.config.scheme.precision)
+            text = self.numbers[value] = self.locale.number(value, self.config.scheme.precision)
         return text
 
     def signed(self, value: float | None) -> str:

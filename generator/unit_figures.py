@@ -18,14 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from markupsafe import escape
+from markupsafe import Markup, escape
 
-from .figures import DataTable, Figure, row_html, table_html
+from .figures import NUMBER_CELLS, DataTable, Figure, row_html, table_html
 from .sitedata import Row
 from .unit_chart_data import _PUBLISHED, difference, domain_around, published, span_years
 from .unit_svg import (
     WIDTH,
-    AspectRow,
+    DotGrid,
     LineFrame,
     Panel,
     PanelFrame,
@@ -66,6 +66,7 @@ class PeerGroup:
     legend_bottom: float
     peer_position: int  # the level-and-type average's position in the legend
     averages: list[list[float | None]]  # per aspect, the averages in legend order (national, level-type, ...)
+    average_texts: list[tuple[str, ...]]  # per aspect, the averages as written
     average_cells: list[str]  # per aspect, the averages' table cells
     lowest: float | None  # the lowest and highest average, for the value scale
     highest: float | None
@@ -73,6 +74,8 @@ class PeerGroup:
     note: str
     # per aspect: the unit's value -> (difference from the peers, as written, as a table cell)
     differences: list[dict[float | None, tuple[float | None, str, str]]]
+    # per chart grid (scale): per aspect, the end of the unit's gap line to the peers and the averages' marks
+    drawn: dict[DotGrid, list[tuple[str, str]]]
 
 
 class UnitFigures:
@@ -93,11 +96,34 @@ class UnitFigures:
                            t("unit.rank_national"))
         self.history_title = t("unit_chart.history_title")
         self.history_head = (t("table.year"), *charts.aspect_shorts)
+        self.aspect_heads = tuple(f'<tr><th scope="row">{escape(label)}</th>' for label in charts.aspect_labels)
         self.spans: dict[tuple[int, int], Span] = {}
         self.groups: dict[tuple[int, str, str, str], PeerGroup] = {}
         self.cells: dict[float | None, str] = {}  # a value's table cell, in this language
         self.domains: dict[tuple[float, float], tuple[float, float]] = {}  # value scale by lowest and highest value
         self.grades: dict[Any, str] = {}  # a grade's table cell
+        # published() and PageCharts.number() by value, looked up inline
+        self.published = _PUBLISHED.setdefault(self.precision, {})
+        self.texts = charts.numbers
+        count = len(scheme.aspect_keys)
+        self.gap: tuple[None, ...] = (None,) * count  # a year's aspects when the unit was not evaluated
+        self.gap_texts = (charts.number(None),) * count
+        # Whether this language's figures (digits, its decimal and group symbols, minus sign, dash) are the same
+        # escaped: then a row's cells are joined without escaping each figure.
+        symbols = self.locale.decimal + self.locale.group + self.locale.minus + charts.number(None) + "+±"
+        self.plain_numbers = str(escape(symbols)) == symbols
+        # A rank as written ("12 dari 4.896"): the same escaped when the message and the figures are.
+        self.plain_ranks = self.plain_numbers and str(escape(self.rank_of)) == self.rank_of
+        self.integers: dict[int, str] = {}  # Locale.integer by value
+
+    def integer(self, value: int) -> str:
+        found = self.integers[value] = self.locale.integer(value)
+        return found
+
+    def publish(self, raw: float | None) -> float | None:
+        """unit_chart_data.published of a value, looked up first."""
+        found = self.published.get(raw)  # type: ignore[arg-type]
+        return found if found is not None else published(raw, self.precision)
 
     def figures(self, unit: Row, latest: Row | None, history: Sequence[Row]) -> list[Figure]:
         """The unit page's figures: its index over the years, its aspects against the averages of its latest
@@ -166,10 +192,11 @@ class UnitFigures:
         present = [value for row in averages for value in row if value is not None]
         return PeerGroup(
             peer, head, bottom, order.index("level_type"), averages,
+            [tuple(charts.number(value) for value in row) for row in averages],
             ["".join([self.cell(value) for value in row]) for row in averages],
             min(present, default=None), max(present, default=None),
             (t("table.aspect"), *(names[s] for s in order), t("unit_chart.difference", peer=peer)),
-            t("unit_chart.aspects_note", peer=peer), [{} for _ in averages])
+            t("unit_chart.aspects_note", peer=peer), [{} for _ in averages], {})
 
     # --- the figures ------------------------------------------------------------------------------------
 
@@ -198,7 +225,7 @@ class UnitFigures:
         else:
             labels = [None if value is None else number(value) for value in values]
         svg = span.trend.draw([Series(values, labels, "s-unit", "circle")])
-        integer, rank_of, cell, grades = self.locale.integer, self.rank_of, self.cell, self.grades
+        rank_of, cell, grades, integers = self.rank_of, self.cell, self.grades, self.integers
         rows, body = [], []
         for i in range(len(values) - 1, -1, -1):
             row = scored[i]
@@ -208,31 +235,28 @@ class UnitFigures:
                 rows.append(cells)
                 continue
             grade, value, rank = row["grade"] or self.not_evaluated, values[i], row["rank_national"]
-            ranked = "–" if rank is None else rank_of.format(rank=integer(rank), total=integer(row["count_national"]))
+            if rank is None:
+                ranked = "–"
+            else:
+                count = row["count_national"]
+                ranked = rank_of.format(rank=integers.get(rank) or self.integer(rank),
+                                        total=integers.get(count) or self.integer(count))
             rows.append((span.labels[i], grade, number(value), ranked))
             grade_cell = grades.get(grade)
             if grade_cell is None:
                 grade_cell = grades[grade] = f'<td class="num">{escape(grade)}</td>'
-            body.append(f'{span.row_heads[i]}{grade_cell}{cell(value)}<td class="num">{escape(ranked)}</td></tr>\n')
+            shown_rank = ranked if self.plain_ranks else escape(ranked)
+            body.append(f'{span.row_heads[i]}{grade_cell}{cell(value)}<td class="num">{shown_rank}</td></tr>\n')
         table = DataTable(self.trend_head, tuple(rows))
         return Figure("unit-trend", self.trend_title, summary, svg, table,
                       table_markup=table_html(self.trend_title, table.columns, "".join(body)))
 
     def aspects(self, unit: Row, latest: Row) -> Figure:
-        t, charts, precision = self.locale.t, self.charts, self.precision
-        year = int(latest["year"])
-        group = self.group(unit, year)
-        known = _PUBLISHED.setdefault(precision, {})
-        values = [None if raw is None else known.get(raw) or published(raw, precision) for raw in latest["aspects"]]
-        peer_at = group.peer_position
-        differences = []
-        for value, averages, kept in zip(values, group.averages, group.differences, strict=True):
-            found = kept.get(value)
-            if found is None:
-                change = difference(value, averages[peer_at - 1], precision)
-                signed = charts.signed(change)
-                found = kept[value] = (change, signed, f'<td class="num">{escape(signed)}</td></tr>\n')
-            differences.append(found)
+        t, charts = self.locale.t, self.charts
+        group = self.group(unit, int(latest["year"]))
+        values = [self.publish(raw) for raw in latest["aspects"]]
+        differences = [kept.get(value) or self._difference(group, i, value)
+                       for i, (value, kept) in enumerate(zip(values, group.differences, strict=True))]
         present = [value for value in values if value is not None]
         lowest = min(present, default=group.lowest)
         highest = max(present, default=group.highest)
@@ -240,11 +264,7 @@ class UnitFigures:
             lowest, highest = min(lowest, group.lowest), max(highest, group.highest)
         domain = self.domain(lowest, highest)
         grid = dot_grid(charts.aspect_labels, domain, charts.ticks(domain), group.legend_bottom)
-        rows = [AspectRow(label, [(0, value), *enumerate(averages, 1)], found[1])
-                for label, value, averages, found in zip(charts.aspect_labels, values, group.averages, differences,
-                                                         strict=True)]
-        entries = tuple((*SERIES[s], "") for s in ("unit", "national", "level_type", "province"))
-        svg = grid.draw(rows, entries, peer_at, svg_open(WIDTH, grid.height, "unit-aspects") + group.legend)
+        svg = self._dots(group, grid, values, differences)
         compared = [(label, found) for label, found in zip(charts.aspect_labels, differences, strict=True)
                     if found[0] is not None]
         above = sum(1 for _, (change, _, _) in compared if change is not None and change > 0)
@@ -255,45 +275,115 @@ class UnitFigures:
             summary += " " + t("unit_chart.aspects_extremes", best=best[0], best_difference=best[1][1],
                                worst=worst[0], worst_difference=worst[1][1])
         number, cell = charts.number, self.cell
-        table = DataTable(group.head, tuple([(label, number(value), *[number(a) for a in averages], found[1])
+        table = DataTable(group.head, tuple([(label, number(value), *averages, found[1])
                                              for label, value, averages, found in zip(
-                                                 charts.aspect_labels, values, group.averages, differences,
+                                                 charts.aspect_labels, values, group.average_texts, differences,
                                                  strict=True)]))
-        body = "".join([f'<tr><th scope="row">{escape(label)}</th>{cell(value)}{averages}{found[2]}'
-                        for label, value, averages, found in zip(charts.aspect_labels, values, group.average_cells,
-                                                                 differences, strict=True)])
+        body = "".join([f"{head}{cell(value)}{averages}{found[2]}"
+                        for head, value, averages, found in zip(self.aspect_heads, values, group.average_cells,
+                                                                differences, strict=True)])
         title = t("unit_chart.aspects_title", year=latest["year"])
         return Figure("unit-aspects", title, summary, svg, table, notes=(group.note,),
                       table_markup=table_html(title, table.columns, body))
 
+    def _difference(self, group: PeerGroup, aspect: int, value: float | None) -> tuple[float | None, str, str]:
+        """The unit's difference from its peers in `aspect`: the value, as written, as the end of a table row."""
+        change = difference(value, group.averages[aspect][group.peer_position - 1], self.precision)
+        signed = self.charts.signed(change)
+        found = group.differences[aspect][value] = (change, signed, f'<td class="num">{escape(signed)}</td></tr>\n')
+        return found
+
+    def _dots(self, group: PeerGroup, grid: DotGrid, values: list[float | None],
+              differences: list[tuple[float | None, str, str]]) -> Markup:
+        """unit_svg.dot_rows of the unit's and its averages' values: what the group draws on this grid (the
+        averages' marks, the start of each gap line) is kept with the group."""
+        drawn = group.drawn.get(grid)
+        if drawn is None:
+            drawn = group.drawn[grid] = self._group_dots(group, grid)
+        at, ends = grid.x.at, grid.ends
+        body = [svg_open(WIDTH, grid.height, "unit-aspects"), group.legend, grid.chrome]
+        for i, (value, (gap_end, averages), found) in enumerate(zip(values, drawn, differences, strict=True)):
+            if value is not None and gap_end:
+                body.append(f'<line class="gap" x1="{at(value)[1]}{gap_end}')
+            body.append(averages)
+            if value is not None:
+                body.append(grid.mark(i, True, "circle", "s-unit", value))
+            end = ends[i].get(found[1])
+            body.append(end if end is not None else grid.end(i, found[1]))
+        body.append("</svg>")
+        return Markup("".join(body))
+
+    def _group_dots(self, group: PeerGroup, grid: DotGrid) -> list[tuple[str, str]]:
+        """Per aspect, the end of the gap line from the unit to the peers' average ("" if there is no average),
+        and the averages' marks, drawn after the gap and before the unit (which stays on top)."""
+        out = []
+        order = list(SERIES)[1:]
+        for i, averages in enumerate(group.averages):
+            peer = averages[group.peer_position - 1]
+            track = grid.track_texts[i]
+            gap_end = "" if peer is None else f'" x2="{grid.x.at(peer)[1]}" y1="{track}" y2="{track}"/>'
+            marks = [grid.mark(i, False, *SERIES[series], value)
+                     for series, value in reversed(list(zip(order, averages, strict=False))) if value is not None]
+            out.append((gap_end, "".join(marks)))
+        return out
+
     def aspect_history(self, span: Span, scored: list[Row | None]) -> Figure:
-        charts, precision = self.charts, self.precision
-        known = _PUBLISHED.setdefault(precision, {})  # published(), looked up inline: sixty values a page
-        count = len(self.scheme.aspect_keys)
-        by_year = [[None] * count if row is None else
-                   [known.get(raw) or published(raw, precision) for raw in row["aspects"]] for row in scored]
-        present = [value for values in by_year for value in values if value is not None]
-        domain = self.domain(min(present, default=None), max(present, default=None))
+        charts = self.charts
+        # Sixty values a page: each step maps a whole year's values at once (map, zip), and only values not
+        # seen before take the long way.
+        published_of, text_of = self.published.get, self.texts.get
+        gap = self.gap
+        by_year: list[Sequence[float | None]] = []
+        texts_by_year: list[Sequence[str]] = []
+        for row in scored:
+            if row is None:
+                by_year.append(gap)
+                texts_by_year.append(self.gap_texts)
+                continue
+            values: list[float | None] = list(map(published_of, row["aspects"]))
+            if None in values:
+                values = [self.publish(raw) for raw in row["aspects"]]
+            texts: list[str | None] = list(map(text_of, values))
+            if None in texts:
+                texts = [charts.number(value) for value in values]
+            by_year.append(values)
+            texts_by_year.append(texts)  # type: ignore[arg-type]
+        scored_years: list[Sequence[float]] = [values for values in by_year if values is not gap]  # type: ignore[misc]
+        lowest: float | None
+        highest: float | None
+        try:
+            lowest, highest = min(map(min, scored_years)), max(map(max, scored_years))
+        except TypeError:  # an aspect without a value in an evaluated year
+            present = [value for values in by_year for value in values if value is not None]
+            lowest, highest = min(present, default=None), max(present, default=None)
+        domain = self.domain(lowest, highest)
         frame = span.panels.get(domain)
         if frame is None:
             frame = span.panels[domain] = panel_frame(span.labels, charts.aspect_shorts, domain, 2,
                                                       "unit-aspect-history")
-        number = charts.number
         panels = []
-        for short, series in zip(charts.aspect_shorts, zip(*by_year, strict=True), strict=True):
-            labels: list[str | None] = [None] * len(series)
-            shown = [i for i, value in enumerate(series) if value is not None]
-            for i in shown[:1] + shown[-1:]:  # first and last value labelled
-                labels[i] = number(series[i])
+        empty: list[str | None] = [None] * len(by_year)
+        for short, series, shown in zip(charts.aspect_shorts, zip(*by_year, strict=True),
+                                        zip(*texts_by_year, strict=True), strict=True):
+            labels: list[str | None] = empty.copy()
+            if series[0] is not None and series[-1] is not None:
+                labels[0], labels[-1] = shown[0], shown[-1]
+            else:
+                present_at = [i for i, value in enumerate(series) if value is not None]
+                for i in present_at[:1] + present_at[-1:]:  # first and last value labelled
+                    labels[i] = shown[i]
             panels.append(Panel(short, series, labels))
         svg = frame.draw(panels)
         years = [year for year, row in zip(span.years, scored, strict=True) if row is not None]
+        count = len(self.gap)
         summary = self.locale.t("unit_chart.history_summary", count=count, first_year=years[0], last_year=years[-1])
-        cell = self.cell
-        rows = tuple([(label, *[number(value) for value in values])
-                      for label, values in zip(span.labels, by_year, strict=True)][::-1])  # newest first
-        body = "".join([f'{head}{"".join([cell(value) for value in values])}</tr>\n'
-                        for head, values in zip(span.row_heads[::-1], by_year[::-1], strict=True)])
+        rows = tuple([(label, *texts) for label, texts in zip(span.labels, texts_by_year, strict=True)][::-1])
+        if self.plain_numbers:  # figures need no escaping: cells joined a row at a time
+            body = "".join([f'{head}<td class="num">{NUMBER_CELLS.join(texts)}</td></tr>\n'
+                            for head, texts in zip(span.row_heads[::-1], texts_by_year[::-1], strict=True)])
+        else:
+            body = "".join([f'{head}{"".join([self.cell(value) for value in values])}</tr>\n'
+                            for head, values in zip(span.row_heads[::-1], by_year[::-1], strict=True)])
         table = DataTable(self.history_head, rows)
         return Figure("unit-aspect-history", self.history_title, summary, svg, table,
                       table_markup=table_html(self.history_title, table.columns, body))

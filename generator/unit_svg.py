@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from operator import add
 from typing import NamedTuple
 
 from markupsafe import Markup
@@ -317,22 +318,27 @@ class DotGrid:
             if unit is not None and other is not None:
                 track = self.track_texts[i]
                 body.append(f'<line class="gap" x1="{at(unit)[1]}" x2="{at(other)[1]}" y1="{track}" y2="{track}"/>')
-            marks = self.marks[i]
             for position, value in reversed(row.marks):  # the unit (position 0) drawn last, on top
                 if value is not None:
                     shape, css, _ = entries[position]
-                    key = (position == 0, shape, css, value)
-                    found = marks.get(key)
-                    if found is None:
-                        found = marks[key] = marker(shape, at(value)[0], self.tracks[i], 5 if key[0] else 4, css)
-                    body.append(found)
+                    body.append(self.mark(i, position == 0, shape, css, value))
             end = self.ends[i].get(row.difference)
-            if end is None:
-                end = self.ends[i][row.difference] = text(WIDTH - 4, self.tracks[i] + 4, row.difference, "value",
-                                                          "end")
-            body.append(end)
+            body.append(end if end is not None else self.end(i, row.difference))
         body.append("</svg>")
         return Markup("".join(body))
+
+    def mark(self, row: int, unit: bool, shape: str, css: str, value: float) -> str:
+        """The mark of `value` on row `row`: the unit's larger than the averages'."""
+        key = (unit, shape, css, value)
+        found = self.marks[row].get(key)
+        if found is None:
+            found = self.marks[row][key] = marker(shape, self.x.at(value)[0], self.tracks[row], 5 if unit else 4, css)
+        return found
+
+    def end(self, row: int, difference: str) -> str:
+        """The difference written at the end of row `row`."""
+        found = self.ends[row][difference] = text(WIDTH - 4, self.tracks[row] + 4, difference, "value", "end")
+        return found
 
 
 @lru_cache(maxsize=1024)
@@ -353,12 +359,18 @@ class PanelCell:
     """One panel of small multiples: its x positions (also as written, each followed by a space, as a path
     takes them), its y scale, and its dots and labels kept by position, value and text."""
 
-    __slots__ = ("dots", "x_starts", "xs", "y")
+    __slots__ = ("dots", "x_starts", "xs", "y", "y_texts")
 
     def __init__(self, xs: list[float], y: Scale) -> None:
         self.xs, self.y = xs, y
         self.x_starts = [f"{n(x)} " for x in xs]
+        self.y_texts: dict[float, str] = {}  # a value's y position as written
         self.dots: dict[tuple[int, float, str | None], str] = {}
+
+    def place(self, value: float) -> str:
+        """The y position of `value` as written, kept."""
+        found = self.y_texts[value] = self.y.at(value)[1]
+        return found
 
     def dot(self, i: int, value: float, label: str | None) -> str:
         """The dot at position `i` for `value`, with its label above it unless None."""
@@ -404,19 +416,25 @@ class PanelFrame:
     def draw(self, panels: Sequence[Panel]) -> Markup:
         body = [self.head]
         for panel, cell in zip(panels, self.cells, strict=True):
-            known, at = cell.y.positions, cell.y.at
-            ys = [None if v is None else (known.get(v) or at(v))[1] for v in panel.values]
+            values, labels = panel.values, panel.labels
+            ys: list[str | None] = list(map(cell.y_texts.get, values))  # type: ignore[arg-type]
             last = len(ys) - 1
+            if None in ys:  # a gap, or a value not placed before
+                ys = [None if v is None else cell.y_texts.get(v) or cell.place(v) for v in values]
             if None in ys or not ys:
                 path = line_path([None if y is None else start + y for start, y in zip(cell.x_starts, ys, strict=True)])
                 alone = {i for i, y in enumerate(ys) if y is not None
                          and (i == 0 or ys[i - 1] is None) and (i == last or ys[i + 1] is None)}
             else:  # no gap (most panels): one stroke, and a dot only for a single value
-                path = "M" + "L".join([start + y for start, y in zip(cell.x_starts, ys, strict=True)])  # type: ignore[operator]
+                path = "M" + "L".join(map(add, cell.x_starts, ys))
                 alone = {0} if last == 0 else set()
             body.append(f'<path class="line s-unit" d="{path}"/>')
-            values = panel.values
-            for i, label in enumerate(panel.labels):
+            if not alone and last > 0 and labels.count(None) == last - 1 and labels[0] is not None \
+                    and labels[last] is not None:  # the first and last labelled (most panels)
+                body.append(cell.dot(0, values[0], labels[0]))  # type: ignore[arg-type]
+                body.append(cell.dot(last, values[last], labels[last]))  # type: ignore[arg-type]
+                continue
+            for i, label in enumerate(labels):
                 if (label is not None or i in alone) and values[i] is not None:
                     body.append(cell.dot(i, values[i], label))  # type: ignore[arg-type]
         body.append("</svg>")
