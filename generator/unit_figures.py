@@ -44,6 +44,7 @@ LABELLED_YEARS = 7  # up to this many years every point of the trend is labelled
 # Each compared series: its legend position, shape and CSS class (colour and fill), told apart without colour.
 SERIES = {"unit": ("circle", "s-unit"), "national": ("square", "s-national"),
           "level_type": ("diamond", "s-peer"), "province": ("triangle", "s-province")}
+AVERAGES = (SERIES["national"], SERIES["level_type"], SERIES["province"])  # in legend order
 
 
 @dataclass
@@ -72,10 +73,6 @@ class PeerGroup:
     highest: float | None
     head: tuple[str, ...]  # the data table's columns
     note: str
-    # per aspect: the unit's value -> (difference from the peers, as written, as a table cell)
-    differences: list[dict[float | None, tuple[float | None, str, str]]]
-    # per chart grid (scale): per aspect, the end of the unit's gap line to the peers and the averages' marks
-    drawn: dict[DotGrid, list[tuple[str, str]]]
 
 
 class UnitFigures:
@@ -102,6 +99,9 @@ class UnitFigures:
         self.cells: dict[float | None, str] = {}  # a value's table cell, in this language
         self.domains: dict[tuple[float, float], tuple[float, float]] = {}  # value scale by lowest and highest value
         self.grades: dict[Any, str] = {}  # a grade's table cell
+        # (the unit's value, its peers' average) -> the difference, as written, as the end of a table row
+        self.differences: dict[tuple[float | None, float | None], tuple[float | None, str, str]] = {}
+        self.grids: dict[tuple[tuple[float, float], float], DotGrid] = {}  # the aspects' grid by scale, legend
         # published() and PageCharts.number() by value, looked up inline
         self.published = _PUBLISHED.setdefault(self.precision, {})
         self.texts = charts.numbers
@@ -196,7 +196,7 @@ class UnitFigures:
             ["".join([self.cell(value) for value in row]) for row in averages],
             min(present, default=None), max(present, default=None),
             (t("table.aspect"), *(names[s] for s in order), t("unit_chart.difference", peer=peer)),
-            t("unit_chart.aspects_note", peer=peer), [{} for _ in averages], {})
+            t("unit_chart.aspects_note", peer=peer))
 
     # --- the figures ------------------------------------------------------------------------------------
 
@@ -255,15 +255,19 @@ class UnitFigures:
         t, charts = self.locale.t, self.charts
         group = self.group(unit, int(latest["year"]))
         values = [self.publish(raw) for raw in latest["aspects"]]
-        differences = [kept.get(value) or self._difference(group, i, value)
-                       for i, (value, kept) in enumerate(zip(values, group.differences, strict=True))]
+        peer_at, kept = group.peer_position - 1, self.differences
+        differences = [kept.get((value, averages[peer_at])) or self._difference(value, averages[peer_at])
+                       for value, averages in zip(values, group.averages, strict=True)]
         present = [value for value in values if value is not None]
         lowest = min(present, default=group.lowest)
         highest = max(present, default=group.highest)
         if group.lowest is not None and lowest is not None and highest is not None and group.highest is not None:
             lowest, highest = min(lowest, group.lowest), max(highest, group.highest)
         domain = self.domain(lowest, highest)
-        grid = dot_grid(charts.aspect_labels, domain, charts.ticks(domain), group.legend_bottom)
+        grid = self.grids.get((domain, group.legend_bottom))
+        if grid is None:
+            grid = self.grids[(domain, group.legend_bottom)] = dot_grid(charts.aspect_labels, domain,
+                                                                        charts.ticks(domain), group.legend_bottom)
         svg = self._dots(group, grid, values, differences)
         compared = [(label, found) for label, found in zip(charts.aspect_labels, differences, strict=True)
                     if found[0] is not None]
@@ -286,46 +290,35 @@ class UnitFigures:
         return Figure("unit-aspects", title, summary, svg, table, notes=(group.note,),
                       table_markup=table_html(title, table.columns, body))
 
-    def _difference(self, group: PeerGroup, aspect: int, value: float | None) -> tuple[float | None, str, str]:
-        """The unit's difference from its peers in `aspect`: the value, as written, as the end of a table row."""
-        change = difference(value, group.averages[aspect][group.peer_position - 1], self.precision)
+    def _difference(self, value: float | None, peer: float | None) -> tuple[float | None, str, str]:
+        """The unit's difference from its peers' average: the value, as written, as the end of a table row."""
+        if len(self.differences) >= 1 << 16:
+            self.differences.clear()
+        change = difference(value, peer, self.precision)
         signed = self.charts.signed(change)
-        found = group.differences[aspect][value] = (change, signed, f'<td class="num">{escape(signed)}</td></tr>\n')
+        found = self.differences[(value, peer)] = (change, signed,
+                                                   f'<td class="num">{escape(signed)}</td></tr>\n')
         return found
 
     def _dots(self, group: PeerGroup, grid: DotGrid, values: list[float | None],
               differences: list[tuple[float | None, str, str]]) -> Markup:
-        """unit_svg.dot_rows of the unit's and its averages' values: what the group draws on this grid (the
-        averages' marks, the start of each gap line) is kept with the group."""
-        drawn = group.drawn.get(grid)
-        if drawn is None:
-            drawn = group.drawn[grid] = self._group_dots(group, grid)
-        at, ends = grid.x.at, grid.ends
+        """unit_svg.dot_rows of the unit's and its averages' values (DotGrid keeps each mark)."""
+        at, ends, mark, peer_at = grid.x.at, grid.ends, grid.mark, group.peer_position - 1
         body = [svg_open(WIDTH, grid.height, "unit-aspects"), group.legend, grid.chrome]
-        for i, (value, (gap_end, averages), found) in enumerate(zip(values, drawn, differences, strict=True)):
-            if value is not None and gap_end:
-                body.append(f'<line class="gap" x1="{at(value)[1]}{gap_end}')
-            body.append(averages)
+        for i, (value, averages, found) in enumerate(zip(values, group.averages, differences, strict=True)):
+            peer = averages[peer_at]
+            if value is not None and peer is not None:
+                track = grid.track_texts[i]
+                body.append(f'<line class="gap" x1="{at(value)[1]}" x2="{at(peer)[1]}" y1="{track}" y2="{track}"/>')
+            for series, average in reversed(list(zip(AVERAGES, averages, strict=False))):
+                if average is not None:
+                    body.append(mark(i, False, *series, average))
             if value is not None:
-                body.append(grid.mark(i, True, "circle", "s-unit", value))
+                body.append(mark(i, True, "circle", "s-unit", value))
             end = ends[i].get(found[1])
             body.append(end if end is not None else grid.end(i, found[1]))
         body.append("</svg>")
         return Markup("".join(body))
-
-    def _group_dots(self, group: PeerGroup, grid: DotGrid) -> list[tuple[str, str]]:
-        """Per aspect, the end of the gap line from the unit to the peers' average ("" if there is no average),
-        and the averages' marks, drawn after the gap and before the unit (which stays on top)."""
-        out = []
-        order = list(SERIES)[1:]
-        for i, averages in enumerate(group.averages):
-            peer = averages[group.peer_position - 1]
-            track = grid.track_texts[i]
-            gap_end = "" if peer is None else f'" x2="{grid.x.at(peer)[1]}" y1="{track}" y2="{track}"/>'
-            marks = [grid.mark(i, False, *SERIES[series], value)
-                     for series, value in reversed(list(zip(order, averages, strict=False))) if value is not None]
-            out.append((gap_end, "".join(marks)))
-        return out
 
     def aspect_history(self, span: Span, scored: list[Row | None]) -> Figure:
         charts = self.charts
