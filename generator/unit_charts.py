@@ -1,9 +1,11 @@
 """The charts of unit and province pages as Figures (figures.py), in one language. Pure.
 
 A PageCharts per language is made once per build (render.make_renderer) with what every page shares:
-labels, grade bands, scale ticks. Templates ask it for a page's figures (`page_charts.unit(...)`); each
-figure costs a few dozen string joins (unit_svg.py), no chart renderer and no Vega on the page. The rows
-behind each figure come from unit_chart_data.py, which the Vega-Lite specs (unit_specs.py) share.
+labels, grade bands, scale ticks, formatted figures. Templates ask it for a page's figures
+(`page_charts.unit(...)`, written by unit_figures.py from pieces kept for the build;
+`page_charts.province(...)`); each figure is SVG text (unit_svg.py), no chart renderer and no Vega on the
+page. The rows behind the province figures come from unit_chart_data.py, which the Vega-Lite specs
+(unit_specs.py) share; tests check the unit figures and the specs against the model.
 """
 
 from __future__ import annotations

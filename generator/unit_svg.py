@@ -5,10 +5,11 @@ pictures are drawn here as plain SVG text: a page's charts cost well under a mil
 Vega-Lite specs of unit_specs.py (same data, scales and grade colours); the specs are what tests check.
 
 Every text put into the SVG is escaped here (`esc`), whatever it is; numbers arrive already formatted in
-the page's language. Marks and labels are cached by position and text, each scale keeps the positions of
-the values put on it, and what charts over the same years, rows and scale share (legend, bands, axes, grid)
-is drawn once per build: the same averages and values land on the same spots page after page, so most of a
-page's SVG is looked up rather than formatted (bench/bench_unit_charts.py).
+the page's language. What charts over the same years, rows and scale share (legend, bands, axes, grid) is
+drawn once per build as a frame (LineFrame, DotGrid, PanelFrame), which keeps each mark and label by
+position and value and each scale the positions of the values put on it: the same averages and values land
+on the same spots page after page, so most of a page's SVG is looked up rather than formatted
+(bench/bench_unit_charts.py).
 The pictures carry no ids (two charts on a page cannot collide), scale with their container (viewBox,
 width 100%), and tell their marks apart without colour (shapes, dashes and direct labels), so they stay
 readable on a black-and-white printout. Colours and type come from rapor.css classes.
