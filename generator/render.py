@@ -20,6 +20,7 @@ from jinja2.exceptions import SecurityError
 from .config import Config
 from .content import Page
 from .errors import RaporError
+from .figures import figures_html
 from .findings_text import finding_text
 from .fragments import SharedFragments
 from .i18n import Locale
@@ -60,6 +61,7 @@ def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environm
     env.globals["urls"] = site_urls
     env.globals["finding_text"] = finding_text  # a finding (findings.py) as a sentence
     env.globals["shared_fragment"] = SharedFragments()  # header and footer parts rendered once (fragments.py)
+    env.globals["figures"] = figures_html  # figures through the theme's `figure` macro (figures.py)
     return env
 
 

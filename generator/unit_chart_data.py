@@ -28,12 +28,16 @@ def published(value: float | None, precision: int) -> float | None:
     known = _PUBLISHED.setdefault(precision, {})
     found = known.get(value)
     if found is None:
+        if len(known) >= _PUBLISHED_LIMIT:  # values with more decimals than published ones do not recur
+            known.clear()
         found = known[value] = round_float(value, precision)
     return found
 
 
-# published() by precision and value: the same few thousand values recur across a build's pages.
+# published() by precision and value: the same few thousand values recur across a build's pages. Emptied when
+# full, so memory stays bounded whatever the data hold.
 _PUBLISHED: dict[int, dict[float, float]] = {}
+_PUBLISHED_LIMIT = 1 << 16
 
 
 def difference(value: float | None, other: float | None, precision: int) -> float | None:
@@ -149,10 +153,15 @@ def value_domain(values: Sequence[float | None], scheme: Scheme) -> tuple[float,
     present = [v for v in values if v is not None]
     if not present:
         return scheme.scale_min, scheme.scale_max
+    return domain_around(min(present), max(present), scheme)
+
+
+def domain_around(lowest: float, highest: float, scheme: Scheme) -> tuple[float, float]:
+    """value_domain of values from `lowest` to `highest`."""
     span = scheme.scale_max - scheme.scale_min
     unit, pad = span / 10, span / 50
-    low = max(scheme.scale_min, round(math.floor((min(present) - pad) / unit) * unit, 6))
-    high = min(scheme.scale_max, round(math.ceil((max(present) + pad) / unit) * unit, 6))
+    low = max(scheme.scale_min, round(math.floor((lowest - pad) / unit) * unit, 6))
+    high = min(scheme.scale_max, round(math.ceil((highest + pad) / unit) * unit, 6))
     return (low, high) if high > low else (scheme.scale_min, scheme.scale_max)
 
 

@@ -415,8 +415,10 @@ def test_a_long_history_labels_its_first_last_highest_and_lowest_year(chart_site
     """Labels on ten points would overlap; the table still has every year."""
     site = built(chart_site)
     values = [3.1, 3.5, 3.2, 4.4, 3.0, 3.3, 3.6, 3.7, 3.8, 3.9]
-    trend = [{"year": 2015 + i, "index": v, "grade": grade_of(v), "rank": 1, "of": 2} for i, v in enumerate(values)]
-    figure = site.charts("en").unit_trend(trend)
+    rows = [{"year": 2015 + i, "evaluated": True, "score": v, "grade": grade_of(v), "rank_national": 1,
+             "count_national": 2} for i, v in enumerate(values)]
+    figures = site.charts("en").unit_figures
+    figure = figures.trend(figures.span_of(tuple(range(2015, 2025))), list(rows))
     assert texts(svg_of(figure), "value") == ["3.10", "4.40", "3.00", "3.90"]
     assert len(svg_of(figure).find_all("circle", class_="s-unit")) == 10
     assert [row[2] for row in figure.table.rows] == [f"{v:.2f}" for v in reversed(values)]

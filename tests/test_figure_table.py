@@ -9,12 +9,14 @@ import re
 import jinja2
 import pytest
 from bs4 import BeautifulSoup
+from markupsafe import Markup
 from test_charts_unit import HOSTILE_PROVINCE, HOSTILE_UNIT, Built, built
 from test_charts_unit import chart_site as chart_site  # the fixture, shared
 
 from generator import unit_chart_data, unit_svg
 from generator.bundled import DEFAULT_THEME
 from generator.figures import DataTable, Figure, data_table_html
+from generator.render import make_renderer
 from generator.unit_charts import PageCharts
 from generator.unit_svg import Scale, n
 
@@ -156,3 +158,52 @@ def test_a_theme_may_still_write_the_table_from_the_rows_and_gets_the_same_page(
     result = chart_site.build()
     assert result.exit_code == 0, result.output
     assert {page: (chart_site.root / "output" / page).read_bytes() for page in pages} == default
+
+
+# --- the figure itself, written in Python (figures.figures_html) -----------------------------------------------
+
+MACRO_LOOP = '{% from "_figure.html" import figure with context %}{% for fig in figs %}{{ figure(fig) }}\n{% endfor %}'
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_figures_written_in_python_are_what_the_figure_macro_writes(chart_site: TmpSite, lang: str) -> None:
+    """figures(figs) writes Rapor's own `figure` macro in Python: for every unit and province figure, and for
+    figures with a Vega-Lite spec, notes and hostile texts, the HTML is the macro's, byte for byte."""
+    site = built(chart_site)
+    renderer = make_renderer(site.inputs.config, site.data, site.inputs.pages, site.inputs.theme)
+    context = renderer.common[lang]
+    hostile = Figure(f'key"{HOSTILE_UNIT}', HOSTILE_PROVINCE, f"{HOSTILE_UNIT} & 'ringkasan'",
+                     Markup('<svg class="x"></svg>'), DataTable((HOSTILE_PROVINCE,), ((HOSTILE_UNIT,),)),
+                     spec={"data": {"values": [{"name": "</script><script>alert(1)</script>", "b": [1, 2]}]},
+                           "mark": "bar"},
+                     notes=(HOSTILE_UNIT, "kedua & <i>"))
+    unmarked = Figure("plain", "Judul", "Ringkasan", "<svg>not markup</svg>",  # type: ignore[arg-type]
+                      DataTable(("a", "b"), (("1", "2"),)))
+    figures = [*every_figure(site, lang), hostile, unmarked]
+    assert any(f.notes for f in figures) and any(f.table_markup is not None for f in figures)
+    for figure in figures:
+        python = renderer.env.from_string("{{ figures(figs) }}").render(context | {"figs": [figure]})
+        macro = renderer.env.from_string(MACRO_LOOP).render(context | {"figs": [figure]})
+        assert python == macro, figure.key
+    everything = renderer.env.from_string("{{ figures(figs) }}").render(context | {"figs": figures})
+    assert everything == renderer.env.from_string(MACRO_LOOP).render(context | {"figs": figures})
+    assert "<script>alert" not in everything and "<img" not in everything and "<svg onload" not in everything
+
+
+def test_a_themes_own_figure_macro_writes_the_unit_and_province_figures(chart_site: TmpSite) -> None:
+    """A theme's `_figure.html` (run in the sandbox) is what figures(figs) calls, with the page's context."""
+    macro = (DEFAULT_THEME / "templates/_figure.html").read_text(encoding="utf-8")
+    own = macro.replace('<figure class="chart" id="fig-{{ fig.key }}">',
+                        '<figure class="chart theme-own" id="fig-{{ fig.key }}" data-lang="{{ lang }}" '
+                        'data-page="{{ here }}">')
+    assert own != macro
+    chart_site.write("themes/default/templates/_figure.html", own)
+    result = chart_site.build()
+    assert result.exit_code == 0, result.output
+    for page, count in (("unit/35.78-dpmptsp/index.html", 3), ("en/unit/36.74-evil/index.html", 3),
+                        ("province/36/index.html", 2)):
+        parsed = BeautifulSoup((chart_site.root / "output" / page).read_text(encoding="utf-8"), "html.parser")
+        figures = parsed.select("section.charts figure.chart")
+        assert len(figures) == count, page
+        assert all("theme-own" in f["class"] and f["data-page"] == page for f in figures), page
+        assert {f["data-lang"] for f in figures} == {"en" if page.startswith("en/") else "id"}
