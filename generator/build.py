@@ -124,6 +124,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .parallel import default_jobs, rendered_pages
     from .render import make_renderer, robots, root_icon, sitemap, static_files
     from .search import SearchIndex
+    from .search_pages import search_page
     from .share_files import share_files
     from .sitedata import build_site_data
     from .write import file_mode, write_site
@@ -183,20 +184,21 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         kept = [manifest.reusable(target, plan.path, fingerprint, mode)
                 for plan, fingerprint in zip(plans, fingerprints, strict=True)]
         produced = rendered_pages(renderer, [plan for plan, keep in zip(plans, kept, strict=True) if not keep],
-                                  default_jobs() if jobs is None else jobs)
+                                  default_jobs() if jobs is None else jobs, search_page)
         shown = progress.pages(plans) if progress is not None else plans
         for plan, fingerprint, keep in zip(shown, fingerprints, kept, strict=True):
             if keep:
                 search.keep(plan.path, manifest.reuse(plan.path))  # its search page's digest: not read
                 yield plan.path, None
                 continue
-            path, html = next(produced)
-            search.add(path, html)
+            path, html, found = next(produced)
+            search.add_cut(path, found)
             manifest.record(path, fingerprint, len(html), search.digests[path])
             rendered[0] += 1
             yield path, html
         for _ in produced:  # none left: this lets the workers finish
             raise AssertionError("more pages rendered than planned")
+        search.start()  # Pagefind indexes the pages while the other files are made and written
         made = catalog.made
         yield from catalog.all_made(static_files(inputs.theme.folders))
         yield from catalog.all_made(root_icon(inputs.theme.folders))

@@ -27,6 +27,8 @@ import csv
 import functools
 import io
 import json
+import operator
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +45,10 @@ from .urls import SiteUrls
 FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
 
 KINDS = ("csv", "json", "excel")
+# What makes the csv module quote a cell, besides the delimiter (its default dialect: QUOTE_MINIMAL, '"').
+_QUOTED = re.compile('["\r\n]')
+# One encoder for every row (json.dumps with options makes a new one per call); the same output.
+_JSON_ROW = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def neutralise(text: str) -> str:
@@ -82,11 +88,17 @@ class _Writer:
         self.buffer = io.StringIO()
         # The csv module quotes a cell holding a character of the line terminator: with '\r\n' both a CR and a
         # LF inside a cell are quoted; the machine format's own line end is then made '\n' (line()).
-        self.csv = csv.writer(self.buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
+        self.delimiter = ";" if excel else ","
+        self.csv = csv.writer(self.buffer, delimiter=self.delimiter, lineterminator="\r\n")
         self.end = "\r\n" if excel else "\n"
         self.header = self.line([neutralise(name) for name in header])  # already safe names stay as they are
 
     def line(self, cells: list[str]) -> str:
+        joined = self.delimiter.join(cells)
+        # No cell holds the delimiter, a quote or a line end: the csv module would write the cells as they are
+        # (it quotes nothing else; a lone empty cell, which it would quote, is never a whole row here).
+        if len(cells) > 1 and joined.count(self.delimiter) == len(cells) - 1 and not _QUOTED.search(joined):
+            return joined + self.end
         self.buffer.seek(0)
         self.buffer.truncate()
         self.csv.writerow(cells)
@@ -123,12 +135,6 @@ class _Writer:
         return ("\ufeff" + text).encode("utf-8") if self.excel else text.encode("utf-8")
 
 
-def _json_value(column: Column, value: Any, precision: int) -> Any:
-    if value is not None and column.kind == "number":
-        return _json_number(value, precision)
-    return value
-
-
 @functools.lru_cache(maxsize=1 << 16, typed=True)
 def _json_number(value: float | int, precision: int) -> float:
     return round_float(value, precision) + 0.0  # + 0.0: no "-0.0"
@@ -163,7 +169,9 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale,
     precision = config.scheme.precision
     machine = _Writer(columns, [c.name for c in columns], precision, None)
     excel = _Writer(excel_columns, list(headers), precision, indonesian)
-    in_excel = [c.lang in ("", "id") for c in columns]
+    in_excel = operator.itemgetter(*(i for i, c in enumerate(columns) if c.lang in ("", "id")))
+    names = [c.name for c in columns]
+    numbers = [i for i, c in enumerate(columns) if c.kind == "number"]
     lines: dict[str, dict[tuple[int, str], str]] = {kind: {} for kind in KINDS}
     written_with = repr((config, [(c.name, c.kind, c.lang) for c in columns], precision,
                          indonesian.t("data.yes"), indonesian.t("data.no"))) if line_cache is not None else ""
@@ -180,11 +188,12 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale,
             written = kept.get(shown) if line_cache is not None else None
             if written is None:
                 values = [column.value(row, unit) for column in columns]
-                written = (machine.row(values),
-                           excel.row([v for v, keep in zip(values, in_excel, strict=True) if keep]),
-                           json.dumps({c.name: _json_value(c, v, precision) for c, v in zip(columns, values,
-                                                                                            strict=True)},
-                                      ensure_ascii=False, separators=(",", ":")))
+                published = list(values)
+                for at in numbers:
+                    if published[at] is not None:
+                        published[at] = _json_number(published[at], precision)
+                written = (machine.row(values), excel.row(list(in_excel(values))),
+                           _JSON_ROW.encode(dict(zip(names, published, strict=True))))
             now[shown] = written
             lines["csv"][key], lines["excel"][key], lines["json"][key] = written
     if line_cache is not None:

@@ -25,7 +25,7 @@ import os
 import pickle
 import signal
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult
 from typing import Any
 
@@ -104,20 +104,23 @@ def _start_worker(recipe: bytes, build: int) -> None:
         _worker["renderer"] = exc
 
 
-def _render_chunk(plans: list[PagePlan]) -> list[tuple[str, bytes]]:
+def _render_chunk(plans: list[PagePlan], cut: Callable[[bytes], Any]) -> list[tuple[str, bytes, Any]]:
     renderer = _worker["renderer"]
     if isinstance(renderer, BaseException):
         raise renderer
-    return [renderer.render(plan) for plan in plans]
+    return [(path, html, cut(html)) for path, html in map(renderer.render, plans)]
 
 
-def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int) -> Iterator[tuple[str, bytes]]:
-    """(path, html) of each plan, in the plans' order: in `jobs` worker processes when there is enough to
-    render to be worth starting them, else here."""
+def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int, cut: Callable[[bytes], Any]
+                   ) -> Iterator[tuple[str, bytes, Any]]:
+    """(path, html, cut(html)) of each plan, in the plans' order: in `jobs` worker processes when there is enough
+    to render to be worth starting them, else here. `cut` (a module-level function: it is sent by name) is
+    applied where the page is rendered: the search page is cut in the workers, not in the build's process."""
     recipe = _recipe(renderer) if jobs > 1 and len(plans) >= SERIAL_BELOW else None
     if recipe is None:
         for plan in plans:
-            yield renderer.render(plan)
+            path, html = renderer.render(plan)
+            yield path, html, cut(html)
         return
     chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
     workers = min(jobs, len(chunks))
@@ -127,14 +130,14 @@ def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int) -> 
         waiting: deque[AsyncResult[Any]] = deque()
         queued = iter(chunks)
         for chunk in queued:
-            waiting.append(pool.apply_async(_render_chunk, (chunk,)))
+            waiting.append(pool.apply_async(_render_chunk, (chunk, cut)))
             if len(waiting) >= workers * AHEAD:
                 break
         while waiting:
             pages = waiting.popleft().get()
             following = next(queued, None)
             if following is not None:
-                waiting.append(pool.apply_async(_render_chunk, (following,)))
+                waiting.append(pool.apply_async(_render_chunk, (following, cut)))
             yield from pages
         pool.close()
     finally:

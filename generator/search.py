@@ -6,7 +6,8 @@ filters from `data-pagefind-filter`, and keeps one index per page language (the 
 
 What Pagefind reads of a page is cut out as the page's *search page* (search_pages.py): a small HTML document
 with the lang, the title and the marked parts. The search pages are put aside in a private temporary folder as
-the build streams the pages; at the end the Pagefind program indexes that folder and writes its bundle into
+the build streams the pages; once the last page is in, the Pagefind program indexes that folder (in the
+background, while the build makes its other files) and writes its bundle into
 another private folder, whose files then go through the build's own file stream into output/pagefind/
 (write.py stays the only writer of output/, so the build stays atomic). The Pagefind program (from the
 `pagefind` package's [bin] extra) is run once over the folder: its Python API answers one message per 0.1 s
@@ -32,13 +33,14 @@ import posixpath
 import stat
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
 from .errors import RaporError
 from .search_bundle import normalise
-from .search_pages import search_page
+from .search_pages import SearchPage, search_page
 from .write import REUSE, file_mode
 
 BUNDLE = "pagefind"
@@ -70,26 +72,36 @@ class SearchIndex:
         self.digests: dict[str, str] = {}  # page path -> its search page's digest, for the manifest
         self._kept: list[str] = []  # pages kept from the previous build, whose search pages are not written yet
         self._digest = hashlib.sha256(f"{FORMAT}\n{_pagefind_version()}\n".encode())
+        self._started = False
+        self._stamp = ""
+        self._reusable: list[tuple[str, bytes | None]] | None = None  # the previous bundle, when it is still right
+        self._indexing: _Indexing | None = None
 
     def __enter__(self) -> SearchIndex:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
                  traceback: TracebackType | None) -> None:
+        if self._indexing is not None:  # a build that failed meanwhile stops Pagefind before its folder goes
+            self._indexing.stop()
         self._folder.cleanup()
 
     def add(self, path: str, html: bytes) -> tuple[str, bytes]:
         """Put a rendered page's search page aside if it marks content; returns the page unchanged."""
-        found = search_page(html)
+        self.add_cut(path, search_page(html))
+        return path, html
+
+    def add_cut(self, path: str, found: SearchPage | None) -> None:
+        """Put a page's search page aside, cut where the page was rendered (a worker process: parallel.py);
+        None: the page marks nothing for search."""
         if found is None:
             self.digests[path] = ""
-            return path, html
+            return
         digest = (WHOLE if found.whole else "") + hashlib.blake2b(found.content, digest_size=16).hexdigest()
         self._count(path, digest)
         target = self.site / _relative(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(found.content)
-        return path, html
 
     def keep(self, path: str, digest: str) -> None:
         """A page kept from the previous build, whose search page had `digest` ("" for none): not read now."""
@@ -105,23 +117,36 @@ class SearchIndex:
         self.whole += digest.startswith(WHOLE)
         self._digest.update(f"{relative}\n{digest}\n".encode())
 
-    def files(self) -> Iterator[tuple[str, bytes | None]]:
-        """The search bundle as (output path, bytes), in a stable order; nothing when no page is marked."""
-        if not self.pages:
+    def start(self) -> None:
+        """Start indexing once the last page is in (when Pagefind must run): Pagefind then works in the
+        background while the build makes and writes its other files (downloads, badges: tens of thousands on a
+        large site), instead of after them. Its bundle is collected by files()."""
+        if self._started or not self.pages:
             return
-        stamp = self._digest.hexdigest() + "\n"
-        previous = self._previous_bundle(stamp)
-        if previous is not None:
-            self.reused = True
-            yield from previous
+        self._started = True
+        self._stamp = self._digest.hexdigest() + "\n"
+        self._reusable = self._previous_bundle(self._stamp)
+        if self._reusable is not None:
             return
         self._write_kept()
-        indexed = _index(self._in_path_order(), self.bundle)
+        self._indexing = _Indexing(self._in_path_order(), self.bundle)
+
+    def files(self) -> Iterator[tuple[str, bytes | None]]:
+        """The search bundle as (output path, bytes), in a stable order; nothing when no page is marked."""
+        self.start()
+        if not self.pages:
+            return
+        if self._reusable is not None:
+            self.reused = True
+            yield from self._reusable
+            return
+        assert self._indexing is not None
+        indexed = self._indexing.result()
         if not self.pages - self.whole <= indexed <= self.pages:
             raise RaporError.single(BUNDLE, 1, 1, f"Pagefind indexed {indexed} of {self.pages} pages", HINT)
         written = {path.relative_to(self.bundle).as_posix(): path for path in self.bundle.rglob("*") if path.is_file()}
         bundle = normalise({name: path.read_bytes() for name, path in written.items() if not name.startswith(UNUSED)})
-        bundle[STAMP] = stamp.encode("ascii")
+        bundle[STAMP] = self._stamp.encode("ascii")
         for name, content in sorted(bundle.items()):
             yield f"{BUNDLE}/{name}", content
 
@@ -229,6 +254,41 @@ def _pagefind_version() -> str:
         return "unknown"
 
 
+# The Pagefind program each indexing thread waits on, so that a failed build can end it.
+_programs: dict[int, subprocess.Popen[bytes]] = {}
+
+
+class _Indexing:
+    """_index run in a thread of its own (it waits on the Pagefind program, which does the work)."""
+
+    def __init__(self, site: Path, bundle: Path) -> None:
+        self._indexed = 0
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(site, bundle), name="pagefind", daemon=True)
+        self._thread.start()
+
+    def _run(self, site: Path, bundle: Path) -> None:
+        try:
+            self._indexed = _index(site, bundle)
+        except BaseException as exc:  # raised in the build's thread, by result()
+            self._error = exc
+
+    def stop(self) -> None:
+        """End the Pagefind program if it still runs (the build failed), and the thread with it."""
+        while self._thread.is_alive():
+            program = _programs.get(self._thread.ident or 0)
+            if program is not None:
+                program.kill()
+            self._thread.join(0.05)
+
+    def result(self) -> int:
+        """The number of pages indexed, once Pagefind is done; its error if it failed."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._indexed
+
+
 def _index(site: Path, bundle: Path) -> int:
     """Index the pages under `site` into a Pagefind bundle at `bundle`; the number of pages indexed.
 
@@ -242,10 +302,14 @@ def _index(site: Path, bundle: Path) -> int:
     if executable is None:
         raise RaporError.single(BUNDLE, 1, 1, "the Pagefind program is not installed", HINT)
     # --keep-index-url: result links name index.html, as every link of the site does (it also works from disk).
-    process = subprocess.run(
+    process = subprocess.Popen(
         [str(executable), "--site", str(site), "--output-path", str(bundle), "--keep-index-url"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False)
-    output = process.stdout
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    _programs[threading.get_ident()] = process
+    try:
+        output, _ = process.communicate()
+    finally:
+        del _programs[threading.get_ident()]
     entry = bundle / "pagefind-entry.json"
     if process.returncode != 0 or not entry.is_file():
         last = (output.decode("utf-8", "replace").strip().splitlines() or ["no output"])[-1]

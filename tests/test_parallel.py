@@ -19,6 +19,7 @@ from generator.model import build_model
 from generator.pages import plan_site
 from generator.pipeline import read_inputs
 from generator.render import make_renderer
+from generator.search_pages import search_page
 from generator.sitedata import build_site_data
 
 from scratch_site import TmpSite
@@ -176,5 +177,7 @@ def test_values_that_cannot_go_to_another_process_render_here(tmp_site: TmpSite,
     expected = [renderer.render(plan) for plan in plans]
     for values in renderer.common.values():
         values["shout"] = lambda text: text.upper()
-    assert list(generator.parallel.rendered_pages(renderer, plans, 2)) == expected
+    got = list(generator.parallel.rendered_pages(renderer, plans, 2, search_page))
+    assert [(path, html) for path, html, _ in got] == expected
+    assert [found for _, _, found in got] == [search_page(html) for _, html in expected]
     assert pools == []
