@@ -29,7 +29,7 @@ from .incremental import MANIFEST
 from .interrupts import deferred_signals
 from .oserrors import located
 from .output_guard import MARKER, MARKER_TEXT, output_lock, remove_leftovers, sibling_folder
-from .write import REUSE, Content, WriteReport, file_mode, safe_relative, write_site
+from .write import REUSE, Content, WriteReport, file_mode, reading, safe_relative, write_site
 
 
 def write_changes(files: Iterable[tuple[str, Content]], output: Path, known: frozenset[str] | None
@@ -77,7 +77,7 @@ def _write_in_place(files: Iterable[tuple[str, Content]], output: Path, known: f
     total = unchanged = 0
     current = str(output)
     try:
-        for relative, data in _reading(files):
+        for relative, data in reading(files):
             if relative not in known:  # the previous build's paths were checked when it wrote them
                 relative = safe_relative(relative)
             if relative in seen:
@@ -148,15 +148,3 @@ def _remove_empty_folders(folder: str, output: Path) -> None:
             return
         folder = os.path.dirname(folder)
 
-
-def _reading(files: Iterable[tuple[str, Content]]) -> Iterator[tuple[str, Content]]:
-    """The files as rendered; a file the rendering cannot read is named as what it is, not as a write failure."""
-    items = iter(files)
-    while True:
-        try:
-            item = next(items)
-        except StopIteration:
-            return
-        except OSError as exc:
-            raise located(exc, None, "cannot read") from None
-        yield item

@@ -80,7 +80,7 @@ def write_site(files: Iterable[tuple[str, Content]], output: Path) -> WriteRepor
 
 def _write_and_swap(files: Iterable[tuple[str, Content]], output: Path) -> WriteReport:
     mode = file_mode()
-    items: Iterator[tuple[str, Content]] = _reading(files)
+    items: Iterator[tuple[str, Content]] = reading(files)
     if output.is_dir():
         scan = _Unchanged(output, mode)
         if scan.all_of(items):
@@ -215,7 +215,7 @@ def _link(previous: str, current: str) -> int:
     return os.stat(current).st_size
 
 
-def _reading(files: Iterable[tuple[str, Content]]) -> Iterator[tuple[str, Content]]:
+def reading(files: Iterable[tuple[str, Content]]) -> Iterator[tuple[str, Content]]:
     """The files as rendered; a file the rendering cannot read is named as what it is, not as a write failure."""
     items = iter(files)
     while True:
