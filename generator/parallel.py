@@ -127,6 +127,19 @@ def _rebuild(recipe: bytes) -> Renderer:
     return Renderer(config, env, site_urls, locales, common, absolute_root, RowCells.installed(env, common))
 
 
+def _give_back_freed_memory() -> None:
+    """Return to the system the memory the stages before rendering freed (the model's frames, the downloads,
+    planning): the C allocator keeps it in its heap otherwise (some 110 MB at 5,000 units), and the build's
+    peak is this process's size plus the workers'. glibc only; elsewhere nothing is done."""
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
+
+
 _worker: dict[str, Renderer | BaseException] = {}
 
 
@@ -174,6 +187,7 @@ def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int) -> 
         return
     chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
     workers = min(jobs, len(chunks))
+    _give_back_freed_memory()
     pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
                                                        initargs=(recipe, os.getpid()))
     try:
