@@ -53,10 +53,10 @@ SERIAL_BELOW = 400
 CHUNK = 32
 # Chunks sent ahead of the one being written: bounds the rendered pages waiting in memory.
 AHEAD = 4
-# Chunks a worker renders before a fresh one takes its place. A worker's caches (ranking rows' shared cells,
-# chart pieces: worth keeping for the pages that follow) and its heap grow with every page it renders: without
-# a limit each worker of a 20,000-unit build ends near 500 MB. A fresh worker costs about half a second.
-CHUNKS_PER_WORKER = 150
+# Chunks a worker renders (on average) before fresh workers take over. A worker's caches (ranking rows' shared
+# cells, chart pieces: worth keeping for the pages that follow) and its heap grow with every page it renders:
+# without a limit each worker of a 20,000-unit build ends near 500 MB. Fresh workers cost about a second.
+CHUNKS_PER_WORKER = 200
 
 
 def default_jobs() -> int:
@@ -192,9 +192,20 @@ def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int) -> 
     chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
     workers = min(jobs, len(chunks))
     _give_back_freed_memory()
+    # Rounds of pools, each started by this thread: a pool's own replacement of its workers (maxtasksperchild)
+    # starts them from its handler thread, whose end sends them the parent-death signal (_end_with_the_build)
+    # possibly while one holds the task queue's lock, which then hangs the pool's terminate().
+    per_round = workers * CHUNKS_PER_WORKER
+    for start in range(0, len(chunks), per_round):
+        yield from _rendered_round(renderer, recipe, chunks[start:start + per_round], workers)
+
+
+def _rendered_round(renderer: Renderer, recipe: bytes, chunks: list[list[PagePlan]],
+                    jobs: int) -> Iterator[tuple[str, bytes]]:
+    """The chunks' pages in order, rendered by a pool of fresh workers."""
+    workers = min(jobs, len(chunks))
     pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
-                                                       initargs=(recipe, os.getpid()),
-                                                       maxtasksperchild=CHUNKS_PER_WORKER)
+                                                       initargs=(recipe, os.getpid()))
     try:
         waiting: deque[tuple[list[PagePlan], AsyncResult[Any]]] = deque()
         queued = iter(chunks)

@@ -208,6 +208,6 @@ def test_workers_replaced_after_their_share_of_chunks_render_the_same_pages(
     serial = tmp_site.build("--jobs", "1", "-o", str(tmp_path / "serial"))
     parallel = tmp_site.build("--jobs", "2", "-o", str(tmp_path / "parallel"))
     assert serial.exit_code == parallel.exit_code == 0, parallel.output
-    assert pools == [2]
+    assert len(pools) > 3 and set(pools) <= {1, 2}  # a pool per four chunks (a last, smaller one may have one)
     assert files(tmp_path / "parallel") == files(tmp_path / "serial")
     assert rendered(parallel.output) == rendered(serial.output) > 70
