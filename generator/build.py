@@ -177,6 +177,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     search = SearchIndex(previous=target / "pagefind", link=sink is None)  # reused when no search page changed
 
     def files() -> Iterator[tuple[str, bytes | None]]:
+        # The downloads first: their bytes (hundreds of MB for a large project) are let go as they are written,
+        # before the pages are rendered (data_page.DataFiles.items).
+        yield from data_files.items(catalog)
         # What to render is decided first, so the pages to render can go to worker processes (parallel.py).
         fingerprints = warm(session, "fingerprints", (plans, keys, charts), lambda: [
             page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
@@ -203,7 +206,6 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         yield from catalog.all_made(static_files(inputs.theme.folders))
         yield from catalog.all_made(root_icon(inputs.theme.folders))
         yield from charts.files(catalog)
-        yield from data_files.items(catalog)
         if inputs.boundaries is not None:
             yield made(TOPOJSON_PATH, inputs.boundaries.topojson)
         yield from share_files(config, data, renderer.locales, renderer.site_urls, catalog)

@@ -6,7 +6,7 @@ same bytes: the sizes shown are the files' own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,16 +40,22 @@ class DataFiles:
     listed: tuple[Listed, ...]
     unit_paths: tuple[str, ...]  # every unit's csv and json
     sizes: dict[str, int]  # path -> bytes, of every file (datapackage.json too)
-    made: tuple[tuple[str, bytes], ...] | None  # every file's bytes; None: the previous build's are still right
+    # Every file, with what makes its bytes (made when written, not kept: download.py); None: the previous
+    # build's files are still right.
+    made: list[tuple[str, Callable[[], bytes]]] | None
     key: str  # the hash of every input of these files
     locales: dict[str, Locale]  # id and en: descriptions are given in both whatever the site's languages
 
     def items(self, catalog: FileCatalog) -> Iterator[Item]:
+        """Every file, made one at a time as it is written. Once per build: what makes them (the rows' lines) is
+        let go afterwards, before the pages are rendered (build.py yields the data files first)."""
         if self.made is None:
             for path in self.sizes:
                 yield catalog.keep(path)
-        else:
-            yield from catalog.all_made(self.made, self.key)
+            return
+        for path, make in self.made:
+            yield catalog.made(path, make(), self.key)
+        self.made.clear()
 
 
 def planned(data: SiteData) -> tuple[tuple[Listed, ...], tuple[str, ...]]:
@@ -86,11 +92,12 @@ def build_data_files(config: Config, data: SiteData, theme: Theme, catalog: File
         sizes = {path: catalog.previous[path][2] for path in paths}
         return DataFiles(columns, excel_columns, headers, listed, unit_paths, sizes, None, key, locales)
     downloads = build_downloads(config, data, locales["id"], line_cache)  # line_cache: download.py
-    made = (*downloads.items(), (SiteUrls.datapackage(),
-                                 datapackage(config, data, downloads, locales["en"], locales["id"])))
+    package = datapackage(config, data, downloads, locales["en"], locales["id"])
+    made = [*((file.path, file.make) for file in (*downloads.files, *downloads.unit_files)),
+            (SiteUrls.datapackage(), lambda: package)]
     if [path for path, _ in made] != paths:
         raise AssertionError("data_page.planned does not list the downloads build_downloads makes")
-    sizes = {path: len(content) for path, content in made}
+    sizes = {path: len(make()) for path, make in made}  # each made and let go
     return DataFiles(columns, excel_columns, headers, listed, unit_paths, sizes, made, key, locales)
 
 

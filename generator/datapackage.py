@@ -80,8 +80,9 @@ def _resource(downloads: Downloads, file: DownloadFile, english: Locale, indones
         "encoding": "utf-8-sig" if file.kind == "excel" else "utf-8",
     }
     if file.kind != "json":  # frictionless reads JSON without counting bytes, so it cannot check them there
-        resource["bytes"] = len(file.content)
-        resource["hash"] = "sha256:" + hashlib.sha256(file.content).hexdigest()
+        content = file.content  # made when asked for (download.py): once here
+        resource["bytes"] = len(content)
+        resource["hash"] = "sha256:" + hashlib.sha256(content).hexdigest()
     if file.kind != "json":
         resource["dialect"] = {"delimiter": ";" if file.kind == "excel" else ",", "header": True}
     resource["schema"] = _schema(downloads, file, english, indonesian, config)

@@ -5,7 +5,16 @@ state they were, and libraries with threads of their own (vl-convert, which rend
 runtime) may be loaded before the pool starts, so `fork` would be safe only as long as nothing in the build
 ever loads such a library first. A spawned worker starts a fresh interpreter instead; it gets once, when it
 starts, what it needs to make the same Renderer (config, theme folders, locales, the values every page shows:
-a few kilobytes) and compiles the templates itself; then it renders chunks of plans in order.
+a few kilobytes, and the model's tables every page may read: see below) and compiles the templates itself;
+then it renders chunks of plans in order.
+
+Memory: the values every page shows include helpers that hold the whole SiteData (the chart makers). Sent as
+they are, each worker would hold its own copy of every result row twice over (rows by year, history by unit):
+at 20,000 units x 10 years about 400 MB per worker. A worker gets SiteData without those per-unit tables
+(`_shared_site_data`): what a page of its own shows comes in its plan's context, and the helpers read only the
+small tables (years, averages, counts, province names). Should a page reach a withheld table all the same (a
+theme's template asking a chart maker for a figure that was not made in advance), the worker gives its chunk
+back and this process, which holds the whole model, renders it: the output is the same either way.
 
 Determinism: chunks are handed out in plan order and their pages are given back in that same order, whichever
 worker finishes first, so write.write_site receives exactly the sequence a serial build yields. A page's HTML
@@ -20,6 +29,7 @@ incremental build, a small site) stay in this process, as do values that cannot 
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
 import pickle
@@ -27,12 +37,13 @@ import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import AsyncResult
-from typing import Any
+from typing import Any, NoReturn, cast
 
 from .pages import PagePlan
 from .ranking_rows import GLOBALS as ROW_GLOBALS
 from .ranking_rows import RowCells
 from .render import Renderer, make_environment
+from .sitedata import SiteData
 from .urls import SiteUrls
 
 # Fewer pages than this render faster here than a spawned worker starts (imports, templates: about 0.5 s).
@@ -42,6 +53,10 @@ SERIAL_BELOW = 400
 CHUNK = 32
 # Chunks sent ahead of the one being written: bounds the rendered pages waiting in memory.
 AHEAD = 4
+# Chunks a worker renders (on average) before fresh workers take over. A worker's caches (ranking rows' shared
+# cells, chart pieces: worth keeping for the pages that follow) and its heap grow with every page it renders:
+# without a limit each worker of a 20,000-unit build ends near 500 MB. Fresh workers cost about a second.
+CHUNKS_PER_WORKER = 200
 
 
 def default_jobs() -> int:
@@ -50,6 +65,42 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+class _WholeDataNeeded(BaseException):
+    """A worker's page read a table of the model the worker was not given. A BaseException, so that neither
+    Jinja nor Renderer.render turns it into a template error: the chunk is rendered in the build instead."""
+
+
+class _Withheld:
+    """Stands in a worker for a SiteData table that was not sent (rows by year, history, units): any use of it
+    is reported by _WholeDataNeeded."""
+
+    def _reached(self, *args: object) -> NoReturn:
+        raise _WholeDataNeeded
+
+    __getitem__ = __iter__ = __len__ = __contains__ = __bool__ = _reached
+
+    def __getattr__(self, name: str) -> NoReturn:  # get, items, keys, values...
+        raise _WholeDataNeeded
+
+
+def _shared_site_data(years: tuple[int, ...], averages: dict[Any, Any], grade_counts: dict[Any, Any],
+                      group_totals: dict[Any, Any], provinces: dict[Any, Any],
+                      province_names: dict[str, str]) -> SiteData:
+    withheld = cast(dict[Any, Any], _Withheld())
+    return SiteData(years, withheld, withheld, withheld, averages, grade_counts, group_totals, provinces,
+                    province_names)
+
+
+class _RecipePickler(pickle.Pickler):
+    """Pickles every SiteData in the recipe as its shared part (see the module's docstring)."""
+
+    def reducer_override(self, obj: object) -> Any:
+        if type(obj) is SiteData:
+            return _shared_site_data, (obj.years, obj.averages, obj.grade_counts, obj.group_totals, obj.provinces,
+                                       obj.province_names)
+        return NotImplemented
 
 
 def _recipe(renderer: Renderer) -> bytes | None:
@@ -63,11 +114,13 @@ def _recipe(renderer: Renderer) -> bytes | None:
     # (ranking_cells and ranking_rows are made again by each worker: RowCells.installed.)
     added = {name: value for name, value in renderer.env.globals.items()
              if name not in fresh and name not in ROW_GLOBALS}
+    buffer = io.BytesIO()
     try:
-        return pickle.dumps((renderer.config, tuple(folders), renderer.locales, renderer.common,
-                             renderer.absolute_root, added), protocol=pickle.HIGHEST_PROTOCOL)
+        _RecipePickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(
+            (renderer.config, tuple(folders), renderer.locales, renderer.common, renderer.absolute_root, added))
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
+    return buffer.getvalue()
 
 
 def _rebuild(recipe: bytes) -> Renderer:
@@ -76,6 +129,19 @@ def _rebuild(recipe: bytes) -> Renderer:
     env = make_environment(list(folders), site_urls)
     env.globals.update(added)
     return Renderer(config, env, site_urls, locales, common, absolute_root, RowCells.installed(env, common))
+
+
+def _give_back_freed_memory() -> None:
+    """Return to the system the memory the stages before rendering freed (the model's frames, the downloads,
+    planning): the C allocator keeps it in its heap otherwise (some 110 MB at 5,000 units), and the build's
+    peak is this process's size plus the workers'. glibc only; elsewhere nothing is done."""
+    try:
+        import ctypes
+
+        trim = ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
 
 
 _worker: dict[str, Renderer | BaseException] = {}
@@ -104,11 +170,15 @@ def _start_worker(recipe: bytes, build: int) -> None:
         _worker["renderer"] = exc
 
 
-def _render_chunk(plans: list[PagePlan], cut: Callable[[bytes], Any]) -> list[tuple[str, bytes, Any]]:
+def _render_chunk(plans: list[PagePlan], cut: Callable[[bytes], Any]) -> list[tuple[str, bytes, Any]] | None:
+    """The chunk's pages, each with its cut; None if one of them needs a table this worker was not given."""
     renderer = _worker["renderer"]
     if isinstance(renderer, BaseException):
         raise renderer
-    return [(path, html, cut(html)) for path, html in map(renderer.render, plans)]
+    try:
+        return [(path, html, cut(html)) for path, html in map(renderer.render, plans)]
+    except _WholeDataNeeded:
+        return None
 
 
 def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int, cut: Callable[[bytes], Any]
@@ -124,20 +194,36 @@ def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int, cut
         return
     chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
     workers = min(jobs, len(chunks))
+    _give_back_freed_memory()
+    # Rounds of pools, each started by this thread: a pool's own replacement of its workers (maxtasksperchild)
+    # starts them from its handler thread, whose end sends them the parent-death signal (_end_with_the_build)
+    # possibly while one holds the task queue's lock, which then hangs the pool's terminate().
+    per_round = workers * CHUNKS_PER_WORKER
+    for start in range(0, len(chunks), per_round):
+        yield from _rendered_round(renderer, recipe, chunks[start:start + per_round], workers, cut)
+
+
+def _rendered_round(renderer: Renderer, recipe: bytes, chunks: list[list[PagePlan]], jobs: int,
+                    cut: Callable[[bytes], Any]) -> Iterator[tuple[str, bytes, Any]]:
+    """The chunks' pages in order, rendered by a pool of fresh workers."""
+    workers = min(jobs, len(chunks))
     pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
                                                        initargs=(recipe, os.getpid()))
     try:
-        waiting: deque[AsyncResult[Any]] = deque()
+        waiting: deque[tuple[list[PagePlan], AsyncResult[Any]]] = deque()
         queued = iter(chunks)
         for chunk in queued:
-            waiting.append(pool.apply_async(_render_chunk, (chunk, cut)))
+            waiting.append((chunk, pool.apply_async(_render_chunk, (chunk, cut))))
             if len(waiting) >= workers * AHEAD:
                 break
         while waiting:
-            pages = waiting.popleft().get()
+            chunk, result = waiting.popleft()
+            pages = result.get()
             following = next(queued, None)
             if following is not None:
-                waiting.append(pool.apply_async(_render_chunk, (following, cut)))
+                waiting.append((following, pool.apply_async(_render_chunk, (following, cut))))
+            if pages is None:
+                pages = [(path, html, cut(html)) for path, html in map(renderer.render, chunk)]
             yield from pages
         pool.close()
     finally:

@@ -181,3 +181,36 @@ def test_values_that_cannot_go_to_another_process_render_here(tmp_site: TmpSite,
     assert [(path, html) for path, html, _ in got] == expected
     assert [found for _, _, found in got] == [search_page(html) for _, html in expected]
     assert pools == []
+
+
+def test_a_page_reaching_the_tables_workers_do_not_get_is_rendered_in_the_build(
+        tmp_site: TmpSite, tmp_path: Path, pools: list[int]) -> None:
+    """Workers get SiteData without its per-unit tables (memory); a theme whose page reads them through a chart
+    maker still gets the serial build's output: those chunks are rendered in the building process."""
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", "{% extends 'base.html' %}\n{% block main %}\n"
+                   "<p id=n>{{ page_charts.data.history|length }} {{ page_charts.data.units[unit.id].name }}</p>\n"
+                   "{% endblock %}\n")
+    serial = tmp_site.build("--jobs", "1", "-o", str(tmp_path / "serial"))
+    parallel = tmp_site.build("--jobs", "2", "-o", str(tmp_path / "parallel"))
+    assert serial.exit_code == parallel.exit_code == 0, parallel.output
+    assert pools == [2]
+    built = files(tmp_path / "parallel")
+    assert built == files(tmp_path / "serial")
+    inputs = read_inputs(tmp_site.root)
+    data = build_site_data(build_model(inputs.results, inputs.units, inputs.provinces, inputs.config.scheme),
+                           inputs.config.scheme, {})
+    page = BeautifulSoup(built["unit/35.07-dpmptsp/index.html"], "html.parser")
+    assert page.select_one("#n").get_text() == f"{len(data.history)} {data.units['35.07-dpmptsp']['name']}"
+
+
+def test_workers_replaced_after_their_share_of_chunks_render_the_same_pages(
+        tmp_site: TmpSite, tmp_path: Path, pools: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(generator.parallel, "CHUNKS_PER_WORKER", 2)
+    with_narrative(tmp_site)
+    serial = tmp_site.build("--jobs", "1", "-o", str(tmp_path / "serial"))
+    parallel = tmp_site.build("--jobs", "2", "-o", str(tmp_path / "parallel"))
+    assert serial.exit_code == parallel.exit_code == 0, parallel.output
+    assert len(pools) > 3 and set(pools) <= {1, 2}  # a pool per four chunks (a last, smaller one may have one)
+    assert files(tmp_path / "parallel") == files(tmp_path / "serial")
+    assert rendered(parallel.output) == rendered(serial.output) > 70
