@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -121,7 +122,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .output_guard import check_output_folder
     from .page_inputs import PageInputs
     from .pages import plan_site
-    from .parallel import default_jobs, rendered_pages
+    from .parallel import default_jobs, give_back_freed_memory, rendered_pages
     from .render import make_renderer, robots, root_icon, sitemap, static_files
     from .search import SearchIndex
     from .search_pages import search_page
@@ -145,7 +146,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         raise RaporError.single(config.rel(config.data.results), 1, 1, "there are no results to publish",
                                 "add at least one year of results")
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
-    data = warm(session, "site data", (model,), lambda: build_site_data(model, config.scheme, province_names))
+    data = warm(session, "site data", (model,), partial(build_site_data, model, config.scheme, province_names))
     stages.next("plan")
     renderer = (make_renderer(config, data, inputs.pages, inputs.theme) if session is None
                 else session.renderer((data, inputs), lambda environment: make_renderer(
@@ -159,6 +160,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     data_files = build_data_files(config, data, inputs.theme, catalog, data_key,
                                   None if session is None else session.scratch("download lines"))
     league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
+    del model  # the pages are made from the site data: its frames (a large project's) go before rendering
     site_pages = warm(session, "narrative charts", (charts, renderer), lambda: charts.embed(inputs.pages, renderer))
     plans = warm(session, "plans", (site_pages, data), lambda: [
         *with_home_maps(plan_site(config, data, site_pages, inputs.corrections), config, data, league,
@@ -166,6 +168,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         *league_plans(config, data, league, inputs.boundaries, inputs.theme.locales),
         *data_page_plans(config, data, data_files)])
     sitemap_paths = [plan.path for plan in plans if plan.in_sitemap]
+    page_count = len(plans)
     site_urls = SiteUrls(config.site.languages[0])
     unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
 
@@ -201,6 +204,12 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
             yield path, html
         for _ in produced:  # none left: this lets the workers finish
             raise AssertionError("more pages rendered than planned")
+        if session is None:
+            # A cold build needs nothing more of the plans: they go before Pagefind starts, whose memory and
+            # this process's make the peak of a large build (at 20,000 units, some 700 MB and 1.4 GB).
+            plans.clear()
+            del fingerprints, kept
+            give_back_freed_memory()
         search.start()  # Pagefind indexes the pages while the other files are made and written
         made = catalog.made
         yield from catalog.all_made(static_files(inputs.theme.folders))
@@ -230,5 +239,5 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     if progress is not None:
         progress.stage_done("render", rendering[0])
         progress.stage_done("write", time.perf_counter() - writing - rendering[0])
-    return BuildReport(target, len(plans), report.files, report.changed, time.perf_counter() - started,
+    return BuildReport(target, page_count, report.files, report.changed, time.perf_counter() - started,
                        inputs.warnings, rendered[0])

@@ -131,7 +131,7 @@ def _rebuild(recipe: bytes) -> Renderer:
     return Renderer(config, env, site_urls, locales, common, absolute_root, RowCells.installed(env, common))
 
 
-def _give_back_freed_memory() -> None:
+def give_back_freed_memory() -> None:
     """Return to the system the memory the stages before rendering freed (the model's frames, the downloads,
     planning): the C allocator keeps it in its heap otherwise (some 110 MB at 5,000 units), and the build's
     peak is this process's size plus the workers'. glibc only; elsewhere nothing is done."""
@@ -194,7 +194,7 @@ def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int, cut
         return
     chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
     workers = min(jobs, len(chunks))
-    _give_back_freed_memory()
+    give_back_freed_memory()
     # Rounds of pools, each started by this thread: a pool's own replacement of its workers (maxtasksperchild)
     # starts them from its handler thread, whose end sends them the parent-death signal (_end_with_the_build)
     # possibly while one holds the task queue's lock, which then hangs the pool's terminate().
