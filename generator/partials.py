@@ -22,6 +22,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from .bundled import DEFAULT_THEME
+from .figures import figures_html
 from .findings_text import finding_text
 
 # What a partial is written from: the page's values (its context) and the values the page passes.
@@ -147,6 +148,74 @@ def _cite(context: jinja2.runtime.Context, values: Values) -> str | None:
     return "".join(out)
 
 
+def _unit_charts(context: jinja2.runtime.Context, values: Values) -> str:
+    shown = context["page_charts"].unit(context["unit"], context["latest"], context["history"])
+    if not shown:
+        return ""
+    return (f'<section aria-labelledby="charts" class="charts">\n<h2 id="charts">'
+            f'{escape(context["t"]("unit_chart.heading"))}</h2>\n{figures_html(context, shown)}</section>\n')
+
+
+def _chart_scripts(context: jinja2.runtime.Context, values: Values) -> str:
+    narrative = _value(context, values, "narrative")
+    if "charts" in context and (_value(context, values, "charts_on_page") or (
+            narrative and 'class="chart-spec"' in context.environment.getattr(narrative, "html"))):
+        root = escape(str(context["root"]))
+        return (f'<script src="{root}static/vendor/vega-embed.js" defer></script>\n'
+                f'<script src="{root}static/charts.js" defer></script>\n')
+    return ""
+
+
+def _search_box(context: jinja2.runtime.Context, values: Values) -> str:
+    if "search_page" in values or "search_page" in context:
+        return ""
+    t = context["t"]
+    return (f'<form class="site-search" role="search" action="'
+            f'{escape(str(context["root"]) + context["urls"].search(context["lang"]))}" method="get">\n'
+            f'  <label for="site-search-q">{escape(t("search.label"))}</label>\n'
+            '  <input id="site-search-q" type="search" name="q" autocomplete="off" placeholder="'
+            f'{escape(t("search.placeholder"))}">\n'
+            f'  <button type="submit">{escape(t("search.submit"))}</button>\n</form>\n')
+
+
+def _share_meta(context: jinja2.runtime.Context, values: Values) -> str:
+    share, here, title = context["share"], context["here"], escape(values["share_title"])
+    description = values["description"].strip()  # markup: `description | trim` in the template
+    out = []
+    if not description:
+        description = context["t"]("share.description", site=context["site_title"], program=context["program"])
+        out.append(f'<meta name="description" content="{escape(description)}">\n')
+    description = escape(description)
+    own_address = here != context["urls"].not_found(context["lang"]) and "target" not in context
+    meta = share.page_meta(here, context.get("share_year"), own_address)
+    if meta.address:
+        address = escape(meta.address)
+        out.append(f'<link rel="canonical" href="{address}">\n<meta property="og:url" content="{address}">\n')
+    out.append(f'{escape(share.site_meta)}\n<meta property="og:title" content="{title}">\n'
+               f'<meta property="og:description" content="{description}">\n')
+    if meta.image:
+        image, alt = escape(meta.image), escape(meta.image_alt)
+        out.append(f'<meta property="og:image" content="{image}">\n'
+                   '<meta property="og:image:type" content="image/png">\n'
+                   '<meta property="og:image:width" content="1200">\n'
+                   '<meta property="og:image:height" content="630">\n'
+                   f'<meta property="og:image:alt" content="{alt}">\n'
+                   '<meta name="twitter:card" content="summary_large_image">\n')
+    else:
+        out.append('<meta name="twitter:card" content="summary">\n')
+    out.append(f'<meta name="twitter:title" content="{title}">\n'
+               f'<meta name="twitter:description" content="{description}">\n')
+    if meta.image:
+        out.append(f'<meta name="twitter:image" content="{image}">\n'
+                   f'<meta name="twitter:image:alt" content="{alt}">\n')
+    return "".join(out)
+
+
+def _value(context: jinja2.runtime.Context, values: Values, name: str) -> Any:
+    """A name as the partial's template sees it: a value the page passes, else the page's own, else None."""
+    return values[name] if name in values else context.get(name)
+
+
 WRITERS: dict[str, Writer] = {
     "_search_filters.html": _search_filters,
     "_as_of.html": _as_of,
@@ -155,6 +224,10 @@ WRITERS: dict[str, Writer] = {
     "_unit_regency.html": _unit_regency,
     "_badge.html": _badge,
     "_cite.html": _cite,
+    "_unit_charts.html": _unit_charts,
+    "_chart_scripts.html": _chart_scripts,
+    "_search_box.html": _search_box,
+    "_share_meta.html": _share_meta,
 }
 
 
