@@ -23,6 +23,7 @@ from .errors import RaporError
 from .figures import figures_html
 from .findings_text import finding_text
 from .fragments import SharedFragments
+from .history_rows import comparison_rows
 from .i18n import Locale
 from .page_kinds import main_nav
 from .pages import PagePlan
@@ -64,6 +65,7 @@ def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environm
     env.globals["shared_fragment"] = SharedFragments()  # header and footer parts rendered once (fragments.py)
     env.globals["figures"] = figures_html  # figures through the theme's `figure` macro (figures.py)
     env.globals["partial"] = partial  # a unit page's partials, written in Python unless overridden (partials.py)
+    env.globals["comparison_rows"] = comparison_rows  # a unit page's aspects table rows (history_rows.py)
     return env
 
 

@@ -1,5 +1,6 @@
 """A unit page's partials written in Python (generator/partials.py): byte for byte what their templates write
-through `{% include %}`, and a theme's own partial still used in their place."""
+through `{% include %}`, and a theme's own partial still used in their place; and its aspects table's rows
+(comparison_rows, history_rows.py), byte for byte what unit.html's loop wrote."""
 
 from __future__ import annotations
 
@@ -43,6 +44,12 @@ CALLS = [
      '{% with share_title=unit.name %}{% include "_share_meta.html" %}{% endwith %}',
      '{% set description %} {% endset %}'
      '{{ partial("_share_meta.html", share_title=unit.name, description=description) }}'),
+    # The aspects table's rows as unit.html's loop wrote them, and as comparison_rows (history_rows.py) does.
+    ("{% for row in comparison %}\n<tr><th scope=\"row\">{{ aspect_label[row['key']] }}</th>\n"
+     "<td class=\"num\"><strong>{{ fmt.number(row['value'], precision) }}</strong></td>\n"
+     "<td class=\"num\">{{ fmt.number(row['national'].mean if row['national'] else none, precision) }}</td>\n"
+     "<td class=\"num\">{{ fmt.number(row['level'].mean if row['level'] else none, precision) }}</td></tr>\n"
+     "{% endfor %}\n", "{{ comparison_rows(comparison) }}"),
     ('{% include "_chart_scripts.html" %}', '{{ partial("_chart_scripts.html") }}'),  # none on these pages
 ]
 
