@@ -6,6 +6,9 @@ thousand unit pages that was a quarter of a unit page's rendering. The markup is
 loop wrote (the grade and change as `grade_text` and `row_delta` write them). The change-in-rank cell still
 comes from the theme's `movement` macro (_macros.html), called once per distinct value (a handful per
 language: up or down by n, new, returning) and reused, so a theme overriding `movement` changes it here too.
+
+`comparison_rows` writes the rows of the page's aspects table (the unit's value against the national and the
+level average) the same way, for the same reason: three formatted numbers a row cost a dozen template calls.
 """
 
 from __future__ import annotations
@@ -25,6 +28,20 @@ def theme_macro(env: jinja2.Environment, template: str, name: str, values: dict[
     if not callable(macro):
         raise jinja2.TemplateRuntimeError(f"{template} has no macro {name}(row)")
     return macro
+
+
+@jinja2.pass_context
+def comparison_rows(context: jinja2.runtime.Context, comparison: list[dict[str, Any]]) -> Markup:
+    """`comparison_rows(comparison)` for templates: the <tr> of each aspect, as unit.html's loop wrote them."""
+    number, precision, labels = context["fmt"].number, context["precision"], context["aspect_label"]
+    out = []
+    for row in comparison:
+        national, level = row["national"], row["level"]
+        out.append(f'<tr><th scope="row">{escape(labels[row["key"]])}</th>\n'
+                   f'<td class="num"><strong>{escape(number(row["value"], precision))}</strong></td>\n'
+                   f'<td class="num">{escape(number(national["mean"] if national else None, precision))}</td>\n'
+                   f'<td class="num">{escape(number(level["mean"] if level else None, precision))}</td></tr>\n')
+    return Markup("".join(out))
 
 
 class HistoryRows:

@@ -23,9 +23,11 @@ from .errors import RaporError
 from .figures import figures_html
 from .findings_text import finding_text
 from .fragments import SharedFragments
+from .history_rows import comparison_rows
 from .i18n import Locale
 from .page_kinds import main_nav
 from .pages import PagePlan
+from .partials import partial
 from .ranking_rows import RowCells
 from .share import share_for
 from .sitedata import SiteData
@@ -62,6 +64,8 @@ def make_environment(themes: list[Path], site_urls: SiteUrls) -> jinja2.Environm
     env.globals["finding_text"] = finding_text  # a finding (findings.py) as a sentence
     env.globals["shared_fragment"] = SharedFragments()  # header and footer parts rendered once (fragments.py)
     env.globals["figures"] = figures_html  # figures through the theme's `figure` macro (figures.py)
+    env.globals["partial"] = partial  # a unit page's partials, written in Python unless overridden (partials.py)
+    env.globals["comparison_rows"] = comparison_rows  # a unit page's aspects table rows (history_rows.py)
     return env
 
 
@@ -76,21 +80,24 @@ class Renderer:
     row_cells: RowCells  # ranking rows' shared cells, rendered once per build (ranking_rows.py)
 
     def render(self, plan: PagePlan) -> tuple[str, bytes]:
-        lang = plan.lang
-        neutral = plan.path[len(self.site_urls.prefix(lang)):]
-        root = self.absolute_root if plan.absolute and self.absolute_root else "../" * plan.path.count("/")
-        alternates = [{"lang": other, "name": self.locales[other].t("language.name"),
-                       "path": self.site_urls.prefix(other) + neutral} for other in self.config.site.languages]
-        context = self.common[lang] | plan.context | {"here": plan.path, "root": root, "alternates": alternates,
-                                                      "neutral_path": neutral}
         try:
-            html = self.env.get_template(plan.template).render(context)
+            html = self.env.get_template(plan.template).render(self.page_context(plan))
         except Exception as exc:
             located = self._template_error(plan, exc)
             if located is None:
                 raise
             raise located from None
         return plan.path, html.encode("utf-8")
+
+    def page_context(self, plan: PagePlan) -> dict[str, Any]:
+        """The values the page's template is rendered with: its language's common values and its own."""
+        lang = plan.lang
+        neutral = plan.path[len(self.site_urls.prefix(lang)):]
+        root = self.absolute_root if plan.absolute and self.absolute_root else "../" * plan.path.count("/")
+        alternates = [{"lang": other, "name": self.locales[other].t("language.name"),
+                       "path": self.site_urls.prefix(other) + neutral} for other in self.config.site.languages]
+        return self.common[lang] | plan.context | {"here": plan.path, "root": root, "alternates": alternates,
+                                                   "neutral_path": neutral}
 
     def _template_error(self, plan: PagePlan, exc: Exception) -> RaporError | None:
         """A template that fails on a page, located at the template line that failed: the project's own
