@@ -145,7 +145,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         raise RaporError.single(config.rel(config.data.results), 1, 1, "there are no results to publish",
                                 "add at least one year of results")
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
-    data = warm(session, "site data", (model,), lambda: build_site_data(model, config.scheme, province_names))
+    data = warm(session, "site data", (model,), lambda: build_site_data(
+        model, config.scheme, province_names, None if session is None else session.scratch("site rows")))
     stages.next("plan")
     renderer = (make_renderer(config, data, inputs.pages, inputs.theme) if session is None
                 else session.renderer((data, inputs), lambda environment: make_renderer(

@@ -30,12 +30,34 @@ from typing import Any
 import jinja2
 
 from . import __version__
+from .site_rows import SiteRow
 
 MANIFEST = ".rapor-manifest"
 _FORMAT = 3  # 2: each page's entry holds its search page's digest (search.py); 3: other files (catalog.py)
 
 
-class _StablePickler(pickle.Pickler):
+class _DigestPickler(pickle.Pickler):
+    """A pickle for hashing: in fast mode, without a memo, so its bytes depend on the values alone and not on
+    which of them are one shared object (a memo writes an object met twice once: a page's fingerprint would
+    differ between a cold build and a warm one whose equal values are shared differently). A SiteRow
+    (site_rows.py) is written as the digest of its items, made once per row."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=_PROTOCOL)
+        self.fast = True  # no memo (see above); a cyclic value raises ValueError, none is hashed
+
+    def reducer_override(self, obj: object) -> Any:
+        if type(obj) is SiteRow:
+            return _row, (obj.digest(stable_digest),)
+        return NotImplemented
+
+
+def _row(digest: str) -> str:
+    """The name a hashed SiteRow is written under (its digest is never unpickled)."""
+    return digest
+
+
+class _StablePickler(_DigestPickler):
     """Pickles a set as its sorted items: a set's own order follows string hashes, which differ per process, and
     a fingerprint must not (the next build is another process). persistent_id is the one hook the C pickler
     calls for every object, sets included."""
@@ -53,11 +75,14 @@ _SET_TYPES = (b"cbuiltins\nset\n", b"cbuiltins\nfrozenset\n")
 
 
 def stable_digest(value: object) -> str:
-    """A hash of `value` that is the same in every process (sets are hashed as their sorted items)."""
-    data = pickle.dumps(value, protocol=_PROTOCOL)
+    """A hash of `value`'s contents that is the same in every process (sets are hashed as their sorted items)
+    and whatever objects it shares."""
+    buffer = io.BytesIO()
+    _DigestPickler(buffer).dump(value)
+    data = buffer.getvalue()
     if any(name in data for name in _SET_TYPES):
         buffer = io.BytesIO()
-        _StablePickler(buffer, protocol=_PROTOCOL).dump(value)
+        _StablePickler(buffer).dump(value)
         data = buffer.getvalue()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
