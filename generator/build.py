@@ -115,7 +115,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .chart_build import site_charts
     from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
-    from .incremental import MANIFEST, Manifest, page_fingerprint, render_keys
+    from .incremental import MANIFEST, Manifest, RowLists, page_fingerprint, render_keys
     from .league import league_by_year, province_league
     from .league_pages import TOPOJSON_PATH, league_plans, with_home_maps
     from .output_guard import check_output_folder
@@ -183,9 +183,12 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         # before the pages are rendered (data_page.DataFiles.items).
         yield from data_files.items(catalog)
         # What to render is decided first, so the pages to render can go to worker processes (parallel.py).
-        fingerprints = warm(session, "fingerprints", (plans, keys, charts), lambda: [
-            page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
-                             (plan.context, beyond.of(plan))) for plan in plans])
+        def fingerprinted() -> list[str]:
+            lists = RowLists(None if session is None else session.scratch("row lists"))
+            return [page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
+                                     (plan.context, beyond.of(plan)), lists) for plan in plans]
+
+        fingerprints = warm(session, "fingerprints", (plans, keys, charts), fingerprinted)
         kept = [manifest.reusable(target, plan.path, fingerprint, mode)
                 for plan, fingerprint in zip(plans, fingerprints, strict=True)]
         produced = rendered_pages(renderer, [plan for plan, keep in zip(plans, kept, strict=True) if not keep],

@@ -108,9 +108,47 @@ def render_keys(env: jinja2.Environment, common: dict[str, dict[str, Any]], mess
             for lang, values in common.items()}
 
 
-def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: object) -> str:
-    """The hash of what a page is made from: `context` is its plan's context and what it reads beyond it."""
-    return stable_digest((render_key, path, template, absolute, context))
+_ROWS = "\x00site rows"  # marks a list of result rows written as its digest (RowLists)
+
+
+class RowLists:
+    """The digests of the lists of result rows (SiteRows) in page contexts: a ranking page's rows, a unit's
+    history. Each list is hashed once for the pages that show the very same rows (a ranking's page in each
+    language) and, with `kept` (a warm session's dict), for the next build while it shows them still (an
+    unchanged year's rows are kept: site_rows.py). Keyed by the rows' ids: each entry holds its rows, so no
+    other object can take their ids while it is kept; rows are never changed (site_rows.py)."""
+
+    def __init__(self, kept: dict[str, Any] | None = None) -> None:
+        kept = {} if kept is None else kept
+        self.last: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = kept.get("lists", {})
+        self.now: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
+        kept["lists"] = self.now  # what this build met, for the next one
+
+    def digest(self, rows: list[Any]) -> str:
+        key = tuple(map(id, rows))
+        found = self.now.get(key)
+        if found is None:
+            found = self.last.get(key)
+            if found is None:
+                held = tuple(rows)
+                found = (held, stable_digest(list(held)))
+            self.now[key] = found
+        return found[1]
+
+    def condensed(self, context: object) -> object:
+        """A context dict with each list of rows among its values replaced by the list's digest (marked)."""
+        if type(context) is not dict:
+            return context
+        return {key: (_ROWS, self.digest(value)) if type(value) is list and value and type(value[0]) is SiteRow
+                else value for key, value in context.items()}
+
+
+def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: tuple[object, ...],
+                     lists: RowLists | None = None) -> str:
+    """The hash of what a page is made from: `context` is its plan's context and what it reads beyond it. A list
+    of result rows among a context dict's values is hashed as its digest (RowLists), once."""
+    lists = RowLists() if lists is None else lists
+    return stable_digest((render_key, path, template, absolute, tuple(map(lists.condensed, context))))
 
 
 @dataclass

@@ -12,7 +12,7 @@ from test_incremental import edit
 from test_session import cold, tree
 
 from generator.build import build_site
-from generator.incremental import stable_digest
+from generator.incremental import RowLists, page_fingerprint, stable_digest
 from generator.session import BuildSession
 from generator.site_rows import SiteRow
 from generator.table_tools import TableTools
@@ -132,3 +132,27 @@ def test_ranking_tool_values_are_reused_only_for_the_very_same_rows() -> None:
     # Other table settings (the precision) forget every kept value.
     assert tools(precision=1).context(2023, "national", "", 1, changed) is not kept.get((2023, "national", "", 1))
     assert kept["made with"][1] == 1
+
+
+def test_a_list_of_rows_is_hashed_by_its_values_once_and_kept_only_while_its_rows_are() -> None:
+    rows = [SiteRow({"unit_id": f"u{i}", "index": 3.0 + i / 100}) for i in range(3)]
+    context = ({"rows": rows, "total": 3, "history": rows[:1]}, None)
+    fresh = page_fingerprint("key", "p/index.html", "ranking.html", False, context)
+    kept: dict[str, Any] = {}
+    lists = RowLists(kept)
+    assert page_fingerprint("key", "p/index.html", "ranking.html", False, context, lists) == fresh
+    # The same rows in another list: the kept digest; equal rows that are other objects: the same fingerprint.
+    assert page_fingerprint("key", "p/index.html", "ranking.html", False,
+                            ({"rows": list(rows), "total": 3, "history": rows[:1]}, None), lists) == fresh
+    copies = [SiteRow(row) for row in rows]
+    assert page_fingerprint("key", "p/index.html", "ranking.html", False,
+                            ({"rows": copies, "total": 3, "history": copies[:1]}, None)) == fresh
+    # The next build's lists start from this build's; a changed row changes the fingerprint.
+    following = RowLists(kept)
+    assert (tuple(map(id, rows)) in following.last) and not following.now
+    changed = [*rows[:2], SiteRow(rows[2] | {"index": 9.0})]
+    assert page_fingerprint("key", "p/index.html", "ranking.html", False,
+                            ({"rows": changed, "total": 3, "history": rows[:1]}, None), following) != fresh
+    # A list of rows is hashed as its digest, not as the rows written one by one: still told from other values.
+    assert page_fingerprint("key", "p/index.html", "ranking.html", False,
+                            ({"rows": [], "total": 3, "history": rows[:1]}, None)) != fresh
