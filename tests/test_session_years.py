@@ -47,6 +47,14 @@ def test_an_edit_in_one_year_then_another_keeps_only_the_untouched_years(tmp_sit
     assert all(session.scratch("ranking tools")[key] is value for key, value in tools_2022.items())
     assert tree(warm) == cold(tmp_site, tmp_path / "cold-2023")
 
+    # The correction logged: the unit's pages show it, the rows (made from the results alone) stay.
+    tmp_site.write("data/corrections.csv", "date,year,unit_id,field,old_value,new_value,reason_id,reason_en\n"
+                   "2024-03-12,2023,35.07-dpmptsp,index,4.20,3.60,Salah ketik.,\n")
+    build_site(tmp_site.root, output=warm, jobs=1, session=session)
+    assert all(same_objects(kept_rows(session)[year], second[year]) for year in second)
+    assert "Salah ketik." in (warm / "unit/35.07-dpmptsp/index.html").read_text(encoding="utf-8")
+    assert tree(warm) == cold(tmp_site, tmp_path / "cold-log")
+
     # A cell of 2022: 2023's rows compare with 2022 (prev_index, delta, moves), so both years are made again.
     edit(tmp_site, "data/results/2022.csv", "35.07-dpmptsp,," + "3.40," * 7, "35.07-dpmptsp,," + "3.45," * 7)
     build_site(tmp_site.root, output=warm, jobs=1, session=session)
