@@ -75,8 +75,9 @@ class SiteRow(dict[str, Any]):
         super().clear()
 
     def __reduce__(self) -> tuple[Any, ...]:
-        # To worker processes (parallel.py) as a SiteRow with its items; the digest is not sent.
-        return (SiteRow, (dict(self),))
+        # To worker processes (parallel.py), which only render, as a plain dict: made there without a Python call
+        # per row. (Copies are plain dicts too: only this module makes SiteRows.)
+        return (dict, (dict(self),))
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

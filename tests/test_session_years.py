@@ -93,7 +93,7 @@ def test_an_edit_in_one_year_then_another_keeps_only_the_untouched_years(tmp_sit
     assert tree(warm) == cold(tmp_site, tmp_path / "cold-back")
 
 
-def test_a_site_row_forgets_its_digest_when_changed_and_travels_as_a_site_row() -> None:
+def test_a_site_row_forgets_its_digest_when_changed_and_travels_as_a_dict() -> None:
     row = SiteRow({"unit_id": "a", "index": 3.5, "aspects": [1.0, None]})
     before = stable_digest({"row": row})
     assert before == stable_digest({"row": SiteRow({"unit_id": "a", "index": 3.5, "aspects": [1.0, None]})})
@@ -104,9 +104,8 @@ def test_a_site_row_forgets_its_digest_when_changed_and_travels_as_a_site_row() 
         change(row)
         assert stable_digest({"row": row}) != digest
     assert stable_digest({"row": row}) != before
-    copy = pickle.loads(pickle.dumps(SiteRow({"unit_id": "b"})))
-    assert type(copy) is SiteRow and copy == {"unit_id": "b"}
-    assert stable_digest(copy) == stable_digest(SiteRow({"unit_id": "b"}))
+    copy = pickle.loads(pickle.dumps(SiteRow({"unit_id": "b"})))  # to a render worker: a plain dict
+    assert type(copy) is dict and copy == {"unit_id": "b"}
 
 
 def test_a_digest_depends_on_values_not_on_which_objects_are_shared() -> None:
