@@ -116,7 +116,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .chart_build import site_charts
     from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
-    from .incremental import MANIFEST, Manifest, page_fingerprint, render_keys
+    from .incremental import MANIFEST, Manifest, RowLists, page_fingerprint, render_keys
     from .league import league_by_year, province_league
     from .league_pages import TOPOJSON_PATH, league_plans, with_home_maps
     from .output_guard import check_output_folder
@@ -146,7 +146,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         raise RaporError.single(config.rel(config.data.results), 1, 1, "there are no results to publish",
                                 "add at least one year of results")
     province_names = dict(zip(inputs.provinces["code"], inputs.provinces["name"], strict=True))
-    data = warm(session, "site data", (model,), partial(build_site_data, model, config.scheme, province_names))
+    kept_rows = None if session is None else session.scratch("site rows")
+    data = warm(session, "site data", (model,), partial(build_site_data, model, config.scheme, province_names,
+                                                         kept_rows))
     stages.next("plan")
     renderer = (make_renderer(config, data, inputs.pages, inputs.theme) if session is None
                 else session.renderer((data, inputs), lambda environment: make_renderer(
@@ -162,8 +164,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
     del model  # the pages are made from the site data: its frames (a large project's) go before rendering
     site_pages = warm(session, "narrative charts", (charts, renderer), lambda: charts.embed(inputs.pages, renderer))
+    kept_tools = None if session is None else session.scratch("ranking tools")
     plans = warm(session, "plans", (site_pages, data), lambda: [
-        *with_home_maps(plan_site(config, data, site_pages, inputs.corrections), config, data, league,
+        *with_home_maps(plan_site(config, data, site_pages, inputs.corrections, kept_tools), config, data, league,
                         inputs.boundaries, inputs.theme.locales),
         *league_plans(config, data, league, inputs.boundaries, inputs.theme.locales),
         *data_page_plans(config, data, data_files)])
@@ -184,9 +187,12 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         # before the pages are rendered (data_page.DataFiles.items).
         yield from data_files.items(catalog)
         # What to render is decided first, so the pages to render can go to worker processes (parallel.py).
-        fingerprints = warm(session, "fingerprints", (plans, keys, charts), lambda: [
-            page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
-                             (plan.context, beyond.of(plan))) for plan in plans])
+        def fingerprinted() -> list[str]:
+            lists = RowLists(None if session is None else session.scratch("row lists"))
+            return [page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
+                                     (plan.context, beyond.of(plan)), lists) for plan in plans]
+
+        fingerprints = warm(session, "fingerprints", (plans, keys, charts), fingerprinted)
         kept = [manifest.reusable(target, plan.path, fingerprint, mode)
                 for plan, fingerprint in zip(plans, fingerprints, strict=True)]
         produced = rendered_pages(renderer, [plan for plan, keep in zip(plans, kept, strict=True) if not keep],

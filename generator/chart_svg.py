@@ -13,6 +13,7 @@ must use the `spawn` context: vl-convert's runtime does not survive a fork.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -124,6 +125,9 @@ def write_atomic(folder: Path, name: str, content: bytes) -> None:
         pass
 
 
+# Kept for the next builds of a `rapor serve` session too: a year's charts are drawn again after each edit, most of
+# them the very same pictures (the drawer's cache gives the same SVG text), which need not be re-written again.
+@functools.lru_cache(maxsize=256)
 def inline_svg(svg: str, id_prefix: str) -> Markup:
     """vl-convert's SVG as markup safe inside an HTML page: re-written from the parsed tree through the
     allow-list above, every text and value escaped, the XML prolog and namespaces dropped, ids prefixed with

@@ -36,7 +36,9 @@ from typing import Any
 from .config import Config
 from .download_columns import Column, download_columns, unit_of
 from .i18n import Locale
+from .incremental import stable_digest
 from .rounding import format_fixed, round_float
+from .site_rows import SiteRow
 from .sitedata import SiteData
 from .urls import SiteUrls
 
@@ -166,10 +168,10 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale,
     """Every download's bytes. `indonesian` holds the spreadsheet variant's headers and yes/no words.
 
     `line_cache` (a warm session's, session.py): a row's three lines kept from the previous build, keyed by the
-    repr of the result row and its unit, which the columns' values are made from (a repr tells -0.0 from 0.0, 1
-    from 1.0 and True from 1), under a key of everything else the lines are written with (the config, which the
-    columns and their labels come from, and the spreadsheet's words); a one-cell correction computes and writes
-    only the rows that changed."""
+    result row's digest (a pickle of its items) and its unit's repr, which the columns' values are made from
+    (both tell -0.0 from 0.0, 1 from 1.0 and True from 1), under a key of everything else the lines are written
+    with (the config, which the columns and their labels come from, and the spreadsheet's words); a one-cell
+    correction computes and writes only the rows that changed."""
     columns = download_columns(config)
     excel_columns = tuple(c for c in columns if c.lang in ("", "id"))
     headers = excel_headers(excel_columns, indonesian)
@@ -187,11 +189,19 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale,
         line_cache["written with"] = written_with
     kept: dict[str, tuple[str, str, str]] = {} if line_cache is None else line_cache.setdefault("lines", {})
     now: dict[str, tuple[str, str, str]] = {}
+    units_shown: dict[int, str] = {}  # id of a unit's row (alive in `data` while this runs) -> its repr
     for year in data.years:
         for row in data.rows_by_year[year]:
             unit = unit_of(data, row)
             key = (year, row["unit_id"])
-            shown = repr((row, unit)) if line_cache is not None else ""
+            shown = ""
+            if line_cache is not None:
+                # A SiteRow's digest (its items pickled: as exact as a repr) is made once per row and kept with
+                # a year a warm session keeps (site_rows.py); the unit's repr once per unit.
+                unit_shown = units_shown.get(id(unit))
+                if unit_shown is None:
+                    unit_shown = units_shown[id(unit)] = repr(unit)
+                shown = (row.digest(stable_digest) if type(row) is SiteRow else repr(row)) + unit_shown
             written = kept.get(shown) if line_cache is not None else None
             if written is None:
                 values = [column.value(row, unit) for column in columns]

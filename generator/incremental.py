@@ -30,12 +30,34 @@ from typing import Any
 import jinja2
 
 from . import __version__
+from .site_rows import SiteRow
 
 MANIFEST = ".rapor-manifest"
 _FORMAT = 3  # 2: each page's entry holds its search page's digest (search.py); 3: other files (catalog.py)
 
 
-class _StablePickler(pickle.Pickler):
+class _DigestPickler(pickle.Pickler):
+    """A pickle for hashing: in fast mode, without a memo, so its bytes depend on the values alone and not on
+    which of them are one shared object (a memo writes an object met twice once: a page's fingerprint would
+    differ between a cold build and a warm one whose equal values are shared differently). A SiteRow
+    (site_rows.py) is written as the digest of its items, made once per row."""
+
+    def __init__(self, file: io.BytesIO) -> None:
+        super().__init__(file, protocol=_PROTOCOL)
+        self.fast = True  # no memo (see above); a cyclic value raises ValueError, none is hashed
+
+    def reducer_override(self, obj: object) -> Any:
+        if type(obj) is SiteRow:
+            return _row, (obj.digest(stable_digest),)
+        return NotImplemented
+
+
+def _row(digest: str) -> str:
+    """The name a hashed SiteRow is written under (its digest is never unpickled)."""
+    return digest
+
+
+class _StablePickler(_DigestPickler):
     """Pickles a set as its sorted items: a set's own order follows string hashes, which differ per process, and
     a fingerprint must not (the next build is another process). persistent_id is the one hook the C pickler
     calls for every object, sets included."""
@@ -53,11 +75,14 @@ _SET_TYPES = (b"cbuiltins\nset\n", b"cbuiltins\nfrozenset\n")
 
 
 def stable_digest(value: object) -> str:
-    """A hash of `value` that is the same in every process (sets are hashed as their sorted items)."""
-    data = pickle.dumps(value, protocol=_PROTOCOL)
+    """A hash of `value`'s contents that is the same in every process (sets are hashed as their sorted items)
+    and whatever objects it shares."""
+    buffer = io.BytesIO()
+    _DigestPickler(buffer).dump(value)
+    data = buffer.getvalue()
     if any(name in data for name in _SET_TYPES):
         buffer = io.BytesIO()
-        _StablePickler(buffer, protocol=_PROTOCOL).dump(value)
+        _StablePickler(buffer).dump(value)
         data = buffer.getvalue()
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -83,9 +108,47 @@ def render_keys(env: jinja2.Environment, common: dict[str, dict[str, Any]], mess
             for lang, values in common.items()}
 
 
-def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: object) -> str:
-    """The hash of what a page is made from: `context` is its plan's context and what it reads beyond it."""
-    return stable_digest((render_key, path, template, absolute, context))
+_ROWS = "\x00site rows"  # marks a list of result rows written as its digest (RowLists)
+
+
+class RowLists:
+    """The digests of the lists of result rows (SiteRows) in page contexts: a ranking page's rows, a unit's
+    history. Each list is hashed once for the pages that show the very same rows (a ranking's page in each
+    language) and, with `kept` (a warm session's dict), for the next build while it shows them still (an
+    unchanged year's rows are kept: site_rows.py). Keyed by the rows' ids: each entry holds its rows, so no
+    other object can take their ids while it is kept; rows are never changed (site_rows.py)."""
+
+    def __init__(self, kept: dict[str, Any] | None = None) -> None:
+        kept = {} if kept is None else kept
+        self.last: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = kept.get("lists", {})
+        self.now: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
+        kept["lists"] = self.now  # what this build met, for the next one
+
+    def digest(self, rows: list[Any]) -> str:
+        key = tuple(map(id, rows))
+        found = self.now.get(key)
+        if found is None:
+            found = self.last.get(key)
+            if found is None:
+                held = tuple(rows)
+                found = (held, stable_digest(list(held)))
+            self.now[key] = found
+        return found[1]
+
+    def condensed(self, context: object) -> object:
+        """A context dict with each list of rows among its values replaced by the list's digest (marked)."""
+        if type(context) is not dict:
+            return context
+        return {key: (_ROWS, self.digest(value)) if type(value) is list and value and type(value[0]) is SiteRow
+                else value for key, value in context.items()}
+
+
+def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: tuple[object, ...],
+                     lists: RowLists | None = None) -> str:
+    """The hash of what a page is made from: `context` is its plan's context and what it reads beyond it. A list
+    of result rows among a context dict's values is hashed as its digest (RowLists), once."""
+    lists = RowLists() if lists is None else lists
+    return stable_digest((render_key, path, template, absolute, tuple(map(lists.condensed, context))))
 
 
 @dataclass

@@ -275,9 +275,10 @@ def _with_narrative(kind: str, key: str, lang: str, narratives: Narratives, defa
 
 
 def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
-              corrections: tuple[Correction, ...] = ()) -> Iterator[PagePlan]:
+              corrections: tuple[Correction, ...] = (), kept_tools: dict[Any, Any] | None = None
+              ) -> Iterator[PagePlan]:
     """Every HTML page of the site, in every language. What a page shows is computed once; each language
-    only adds its narrative."""
+    only adds its narrative. `kept_tools`: a warm session's ranking table values (TableTools.kept)."""
     from .errata import corrections_by_unit, errata_plans, unit_corrections  # errata plans are PagePlans
 
     corrected = corrections_by_unit(corrections)
@@ -292,7 +293,7 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
     tools = TableTools([g.letter for g in config.scheme.grades], config.scheme.precision,
                        ranking_years({year: facts.scopes for year, facts in years.items()}),
                        {"level": [c.key for c in config.levels], "type": [c.key for c in config.unit_types],
-                        "province": sorted(data.province_names)})
+                        "province": sorted(data.province_names)}, kept=kept_tools)
     found = build_findings(config, data)  # plain-language findings, once for the whole site
     for year, year_page in years.items():
         year_page.context["findings"] = found.years.get(year, [])

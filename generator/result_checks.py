@@ -119,10 +119,7 @@ def _checker(config: Config, registry: _Registry, problems: ProblemList, strict:
     units = registry.units
     matched_by = stable_digest((registry.match, [str(i) for i in units.index], units["name"].tolist(),
                                 units["former_ids"].tolist(), units["former_names"].tolist()))
-    # The very id strings too: the checked rows hold the registry's own id objects, and a page's fingerprint
-    # (a pickle, which writes an object met twice once) differs when its unit's id and its rows' ids are equal
-    # but not the same object. A kept frame keeps its ids alive, so an equal id() means the same object.
-    same_ids = tuple(map(id, units.index))
+    # (Not which id objects the rows hold: fingerprints hash values, not how objects are shared: incremental.py.)
 
     def check(table: Table, year: int | None) -> pd.DataFrame | None:
         def fresh(found: ProblemList) -> CheckedFrame:
@@ -130,7 +127,7 @@ def _checker(config: Config, registry: _Registry, problems: ProblemList, strict:
             return _check_table(config, table, year, registry, found, strict), registry.suggestions_left == before
 
         key = (config, table.path, sorted(table.columns.items()), frame_digest(table.frame), year, strict,
-               matched_by, same_ids)
+               matched_by)
         return checker(key, fresh, problems)
     return check
 

@@ -10,19 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-import pandas as pd
-
 from .model import Model
 from .names import aspect_column
 from .scheme import Scheme
+from .site_rows import records as records  # league.py reads it here
+from .site_rows import result_rows
 
 Row = dict[str, Any]
-
-
-def records(frame: pd.DataFrame) -> list[Row]:
-    """DataFrame rows as dicts with None (not NaN or pd.NA) for missing values."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    return clean.to_dict("records")  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -66,17 +60,15 @@ class SiteData:
         return next(reversed(scored or rows), None)
 
 
-def build_site_data(model: Model, scheme: Scheme, province_names: dict[str, str]) -> SiteData:
+def build_site_data(model: Model, scheme: Scheme, province_names: dict[str, str],
+                    kept: dict[str, Any] | None = None) -> SiteData:
+    """`kept`: a warm session's per-year rows (site_rows.py)."""
     units = model.units.copy()
     units["id"] = units.index
     unit_rows = {row["id"]: row for row in records(units)}
-    result_rows = records(model.results)
-    names = model.units["name"]
     by_year: dict[int, list[Row]] = defaultdict(list)
     history: dict[str, list[Row]] = defaultdict(list)
-    for row in result_rows:
-        row["name"] = names.get(row["unit_id"], row["unit_id"])
-        row["aspects"] = [row[aspect_column(key)] for key in scheme.aspect_keys]
+    for row in result_rows(model.results, model.units["name"], scheme.aspect_keys, kept):
         by_year[int(row["year"])].append(row)
         history[row["unit_id"]].append(row)
     for rows in history.values():

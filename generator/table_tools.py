@@ -68,11 +68,30 @@ class TableTools:
     # A row's sort fields after its rank and change (grade, index, aspects) are the same on every ranking that
     # shows it: written once per unit-year, not once per ranking (four per row).
     _figures: dict[tuple[int, str], str] = field(default_factory=dict)
+    # A warm session's dict (session.scratch): each page's values of the last build with the rows they were
+    # computed from. Reused when this build's page has the very same row objects (site_rows.py keeps an
+    # unchanged year's rows, and no one changes a row) and the same grades, precision, years and order.
+    kept: dict[Any, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kept is not None:
+            made_with = (tuple(self.grade_letters), self.precision, self.years, self.order)
+            if self.kept.get("made with") != made_with:
+                self.kept.clear()
+                self.kept["made with"] = made_with
 
     def context(self, year: int, scope: str, key: str, page: int, rows: list[Row]) -> dict[str, Any]:
         cached = self._cache.get((year, scope, key, page))
         if cached is None:
-            cached = self._cache[(year, scope, key, page)] = self._compute(year, scope, key, rows)
+            last = self.kept.get((year, scope, key, page)) if self.kept is not None else None
+            if last is not None and len(last[0]) == len(rows) and all(
+                    a is b for a, b in zip(last[0], rows, strict=True)):
+                cached = last[1]
+            else:
+                cached = self._compute(year, scope, key, rows)
+                if self.kept is not None:
+                    self.kept[(year, scope, key, page)] = (tuple(rows), cached)
+            self._cache[(year, scope, key, page)] = cached
         return cached
 
     def _compute(self, year: int, scope: str, key: str, rows: list[Row]) -> dict[str, Any]:
