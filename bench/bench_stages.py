@@ -32,7 +32,6 @@ from generator.render import make_renderer, sitemap
 from generator.search_pages import search_page
 from generator.share_files import share_files
 from generator.sitedata import build_site_data
-from generator.urls import SiteUrls
 from generator.write import file_mode
 
 
@@ -78,8 +77,7 @@ def main() -> None:
     lap("plans")
     keys = render_keys(renderer.env, renderer.common, inputs.theme.labels(),
                        (config.site.languages, renderer.absolute_root))
-    beyond = PageInputs(data, charts.figures, SiteUrls(config.site.languages[0]), config.site.languages,
-                        config.scheme.aspect_keys)
+    beyond = PageInputs(data, charts.figures, config.scheme.aspect_keys)
     for plan in plans:
         page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute, (plan.context, beyond.of(plan)))
     lap("fingerprints")

@@ -40,6 +40,9 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             started.append(processes)
             return self.context.Pool(processes, **kwargs)
 
+        def __getattr__(self, name: str) -> Any:  # the rest (the queue that hands the workers their recipe)
+            return getattr(self.context, name)
+
     monkeypatch.setattr(generator.parallel, "SERIAL_BELOW", 1)
     monkeypatch.setattr(generator.parallel, "CHUNK", 3)
     monkeypatch.setattr(generator.parallel.multiprocessing, "get_context", Counting)
