@@ -29,6 +29,7 @@ incremental build, a small site) stay in this process, as do values that cannot 
 
 from __future__ import annotations
 
+import functools
 import io
 import multiprocessing
 import multiprocessing.queues
@@ -238,23 +239,43 @@ def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int, cut
     # Rounds of pools, each started by this thread: a pool's own replacement of its workers (maxtasksperchild)
     # starts them from its handler thread, whose end sends them the parent-death signal (_end_with_the_build)
     # possibly while one holds the task queue's lock, which then hangs the pool's terminate().
+    # A round's successors start once its last chunk is handed out: they start while it renders its last
+    # chunks (for a second or so, four workers: the fresh ones are small, a few tens of MB each).
     per_round = workers * CHUNKS_PER_WORKER
-    for start in range(0, len(chunks), per_round):
-        round_chunks = chunks[start:start + per_round]
-        pool = started if started is not None else Workers(recipe, min(workers, len(round_chunks)))
-        started = None
-        with pool:
-            yield from _rendered_round(renderer, pool, round_chunks, cut)
+    rounds = [chunks[start:start + per_round] for start in range(0, len(chunks), per_round)]
+    following = [started]
+
+    def start_next(number: int) -> None:
+        if number + 1 < len(rounds) and following[0] is None:
+            following[0] = Workers(recipe, min(workers, len(rounds[number + 1])))
+
+    try:
+        for number, round_chunks in enumerate(rounds):
+            pool = following[0] or Workers(recipe, min(workers, len(round_chunks)))
+            following[0] = None
+            with pool:
+                yield from _rendered_round(renderer, pool, round_chunks, cut, functools.partial(start_next, number))
+    finally:
+        if following[0] is not None:  # (an error or a stop in the middle of a round)
+            following[0].close()
 
 
 def _rendered_round(renderer: Renderer, workers: Workers, chunks: list[list[PagePlan]],
-                    cut: Callable[[bytes], Any]) -> Iterator[tuple[str, bytes, Any]]:
-    """The chunks' pages in order, rendered by a pool of fresh workers."""
+                    cut: Callable[[bytes], Any], all_handed_out: Callable[[], None]
+                    ) -> Iterator[tuple[str, bytes, Any]]:
+    """The chunks' pages in order, rendered by a pool of fresh workers; `all_handed_out` is called once the
+    last chunk has been handed to them."""
     pool, size = workers.pool, workers.size
     waiting: deque[tuple[list[PagePlan], AsyncResult[Any]]] = deque()
     queued = iter(chunks)
-    for chunk in queued:
+
+    def hand_out(chunk: list[PagePlan]) -> None:
         waiting.append((chunk, pool.apply_async(_render_chunk, (chunk, cut))))
+        if chunk is chunks[-1]:
+            all_handed_out()
+
+    for chunk in queued:
+        hand_out(chunk)
         if len(waiting) >= size * AHEAD:
             break
     while waiting:
@@ -262,7 +283,7 @@ def _rendered_round(renderer: Renderer, workers: Workers, chunks: list[list[Page
         pages = result.get()
         following = next(queued, None)
         if following is not None:
-            waiting.append((following, pool.apply_async(_render_chunk, (following, cut))))
+            hand_out(following)
         if pages is None:
             pages = [(path, html, cut(html)) for path, html in map(renderer.render, chunk)]
         yield from pages
