@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -122,7 +123,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .output_guard import check_output_folder
     from .page_inputs import PageInputs
     from .pages import plan_site
-    from .parallel import default_jobs, give_back_freed_memory, rendered_pages
+    from .parallel import default_jobs, give_back_freed_memory, rendered_pages, started_workers
     from .render import make_renderer, robots, root_icon, sitemap, static_files
     from .search import SearchIndex
     from .search_pages import search_page
@@ -196,7 +197,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         kept = [manifest.reusable(target, plan.path, fingerprint, mode)
                 for plan, fingerprint in zip(plans, fingerprints, strict=True)]
         produced = rendered_pages(renderer, [plan for plan, keep in zip(plans, kept, strict=True) if not keep],
-                                  default_jobs() if jobs is None else jobs, search_page)
+                                  cores, search_page, workers)
         shown = progress.pages(plans) if progress is not None else plans
         for plan, fingerprint, keep in zip(shown, fingerprints, kept, strict=True):
             if keep:
@@ -239,7 +240,10 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         progress.stage_started("render and write")
     writing = time.perf_counter()
     rendering = [0.0]
-    with search:
+    cores = default_jobs() if jobs is None else jobs
+    # A full build's workers start now, while this process makes the downloads and the fingerprints.
+    workers = started_workers(renderer, len(plans), cores) if session is None and not manifest.previous else None
+    with search, workers or nullcontext():
         # A session (`rapor serve`) writes only the changed files, in place (preview_write.py).
         report = (sink or (write_site if session is None else session.write))(timed(files(), rendering), target)
     if progress is not None:

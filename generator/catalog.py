@@ -16,11 +16,13 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .incremental import Manifest, stable_digest
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Item = tuple[str, bytes | None]
 
@@ -36,6 +38,8 @@ def input_key(*parts: object) -> str:
 
 def frame_digest(frame: pd.DataFrame) -> str:
     """A table's contents, names and types as one hash (pandas' own row hashes, which use a fixed key)."""
+    import pandas as pd  # here: the render workers import this module but never call this (parallel.py)
+
     rows = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
     head = repr((list(frame.columns), [str(t) for t in frame.dtypes])).encode("utf-8")
     return hashlib.blake2b(head + rows, digest_size=16).hexdigest()

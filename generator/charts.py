@@ -16,11 +16,7 @@ import copy
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
-
-import altair as alt
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .chart_kinds import Selection
 from .chart_structures import STRUCTURES
@@ -28,6 +24,11 @@ from .config import Config
 from .i18n import Locale
 from .scheme import Scheme
 from .sitedata import SiteData
+
+# altair, numpy and pandas are imported by the functions that use them: the render workers (parallel.py) read
+# this module's values (the charts' data) but never make a chart, and spare importing them.
+if TYPE_CHECKING:
+    import altair as alt
 
 Spec = dict[str, Any]
 # Width of the plotting area: with the labels beside it a chart stays near 460 px, so it scales down to a
@@ -117,6 +118,7 @@ def index_bins(scheme: Scheme, scores: list[float]) -> list[IndexBin]:
     bin with a unit to the last. Bins start where grade bands start (3.51–3.60 for bands from x.01 and x.51),
     so a bin does not straddle two grades; they are counted in whole steps of the published precision, so no
     float error moves a value into the next bin."""
+    import numpy as np
     if not scores:
         return []
     unit = 10**scheme.precision
@@ -150,10 +152,12 @@ def index_distribution_data(config: Config, data: SiteData, selection: Selection
 
 
 def _number(value: Any) -> float | None:
+    import pandas as pd
     return None if value is None or pd.isna(value) else float(value)
 
 
 def _grade_scale(scheme: Scheme) -> alt.Scale:
+    import altair as alt
     return alt.Scale(domain=[g.letter for g in scheme.grades], range=[g.color for g in scheme.grades])
 
 
@@ -180,11 +184,13 @@ def _finish(make: Callable[[], alt.TopLevelMixin], structure: list[Any], dataset
 
 
 def _named(name: str) -> alt.NamedData:
+    import altair as alt
     return alt.NamedData(name=name)
 
 
 def _by_position() -> alt.EncodingSortField:
     """Sort a nominal axis by the rows' `position`: the order is data, not part of the shared structure."""
+    import altair as alt
     return alt.EncodingSortField(field="position", op="min")
 
 
@@ -219,6 +225,7 @@ def _grade_colours(scheme: Scheme) -> list[tuple[str, str]]:
 
 
 def _grade_chart(scheme: Scheme, labels: Mapping[str, str]) -> alt.TopLevelMixin:
+    import altair as alt
     chart: alt.TopLevelMixin = alt.Chart(_named("rows")).mark_bar().encode(
         y=alt.Y("group:N", sort=_by_position(), title=None, axis=alt.Axis(labelLimit=180)),
         x=alt.X("count:Q", stack="normalize", title=labels["share"], axis=alt.Axis(format="%", tickCount=5)),
@@ -242,6 +249,7 @@ def trend_spec(points: list[TrendPoint], scheme: Scheme, fmt: Locale, labels: Ma
 
 
 def _trend_chart(labels: Mapping[str, str]) -> alt.TopLevelMixin:
+    import altair as alt
     base = alt.Chart(_named("rows")).encode(
         x=alt.X("year:O", title=labels["year"], axis=alt.Axis(labelAngle=0)),
         y=alt.Y("mean:Q", title=labels["mean"], scale=alt.Scale(zero=False, nice=True, padding=12)),
@@ -277,6 +285,7 @@ def aspect_spec(points: list[AspectPoint], scheme: Scheme, fmt: Locale, labels: 
 
 
 def _aspect_chart(labels: Mapping[str, str], compared: bool) -> alt.TopLevelMixin:
+    import altair as alt
     base = alt.Chart(_named("rows")).encode(
         y=alt.Y("aspect:N", sort=_by_position(), title=None, axis=alt.Axis(labelLimit=180)),
         tooltip=[alt.Tooltip("aspect:N", title=labels["aspect"]), alt.Tooltip("value:N", title=labels["mean"]),
@@ -316,6 +325,7 @@ def index_distribution_spec(bins: list[IndexBin], scheme: Scheme, fmt: Locale, l
 
 
 def _distribution_chart(scheme: Scheme, labels: Mapping[str, str], domain: list[float]) -> alt.TopLevelMixin:
+    import altair as alt
     x_scale = alt.Scale(domain=domain, nice=False, zero=False)
     band_layer = alt.Chart(_named("bands")).mark_rect(opacity=0.18).encode(
         x=alt.X("start:Q", scale=x_scale, title=labels["index"]), x2="end:Q",

@@ -18,8 +18,7 @@ from functools import lru_cache
 from typing import Literal
 
 from .config import Config
-from .model import level_type_key
-from .names import aspect_column
+from .names import aspect_column, level_type_key
 from .rounding import round_float
 from .sitedata import Row, SiteData
 

@@ -11,19 +11,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from .names import aspect_column
+from .names import LEVEL_TYPE_SEPARATOR, aspect_column
+from .names import level_type_key as level_type_key  # defined in names.py, without pandas (parallel.py)
 from .rounding import published_means
 from .scheme import Scheme
 
 # Ranking scopes and the columns that group units in each: a type is ranked within its level.
 SCOPES = {"national": [], "level": ["level"], "type": ["level", "type"], "province": ["province"]}
-# The key of a type at a level among the averages (group 'level_type'): "kabupaten-kota/dpmptsp". A unit's
-# peers are its type at its level, as the type ranking is within the level; '/' cannot occur in either key.
-LEVEL_TYPE_SEPARATOR = "/"
-
-
-def level_type_key(level: str, unit_type: str) -> str:
-    return level + LEVEL_TYPE_SEPARATOR + unit_type
 
 
 @dataclass(frozen=True)

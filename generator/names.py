@@ -33,3 +33,12 @@ RESERVED_ASPECT_KEYS = frozenset(RESULT_FIELDS + DOWNLOAD_HEAD + DOWNLOAD_TAIL)
 def aspect_column(key: str) -> str:
     """The model's column (and averages field) for the aspect `key`."""
     return ASPECT_PREFIX + key
+
+# The key of a type at a level among the averages (group 'level_type'): "kabupaten-kota/dpmptsp". A unit's
+# peers are its type at its level, as the type ranking is within the level; '/' cannot occur in either key.
+# (Here, not in model.py, so that the pages' modules read it without loading pandas: parallel.py's workers.)
+LEVEL_TYPE_SEPARATOR = "/"
+
+
+def level_type_key(level: str, unit_type: str) -> str:
+    return level + LEVEL_TYPE_SEPARATOR + unit_type

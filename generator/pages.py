@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Config
 from .content import Page
-from .corrections import Correction
 from .findings import build_findings
 from .names import aspect_column
 from .page_kinds import PAGE_KINDS, PageKinds
@@ -21,6 +20,9 @@ from .regions import build_regions, region_plans
 from .sitedata import Row, SiteData
 from .table_tools import TableTools, ranking_years
 from .urls import SiteUrls
+
+if TYPE_CHECKING:  # (corrections.py reads CSV with pandas, which a render worker does not load: parallel.py)
+    from .corrections import Correction
 
 TOP = 10
 # Rows per ranking page: long rankings are split so that no page grows past ~150 KB (a phone on a slow

@@ -29,8 +29,10 @@ incremental build, a small site) stay in this process, as do values that cannot 
 
 from __future__ import annotations
 
+import functools
 import io
 import multiprocessing
+import multiprocessing.queues
 import os
 import pickle
 import signal
@@ -160,12 +162,12 @@ def _end_with_the_build(build: int) -> None:
         os._exit(0)
 
 
-def _start_worker(recipe: bytes, build: int) -> None:
+def _start_worker(handover: multiprocessing.queues.Queue[bytes], build: int) -> None:
     # Ctrl-C reaches the whole process group: the build stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with_the_build(build)
     try:
-        _worker["renderer"] = _rebuild(recipe)
+        _worker["renderer"] = _rebuild(handover.get())
     except Exception as exc:  # raised with the first chunk: a pool restarts a worker whose start fails, for ever
         _worker["renderer"] = exc
 
@@ -181,51 +183,107 @@ def _render_chunk(plans: list[PagePlan], cut: Callable[[bytes], Any]) -> list[tu
         return None
 
 
-def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int, cut: Callable[[bytes], Any]
-                   ) -> Iterator[tuple[str, bytes, Any]]:
+class Workers:
+    """A pool of `size` fresh workers making `recipe`'s Renderer. Starting one does not wait for them: the recipe
+    (megabytes: the year charts' figures) goes through a queue that a thread of this process feeds, not with the
+    workers' start arguments, whose sending would wait for each new interpreter in turn to read them."""
+
+    def __init__(self, recipe: bytes, size: int) -> None:
+        self.recipe, self.size = recipe, size
+        context = multiprocessing.get_context("spawn")
+        self.handover: multiprocessing.queues.Queue[bytes] = context.Queue()
+        self.handover.cancel_join_thread()  # an ended build does not wait for workers that never read it
+        self.pool = context.Pool(size, initializer=_start_worker, initargs=(self.handover, os.getpid()))
+        for _ in range(size):
+            self.handover.put(recipe)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+        self.handover.close()
+
+
+def started_workers(renderer: Renderer, pages: int, jobs: int) -> Workers | None:
+    """The workers that will render `pages` pages (the first round's: see rendered_pages), started now, so that
+    they start (a new interpreter, the imports, the recipe) while this process makes the downloads and the
+    fingerprints; None if those pages will render here. Close them (a `with`) when the build ends."""
+    recipe = _recipe(renderer) if jobs > 1 and pages >= SERIAL_BELOW else None
+    return None if recipe is None else Workers(recipe, min(jobs, -(-pages // CHUNK)))
+
+
+def rendered_pages(renderer: Renderer, plans: Sequence[PagePlan], jobs: int, cut: Callable[[bytes], Any],
+                   started: Workers | None = None) -> Iterator[tuple[str, bytes, Any]]:
     """(path, html, cut(html)) of each plan, in the plans' order: in `jobs` worker processes when there is enough
     to render to be worth starting them, else here. `cut` (a module-level function: it is sent by name) is
-    applied where the page is rendered: the search page is cut in the workers, not in the build's process."""
+    applied where the page is rendered: the search page is cut in the workers, not in the build's process.
+    `started` (started_workers) renders the first round if they make this renderer, as they are; else they are
+    closed, as they are when the pages are done."""
     recipe = _recipe(renderer) if jobs > 1 and len(plans) >= SERIAL_BELOW else None
+    chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
+    workers = min(jobs, len(chunks))
+    if started is not None and (recipe != started.recipe or started.size != workers):
+        started.close()  # (the renderer changed since they started, or fewer pages are to render)
+        started = None
     if recipe is None:
         for plan in plans:
             path, html = renderer.render(plan)
             yield path, html, cut(html)
         return
-    chunks = [list(plans[start:start + CHUNK]) for start in range(0, len(plans), CHUNK)]
-    workers = min(jobs, len(chunks))
     give_back_freed_memory()
     # Rounds of pools, each started by this thread: a pool's own replacement of its workers (maxtasksperchild)
     # starts them from its handler thread, whose end sends them the parent-death signal (_end_with_the_build)
     # possibly while one holds the task queue's lock, which then hangs the pool's terminate().
+    # A round's successors start once its last chunk is handed out: they start while it renders its last
+    # chunks (for a second or so, four workers: the fresh ones are small, a few tens of MB each).
     per_round = workers * CHUNKS_PER_WORKER
-    for start in range(0, len(chunks), per_round):
-        yield from _rendered_round(renderer, recipe, chunks[start:start + per_round], workers, cut)
+    rounds = [chunks[start:start + per_round] for start in range(0, len(chunks), per_round)]
+    following = [started]
 
+    def start_next(number: int) -> None:
+        if number + 1 < len(rounds) and following[0] is None:
+            following[0] = Workers(recipe, min(workers, len(rounds[number + 1])))
 
-def _rendered_round(renderer: Renderer, recipe: bytes, chunks: list[list[PagePlan]], jobs: int,
-                    cut: Callable[[bytes], Any]) -> Iterator[tuple[str, bytes, Any]]:
-    """The chunks' pages in order, rendered by a pool of fresh workers."""
-    workers = min(jobs, len(chunks))
-    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_start_worker,
-                                                       initargs=(recipe, os.getpid()))
     try:
-        waiting: deque[tuple[list[PagePlan], AsyncResult[Any]]] = deque()
-        queued = iter(chunks)
-        for chunk in queued:
-            waiting.append((chunk, pool.apply_async(_render_chunk, (chunk, cut))))
-            if len(waiting) >= workers * AHEAD:
-                break
-        while waiting:
-            chunk, result = waiting.popleft()
-            pages = result.get()
-            following = next(queued, None)
-            if following is not None:
-                waiting.append((following, pool.apply_async(_render_chunk, (following, cut))))
-            if pages is None:
-                pages = [(path, html, cut(html)) for path, html in map(renderer.render, chunk)]
-            yield from pages
-        pool.close()
+        for number, round_chunks in enumerate(rounds):
+            pool = following[0] or Workers(recipe, min(workers, len(round_chunks)))
+            following[0] = None
+            with pool:
+                yield from _rendered_round(renderer, pool, round_chunks, cut, functools.partial(start_next, number))
     finally:
-        pool.terminate()
-        pool.join()
+        if following[0] is not None:  # (an error or a stop in the middle of a round)
+            following[0].close()
+
+
+def _rendered_round(renderer: Renderer, workers: Workers, chunks: list[list[PagePlan]],
+                    cut: Callable[[bytes], Any], all_handed_out: Callable[[], None]
+                    ) -> Iterator[tuple[str, bytes, Any]]:
+    """The chunks' pages in order, rendered by a pool of fresh workers; `all_handed_out` is called once the
+    last chunk has been handed to them."""
+    pool, size = workers.pool, workers.size
+    waiting: deque[tuple[list[PagePlan], AsyncResult[Any]]] = deque()
+    queued = iter(chunks)
+
+    def hand_out(chunk: list[PagePlan]) -> None:
+        waiting.append((chunk, pool.apply_async(_render_chunk, (chunk, cut))))
+        if chunk is chunks[-1]:
+            all_handed_out()
+
+    for chunk in queued:
+        hand_out(chunk)
+        if len(waiting) >= size * AHEAD:
+            break
+    while waiting:
+        chunk, result = waiting.popleft()
+        pages = result.get()
+        following = next(queued, None)
+        if following is not None:
+            hand_out(following)
+        if pages is None:
+            pages = [(path, html, cut(html)) for path, html in map(renderer.render, chunk)]
+        yield from pages

@@ -16,11 +16,13 @@ from zero (decimal's ROUND_HALF_UP: 4.505 -> 4.51, -4.505 -> -4.51, 4.5049 -> 4.
 from __future__ import annotations
 
 import math
+import numbers
 from decimal import ROUND_HALF_UP, Context, Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # numpy and pandas are imported where they are used: a render worker never loads them
+    import pandas as pd
 
 # Enough digits for any finite double (up to 309 before the point) at any precision the scheme allows, so
 # quantize never runs out of digits (the default context holds 28).
@@ -29,7 +31,7 @@ _CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
 
 def as_written(value: float | int) -> Decimal:
     """The decimal a float stands for: its 15 significant digits (exact for ints)."""
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):  # numpy's integers are Integral
         return Decimal(int(value))
     return Decimal(format(float(value), ".15g"))
 
@@ -50,6 +52,9 @@ def round_float(value: float | int, decimals: int) -> float:
 def round_series(values: pd.Series, decimals: int) -> pd.Series:
     """`round_half_up` over a Series (float64 out, missing values stay NaN); each distinct value is
     rounded once."""
+    import numpy as np
+    import pandas as pd
+
     numbers = pd.to_numeric(values, errors="raise").astype("float64")
     present = numbers.notna().to_numpy() & np.isfinite(numbers.to_numpy(na_value=np.nan))
     out = np.full(len(numbers), np.nan, dtype="float64")
@@ -71,6 +76,9 @@ def published_means(frame: pd.DataFrame, by: list[str], fields: list[str], decim
     """Per group (`by`), the mean of each field's published values (rounded by `round_half_up`), itself
     rounded: the average a reader gets from the published figures. Missing values are left out; a group
     with none gets NaN. Returns `by` as columns and one column per field."""
+    import numpy as np
+    import pandas as pd
+
     step = 10.0**decimals
     steps = pd.DataFrame({f: np.rint(round_series(frame[f], decimals).to_numpy() * step) for f in fields},
                          index=frame.index)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from .names import RESERVED_ASPECT_KEYS
 from .rounding import format_fixed, round_series
+
+if TYPE_CHECKING:  # pandas is imported where it is used: a render worker (parallel.py) never loads it
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class Scheme:
 
     def grade_letters(self, index: pd.Series) -> pd.Series:
         """The band letter of each index (rounded to the published precision); NaN stays missing."""
+        import pandas as pd
+
         rounded = self.round(index)
         letters = pd.Series(pd.NA, index=index.index, dtype="string")
         half_step = 0.5 * 10.0**-self.precision
@@ -103,6 +106,8 @@ class Scheme:
         return None
 
     def grade_for(self, index: float) -> GradeBand | None:
+        import pandas as pd
+
         letter = self.grade_letters(pd.Series([index], dtype="float64")).iloc[0]
         return None if pd.isna(letter) else self.band(str(letter))
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: a render worker (parallel.py) reads rows without pandas
+    import pandas as pd
 
 from .names import aspect_column
 
@@ -89,6 +90,8 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def slice_digest(frame: pd.DataFrame, index: bool = False) -> str:
     """A slice's values, columns and types; its index only if `index` (a row added in another year moves a
     year's positions, not its rows)."""
+    import pandas as pd
+
     rows = pd.util.hash_pandas_object(frame, index=index).to_numpy().tobytes()
     head = repr((list(frame.columns), [str(t) for t in frame.dtypes])).encode("utf-8")
     return hashlib.blake2b(head + rows, digest_size=16).hexdigest()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import Model
 from .names import aspect_column
-from .scheme import Scheme
 from .site_rows import records as records  # league.py reads it here
 from .site_rows import result_rows
+
+if TYPE_CHECKING:  # not imported at run time: a render worker (parallel.py) reads SiteData without pandas
+    from .model import Model
+    from .scheme import Scheme
 
 Row = dict[str, Any]
 

@@ -12,8 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .model import level_type_key
-from .names import aspect_column
+from .names import aspect_column, level_type_key
 from .rounding import round_float
 from .scheme import Scheme
 from .sitedata import Row, SiteData

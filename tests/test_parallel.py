@@ -40,6 +40,9 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             started.append(processes)
             return self.context.Pool(processes, **kwargs)
 
+        def __getattr__(self, name: str) -> Any:  # the rest (the queue that hands the workers their recipe)
+            return getattr(self.context, name)
+
     monkeypatch.setattr(generator.parallel, "SERIAL_BELOW", 1)
     monkeypatch.setattr(generator.parallel, "CHUNK", 3)
     monkeypatch.setattr(generator.parallel.multiprocessing, "get_context", Counting)
@@ -214,3 +217,54 @@ def test_workers_replaced_after_their_share_of_chunks_render_the_same_pages(
     assert len(pools) > 3 and set(pools) <= {1, 2}  # a pool per four chunks (a last, smaller one may have one)
     assert files(tmp_path / "parallel") == files(tmp_path / "serial")
     assert rendered(parallel.output) == rendered(serial.output) > 70
+
+
+def test_workers_started_ahead_render_the_first_round(tmp_site: TmpSite, pools: list[int]) -> None:
+    """A full build starts its workers before the downloads and fingerprints (started_workers); rendering then
+    uses them, with the serial output, and starts no other pool."""
+    renderer, plans = renderer_and_plans(tmp_site.root)
+    expected = [renderer.render(plan) for plan in plans]
+    started = generator.parallel.started_workers(renderer, len(plans), 2)
+    assert started is not None and pools == [2]
+    got = list(generator.parallel.rendered_pages(renderer, plans, 2, search_page, started))
+    assert [(path, html) for path, html, _ in got] == expected
+    assert pools == [2]
+
+
+def test_workers_started_before_the_renderer_changed_are_replaced(tmp_site: TmpSite, pools: list[int]) -> None:
+    """Workers make the renderer as it was when they started: if it changed since, fresh ones render the pages."""
+    renderer, plans = renderer_and_plans(tmp_site.root)
+    started = generator.parallel.started_workers(renderer, len(plans), 2)
+    for lang, values in renderer.common.items():
+        values["site_title"] = f"Changed after the start ({lang})"
+    expected = [renderer.render(plan) for plan in plans]
+    assert all(b"Changed after the start" in html for _, html in expected if html.startswith(b"<!DOCTYPE"))
+    got = list(generator.parallel.rendered_pages(renderer, plans, 2, search_page, started))
+    assert [(path, html) for path, html, _ in got] == expected
+    assert pools == [2, 2]
+
+
+def test_no_workers_start_ahead_for_few_pages_or_one_job(tmp_site: TmpSite, pools: list[int],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    renderer, plans = renderer_and_plans(tmp_site.root)
+    assert generator.parallel.started_workers(renderer, len(plans), 1) is None
+    monkeypatch.setattr(generator.parallel, "SERIAL_BELOW", len(plans) + 1)
+    assert generator.parallel.started_workers(renderer, len(plans), 2) is None
+    assert pools == []
+
+
+def test_render_workers_load_neither_pandas_nor_altair(tmp_site: TmpSite, tmp_path: Path) -> None:
+    """A worker imports what rendering needs (parallel.py's imports and its recipe's classes): not pandas,
+    numpy or altair, whose import costs each worker of each round seconds."""
+    import subprocess
+    import sys
+
+    renderer, _ = renderer_and_plans(tmp_site.root)
+    recipe = generator.parallel._recipe(renderer)
+    assert recipe is not None
+    (tmp_path / "recipe").write_bytes(recipe)
+    code = ("import sys, pathlib\nfrom generator.parallel import _rebuild\n"
+            f"_rebuild(pathlib.Path({str(tmp_path / 'recipe')!r}).read_bytes())\n"
+            "print(sorted(m for m in ('pandas', 'numpy', 'altair') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
