@@ -4,7 +4,7 @@ inputs and README's documentation all derive from it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -160,10 +160,10 @@ def built_plans(site: TmpSite, monkeypatch: pytest.MonkeyPatch) -> list[PagePlan
     seen: list[PagePlan] = []
     rendered_pages = generator.parallel.rendered_pages
 
-    def recording(renderer: Renderer, plans: list[PagePlan], jobs: int,
-                  cut: Callable[[bytes], Any]) -> Iterator[tuple[str, bytes, Any]]:
+    # Passes on whatever else rendered_pages is given (its arguments grow with the build's needs).
+    def recording(renderer: Renderer, plans: list[PagePlan], *rest: Any) -> Iterator[tuple[str, bytes, Any]]:
         seen.extend(plans)
-        return rendered_pages(renderer, plans, jobs, cut)
+        return rendered_pages(renderer, plans, *rest)
 
     monkeypatch.setattr(generator.parallel, "rendered_pages", recording)
     build_site(site.root, jobs=1)
