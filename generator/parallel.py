@@ -29,18 +29,23 @@ incremental build, a small site) stay in this process, as do values that cannot 
 
 from __future__ import annotations
 
+import atexit
 import functools
 import io
 import multiprocessing
-import multiprocessing.queues
+import multiprocessing.pool
 import os
 import pickle
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from multiprocessing.connection import Connection
 from multiprocessing.pool import AsyncResult
+from multiprocessing.synchronize import Lock
 from typing import Any, NoReturn, cast
 
+from .interrupts import deferred_signals
 from .pages import PagePlan
 from .ranking_rows import GLOBALS as ROW_GLOBALS
 from .ranking_rows import RowCells
@@ -162,12 +167,14 @@ def _end_with_the_build(build: int) -> None:
         os._exit(0)
 
 
-def _start_worker(handover: multiprocessing.queues.Queue[bytes], build: int) -> None:
+def _start_worker(handover: Connection, turn: Lock, build: int) -> None:
     # Ctrl-C reaches the whole process group: the build stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _end_with_the_build(build)
     try:
-        _worker["renderer"] = _rebuild(handover.get())
+        with turn:  # one reader at a time: each takes one whole copy of the recipe
+            recipe = handover.recv_bytes()
+        _worker["renderer"] = _rebuild(recipe)
     except Exception as exc:  # raised with the first chunk: a pool restarts a worker whose start fails, for ever
         _worker["renderer"] = exc
 
@@ -185,17 +192,35 @@ def _render_chunk(plans: list[PagePlan], cut: Callable[[bytes], Any]) -> list[tu
 
 class Workers:
     """A pool of `size` fresh workers making `recipe`'s Renderer. Starting one does not wait for them: the recipe
-    (megabytes: the year charts' figures) goes through a queue that a thread of this process feeds, not with the
-    workers' start arguments, whose sending would wait for each new interpreter in turn to read them."""
+    (megabytes: the year charts' figures) goes through a pipe that a thread of this process feeds, not with the
+    workers' start arguments, whose sending would wait for each new interpreter in turn to read them.
+
+    A stop signal never cuts starting or closing them in two (interrupts.deferred_signals): a pool half made
+    or half closed would leave workers that start after this process has let go of the pool's semaphores (their
+    start fails, loudly), or semaphores the system's resource tracker reports as leaked. Closing joins the
+    feeding thread, so no thread of this process holds a semaphore when it exits. Workers not closed by the time
+    Python exits (a signal between making them and entering their `with`) are closed then."""
 
     def __init__(self, recipe: bytes, size: int) -> None:
         self.recipe, self.size = recipe, size
-        context = multiprocessing.get_context("spawn")
-        self.handover: multiprocessing.queues.Queue[bytes] = context.Queue()
-        self.handover.cancel_join_thread()  # an ended build does not wait for workers that never read it
-        self.pool = context.Pool(size, initializer=_start_worker, initargs=(self.handover, os.getpid()))
-        for _ in range(size):
-            self.handover.put(recipe)
+        self.pool: multiprocessing.pool.Pool | None = None
+        self._handover: Connection | None = None
+        self._turn: Lock | None = None
+        self._feeder: threading.Thread | None = None
+        try:
+            with deferred_signals():
+                context = multiprocessing.get_context("spawn")
+                self._handover, sending = context.Pipe(duplex=False)
+                self._turn = context.Lock()
+                _open.add(self)
+                self.pool = context.Pool(size, initializer=_start_worker, initargs=(self._handover, self._turn,
+                                                                                    os.getpid()))
+                self._feeder = threading.Thread(target=_feed, args=(sending, recipe, size), daemon=True,
+                                                name="rapor-recipe")
+                self._feeder.start()
+        except BaseException:  # (a stop signal, raised once they were made)
+            self.close()
+            raise
 
     def __enter__(self) -> Workers:
         return self
@@ -204,9 +229,42 @@ class Workers:
         self.close()
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
-        self.handover.close()
+        with deferred_signals():
+            _open.discard(self)
+            pool, self.pool = self.pool, None
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+            if self._handover is not None:
+                self._handover.close()  # the workers are gone: a feeder still writing meets a closed pipe
+            if self._feeder is not None:
+                self._feeder.join()
+            # The pool's semaphores and the turn's are let go here, not wherever the garbage collector would meet
+            # them (a signal then could cut their release in two).
+            del pool
+            self._handover = self._turn = self._feeder = None
+
+
+def _feed(sending: Connection, recipe: bytes, copies: int) -> None:
+    """Write a copy of the recipe for each worker; ends early (quietly) when the workers were stopped."""
+    try:
+        for _ in range(copies):
+            sending.send_bytes(recipe)
+    except OSError:  # (BrokenPipeError: no worker reads any more)
+        pass
+    finally:
+        sending.close()
+
+
+# Workers started and not yet closed: closed as Python exits, before multiprocessing's own clean-up (which lets
+# go of the semaphores first, then stops the workers: one still starting would fail to find them).
+_open: set[Workers] = set()
+
+
+@atexit.register
+def _close_open_workers() -> None:
+    for workers in list(_open):
+        workers.close()
 
 
 def started_workers(renderer: Renderer, pages: int, jobs: int) -> Workers | None:
@@ -266,6 +324,7 @@ def _rendered_round(renderer: Renderer, workers: Workers, chunks: list[list[Page
     """The chunks' pages in order, rendered by a pool of fresh workers; `all_handed_out` is called once the
     last chunk has been handed to them."""
     pool, size = workers.pool, workers.size
+    assert pool is not None, "closed workers"
     waiting: deque[tuple[list[PagePlan], AsyncResult[Any]]] = deque()
     queued = iter(chunks)
 

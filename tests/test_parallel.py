@@ -40,7 +40,7 @@ def pools(monkeypatch: pytest.MonkeyPatch) -> list[int]:
             started.append(processes)
             return self.context.Pool(processes, **kwargs)
 
-        def __getattr__(self, name: str) -> Any:  # the rest (the queue that hands the workers their recipe)
+        def __getattr__(self, name: str) -> Any:  # the rest (the pipe and lock that hand out the recipe)
             return getattr(self.context, name)
 
     monkeypatch.setattr(generator.parallel, "SERIAL_BELOW", 1)
