@@ -36,6 +36,15 @@ def input_key(*parts: object) -> str:
     return stable_digest((__version__, parts))
 
 
+def text_key(*parts: str | int) -> str:
+    """input_key for parts that are all texts and whole numbers, without a pickle: their repr is the same in
+    every process."""
+    for part in parts:
+        if type(part) not in (str, int):
+            raise TypeError(f"text_key takes texts and whole numbers, not {type(part).__name__}")
+    return hashlib.blake2b(repr((__version__, parts)).encode("utf-8"), digest_size=16).hexdigest()
+
+
 def frame_digest(frame: pd.DataFrame) -> str:
     """A table's contents, names and types as one hash (pandas' own row hashes, which use a fixed key)."""
     import pandas as pd  # here: the render workers import this module but never call this (parallel.py)
@@ -53,10 +62,13 @@ class FileCatalog:
         self.current = manifest.current_files
         self.output = output
         self.mode = mode
+        # Paths are relative (write.safe_relative): joined by hand, a file's check costs no Path or os.path.join
+        # (17,000 per build for the sample, 220,000 at 20,000 units).
+        self._prefix = os.path.join(os.fspath(output), "")
 
     def _on_disk(self, path: str, size: int) -> bool:
         try:
-            info = os.lstat(os.path.join(self.output, path))  # no Path per file (17,000 per build)
+            info = os.lstat(self._prefix + path)
         except OSError:
             return False
         return stat.S_ISREG(info.st_mode) and info.st_size == size and stat.S_IMODE(info.st_mode) == self.mode

@@ -26,19 +26,21 @@ Spec = dict[str, Any]
 class StructureStore:
     def __init__(self) -> None:
         self.folder: Path | None = None  # set per build (chart_build.site_charts); None: made every time
-        self._code = ""
+        self._code: dict[str, str] = {}
 
-    def _name(self, key: str) -> str:
-        if not self._code:
-            source = (Path(__file__).with_name("charts.py")).read_bytes()
-            self._code = f"{__version__}\n{version('altair')}\n{hashlib.sha256(source).hexdigest()}\n"
-        return hashlib.sha256((self._code + key).encode("utf-8")).hexdigest() + ".json"
+    def _name(self, key: str, maker: str) -> str:
+        code = self._code.get(maker)
+        if code is None:
+            source = (Path(__file__).with_name(maker)).read_bytes()
+            code = self._code[maker] = f"{__version__}\n{version('altair')}\n{hashlib.sha256(source).hexdigest()}\n"
+        return hashlib.sha256((code + key).encode("utf-8")).hexdigest() + ".json"
 
-    def get(self, key: str, make: Callable[[], Spec]) -> Spec:
-        """The structure made by `make` for `key`: from the cache folder if it is there."""
+    def get(self, key: str, make: Callable[[], Spec], maker: str = "charts.py") -> Spec:
+        """The structure made by `make` for `key`: from the cache folder if it is there. `maker`: the module
+        (in this package) whose code makes it, part of the cached file's name."""
         if self.folder is None:
             return make()
-        name = self._name(key)
+        name = self._name(key, maker)
         try:
             text = (self.folder / name).read_text(encoding="utf-8")
             if '"url"' not in text:

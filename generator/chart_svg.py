@@ -53,6 +53,7 @@ REFERENCE = re.compile(r"url\(\s*#([A-Za-z][\w.-]*)\s*\)")
 LOADS = re.compile(r"url\(|:\s*//|javascript:|data:", re.IGNORECASE)
 
 
+@functools.cache
 def vl_convert_version() -> str:
     return version("vl-convert-python")
 

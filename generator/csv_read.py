@@ -357,4 +357,9 @@ def parse_numbers(table: Table, column: str, missing: frozenset[str], problems: 
 
 def with_control(values: pd.Series) -> np.ndarray:
     """Which cells hold a control or invisible formatting character."""
+    cells = values.tolist()
+    # The pattern is one character class: the cells joined by a space (not in it) hold a match only if a cell
+    # does, so the common case, none, costs one search instead of one per cell.
+    if all(type(cell) is str for cell in cells) and CONTROL_CHARACTERS.search(" ".join(cells)) is None:
+        return np.zeros(len(cells), dtype=bool)
     return values.str.contains(CONTROL_CHARACTERS.pattern, regex=True).fillna(False).to_numpy(dtype=bool)

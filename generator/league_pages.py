@@ -13,9 +13,8 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-import altair as alt
-
 from .boundaries import Boundaries
+from .chart_structures import STRUCTURES
 from .config import Config
 from .figures import DataTable, Figure
 from .i18n import Locale
@@ -72,7 +71,15 @@ def map_summary(rows: Sequence[Row], year: int, locale: Locale, precision: int) 
 @lru_cache(maxsize=1)
 def _map_spec_template() -> str:
     """The map's Vega-Lite spec, made by Altair once per process with placeholder values (Altair validates
-    each chart it builds, ~0.3 s for this one under load); every page then fills in its own data."""
+    each chart it builds, ~0.3 s for this one under load), or read from the project's chart cache with the
+    year charts' structures (chart_structures.py): a build whose charts are all cached imports no Altair.
+    Every page then fills in its own data."""
+    return json.dumps(STRUCTURES.get("league map", _made_map_spec_template, maker="league_pages.py"))
+
+
+def _made_map_spec_template() -> dict[str, Any]:
+    import altair as alt
+
     chart = (
         alt.Chart({"url": "", "format": {"type": "topojson", "feature": ""}})
         .mark_geoshape(stroke="#3d3d3d", strokeWidth=0.5)
@@ -89,7 +96,9 @@ def _map_spec_template() -> str:
         .project(type="equirectangular")
         .properties(width="container", height=320)
     )
-    return json.dumps(chart.to_dict())
+    spec: dict[str, Any] = chart.to_dict()
+    spec["data"] = {}  # each page's (map_spec), in this place: the cache holds no address (chart_structures.py)
+    return spec
 
 
 def map_spec(rows: Sequence[Row], locale: Locale, precision: int, scale: ColourScale, topojson_url: str,

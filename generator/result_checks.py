@@ -258,10 +258,11 @@ def _resolve_units(table: Table, headers: dict[str, str | None], registry: _Regi
     names = frame[name_header].astype(object) if name_header else empty
     has_id = (raw_ids != "").to_numpy()
     name_keys = pd.Series("", index=frame.index, dtype=object)
-    if name_header and not has_id.all():  # names are only looked up where the id is left out
-        name_keys[~has_id] = _name_keys(names[~has_id])
-    by_name = name_keys.map(registry.by_name).astype(object)
-    resolved = raw_ids.map(registry.by_id).astype(object).where(has_id, by_name)
+    resolved = raw_ids.map(registry.by_id).astype(object)
+    if not has_id.all():  # names are only looked up where the id is left out (the name table is built then)
+        if name_header:
+            name_keys[~has_id] = _name_keys(names[~has_id])
+        resolved = resolved.where(has_id, name_keys.map(registry.by_name).astype(object))
     id_column, name_column = table.column(id_header), table.column(name_header)
     columns = np.where(has_id, id_column, name_column if name_header else id_column)
     # A name is matched, and shown in messages: control and invisible formatting characters are refused.

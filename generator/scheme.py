@@ -89,15 +89,18 @@ class Scheme:
 
     def grade_letters(self, index: pd.Series) -> pd.Series:
         """The band letter of each index (rounded to the published precision); NaN stays missing."""
+        import numpy as np
         import pandas as pd
 
-        rounded = self.round(index)
-        letters = pd.Series(pd.NA, index=index.index, dtype="string")
+        rounded = self.round(index).to_numpy()  # float64, NaN where missing (no band holds NaN)
+        letters = np.full(len(rounded), None, dtype=object)
+        lettered = np.zeros(len(rounded), dtype=bool)
         half_step = 0.5 * 10.0**-self.precision
-        for band in reversed(self.grades):
-            hit = (rounded >= band.min - half_step) & (rounded <= band.max + half_step)
-            letters = letters.mask(hit & letters.isna(), band.letter)
-        return letters
+        for band in reversed(self.grades):  # where bands touch, the higher one wins
+            hit = (rounded >= band.min - half_step) & (rounded <= band.max + half_step) & ~lettered
+            letters[hit] = band.letter
+            lettered |= hit
+        return pd.Series(letters, index=index.index, dtype="string")
 
     def band(self, letter: str) -> GradeBand | None:
         for band in self.grades:

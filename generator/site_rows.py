@@ -30,17 +30,20 @@ from .names import aspect_column
 class SiteRow(dict[str, Any]):
     """A result row (sitedata.SiteData) that remembers its contents' digest until it is changed."""
 
+    # No __init__: dict's own makes a large project's 200,000 rows (a Python one cost a second). The slot is
+    # unset until the digest is first made, and None once a change has cleared it.
     __slots__ = ("_digest",)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._digest: str | None = None
+    _digest: str | None
 
     def digest(self, make: Callable[[dict[str, Any]], str]) -> str:
         """make(its items as a plain dict), once while the row is unchanged."""
-        if self._digest is None:
-            self._digest = make(dict(self))
-        return self._digest
+        try:
+            known = self._digest
+        except AttributeError:
+            known = None
+        if known is None:
+            known = self._digest = make(dict(self))
+        return known
 
     # Every way of changing a dict in place forgets the digest.
     def __setitem__(self, key: str, value: Any) -> None:
@@ -82,9 +85,45 @@ class SiteRow(dict[str, Any]):
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts with None (not NaN or pd.NA) for missing values."""
-    clean = frame.astype(object).where(frame.notna(), None)
-    return clean.to_dict("records")  # type: ignore[return-value]
+    """DataFrame rows as dicts of Python values (int, float, bool, str; pandas' Timestamp for a date), with None
+    (not NaN, NaT or pd.NA) for missing values: what `frame.astype(object).where(frame.notna(), None)
+    .to_dict("records")` gives (tests/test_site_rows.py compares them), made a column at a time rather than a
+    value at a time (a large project's results hold millions of values)."""
+    columns = frame.columns.tolist()
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    values = [column_values(frame.iloc[:, position]) for position in range(len(columns))]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def column_values(column: pd.Series) -> list[Any]:
+    """A column's values as Python values, None where missing."""
+    import numpy as np
+
+    # what DataFrame.to_dict boxes each value with (not in pandas' stubs)
+    from pandas.core.dtypes.cast import maybe_box_native  # type: ignore[attr-defined]
+
+    if _gives_python_scalars(column.dtype):
+        values: list[Any] = column.tolist()
+    else:  # objects, dates, categories...: as to_dict makes them
+        # (A string, most of these, is its own box: the call is skipped for it.)
+        values = [value if type(value) is str else maybe_box_native(value) for value in column.astype(object).tolist()]
+    missing = column.isna().to_numpy()
+    if missing.any():
+        for position in np.flatnonzero(missing).tolist():
+            values[position] = None
+    return values
+
+
+def _gives_python_scalars(dtype: Any) -> bool:
+    """Whether a column's tolist() gives Python scalars (and, where missing, a marker `column_values` replaces):
+    numpy's booleans and numbers, pandas' masked ones (Int64, Float64, boolean) and strings."""
+    import numpy as np
+    import pandas as pd
+    from pandas.core.dtypes.dtypes import BaseMaskedDtype
+
+    return ((isinstance(dtype, np.dtype) and dtype.kind in "biuf")
+            or isinstance(dtype, pd.StringDtype | BaseMaskedDtype))
 
 
 def slice_digest(frame: pd.DataFrame, index: bool = False) -> str:
@@ -109,20 +148,32 @@ def result_rows(results: pd.DataFrame, names: pd.Series, aspect_keys: Sequence[s
             previous = kept.get("years", {})
         kept["common"], kept["years"] = common, {}
     made: list[SiteRow] = []
+    name_of = dict(zip(names.index.tolist(), names.tolist(), strict=True))
     positions = results.groupby("year", sort=True).indices if len(results) else {}
     for label, where in positions.items():
         year, part = int(str(label)), results.iloc[where]
         key = slice_digest(part) if kept is not None else ""
         last = previous.get(year)
-        if last is not None and last[0] == key:
-            rows = last[1]
-        else:
-            rows = []
-            for item in records(part):
-                item["name"] = names.get(item["unit_id"], item["unit_id"])
-                item["aspects"] = [item[column] for column in columns]
-                rows.append(SiteRow(item))
+        rows = last[1] if last is not None and last[0] == key else _year_rows(part, name_of, columns)
         if kept is not None:
             kept["years"][year] = (key, rows)
         made.extend(rows)
     return made
+
+
+def _year_rows(part: pd.DataFrame, name_of: dict[str, Any], aspect_columns: list[str]) -> list[SiteRow]:
+    """A year's results as SiteRows: its columns (as `records` converts them), then the unit's `name` (its id
+    if the registry has none) and its `aspects`' scores in scheme order, each row made in one go."""
+    keys = part.columns.tolist()
+    values = [column_values(part.iloc[:, position]) for position in range(len(keys))]
+    by_key = dict(zip(keys, values, strict=True))
+    added = {"name": [name_of.get(unit_id, unit_id) for unit_id in by_key["unit_id"]],
+             "aspects": ([list(scores) for scores in zip(*(by_key[c] for c in aspect_columns), strict=True)]
+                         if aspect_columns else [[] for _ in range(len(part))])}
+    for key, column in added.items():
+        if key in by_key:  # (the results have neither: were one there, it would keep its place, as before)
+            values[keys.index(key)] = column
+        else:
+            keys.append(key)
+            values.append(column)
+    return [SiteRow(zip(keys, row, strict=True)) for row in zip(*values, strict=True)]
