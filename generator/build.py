@@ -165,9 +165,8 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     league = league_by_year(province_league(model, inputs.provinces, config.scheme), config.scheme)
     del model  # the pages are made from the site data: its frames (a large project's) go before rendering
     site_pages = warm(session, "narrative charts", (charts, renderer), lambda: charts.embed(inputs.pages, renderer))
-    kept_tools = None if session is None else session.scratch("ranking tools")
     plans = warm(session, "plans", (site_pages, data), lambda: [
-        *with_home_maps(plan_site(config, data, site_pages, inputs.corrections, kept_tools), config, data, league,
+        *with_home_maps(plan_site(config, data, site_pages, inputs.corrections), config, data, league,
                         inputs.boundaries, inputs.theme.locales),
         *league_plans(config, data, league, inputs.boundaries, inputs.theme.locales),
         *data_page_plans(config, data, data_files)])

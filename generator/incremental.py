@@ -30,6 +30,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
+from .deferred import Deferred
 from .site_rows import SiteRow
 
 MANIFEST = ".rapor-manifest"
@@ -40,7 +41,8 @@ class _DigestPickler(pickle.Pickler):
     """A pickle for hashing: in fast mode, without a memo, so its bytes depend on the values alone and not on
     which of them are one shared object (a memo writes an object met twice once: a page's fingerprint would
     differ between a cold build and a warm one whose equal values are shared differently). A SiteRow
-    (site_rows.py) is written as the digest of its items, made once per row."""
+    (site_rows.py) is written as the digest of its items, made once per row; a Deferred value (deferred.py) as
+    its fingerprint, without making it."""
 
     def __init__(self, file: io.BytesIO) -> None:
         super().__init__(file, protocol=_PROTOCOL)
@@ -49,12 +51,18 @@ class _DigestPickler(pickle.Pickler):
     def reducer_override(self, obj: object) -> Any:
         if type(obj) is SiteRow:
             return _row, (obj.digest(stable_digest),)
+        if isinstance(obj, Deferred):  # hashed as what makes it, never made here (deferred.py)
+            return _deferred, (type(obj).__name__, obj.fingerprint())
         return NotImplemented
 
 
 def _row(digest: str) -> str:
     """The name a hashed SiteRow is written under (its digest is never unpickled)."""
     return digest
+
+
+def _deferred(kind: str, fingerprint: tuple[object, ...]) -> None:
+    """The name a hashed Deferred value is written under (never unpickled)."""
 
 
 class _StablePickler(_DigestPickler):

@@ -255,10 +255,12 @@ def ranking_plans(site_urls: SiteUrls, lang: str, year_page: YearFacts, scope: s
              for n, chunk in enumerate(chunks, start=1)]
     shared = {key: year_page.context[key] for key in ("year", "previous_year", "scopes")}
     for number, (page, chunk) in enumerate(zip(pages, chunks, strict=True), start=1):
+        own = tools.context(year, scope, key, number, chunk)
+        chunk = own["table_tools"].rows  # the very rows its table values are made from (table_tools.PageTools)
         yield page_plan("ranking", site_urls, lang, (year, scope, key, number),
                         shared | {"scope": scope, "key": key, "rows": chunk, "total": len(rows), "page": page,
                                   "pages": pages, "sections": level_sections(chunk) if scope == "type" else []}
-                        | tools.context(year, scope, key, number, chunk))
+                        | own)
 
 
 def former_names(unit: Row) -> dict[str, str | None]:
@@ -277,10 +279,9 @@ def _with_narrative(kind: str, key: str, lang: str, narratives: Narratives, defa
 
 
 def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
-              corrections: tuple[Correction, ...] = (), kept_tools: dict[Any, Any] | None = None
-              ) -> Iterator[PagePlan]:
+              corrections: tuple[Correction, ...] = ()) -> Iterator[PagePlan]:
     """Every HTML page of the site, in every language. What a page shows is computed once; each language
-    only adds its narrative. `kept_tools`: a warm session's ranking table values (TableTools.kept)."""
+    only adds its narrative."""
     from .errata import corrections_by_unit, errata_plans, unit_corrections  # errata plans are PagePlans
 
     corrected = corrections_by_unit(corrections)
@@ -295,7 +296,7 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
     tools = TableTools([g.letter for g in config.scheme.grades], config.scheme.precision,
                        ranking_years({year: facts.scopes for year, facts in years.items()}),
                        {"level": [c.key for c in config.levels], "type": [c.key for c in config.unit_types],
-                        "province": sorted(data.province_names)}, kept=kept_tools)
+                        "province": sorted(data.province_names)})
     found = build_findings(config, data)  # plain-language findings, once for the whole site
     for year, year_page in years.items():
         year_page.context["findings"] = found.years.get(year, [])

@@ -19,6 +19,7 @@ from jinja2.exceptions import SecurityError
 
 from .config import Config
 from .content import Page
+from .deferred import resolved
 from .errors import RaporError
 from .figures import figures_html
 from .findings_text import finding_text
@@ -96,7 +97,7 @@ class Renderer:
         root = self.absolute_root if plan.absolute and self.absolute_root else "../" * plan.path.count("/")
         alternates = [{"lang": other, "name": self.locales[other].t("language.name"),
                        "path": self.site_urls.prefix(other) + neutral} for other in self.config.site.languages]
-        return self.common[lang] | plan.context | {"here": plan.path, "root": root, "alternates": alternates,
+        return self.common[lang] | resolved(plan.context) | {"here": plan.path, "root": root, "alternates": alternates,
                                                    "neutral_path": neutral}
 
     def _template_error(self, plan: PagePlan, exc: Exception) -> RaporError | None:

@@ -1,4 +1,8 @@
-"""What a ranking page's table tools need (sorting, filters, the year switcher, the CSV link). Pure.
+"""What a ranking page's table tools need (sorting, filters, the year switcher, the CSV link).
+
+The sort and filter values are made only when the page is rendered (PageTools, a deferred.Deferred): a
+rebuild reuses most ranking pages, whose fingerprints name the values' inputs instead (the page's rows and
+the settings below). Templates see them as before: `table_tools` is {"filters", "sort", "filter"}.
 
 The script (themes/default/static/tables.js) never reads locale text: each row carries the numbers it sorts
 by and the filter values it matches, written once here in a compact, language-neutral form.
@@ -14,10 +18,14 @@ by and the filter values it matches, written once here in a compact, language-ne
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .deferred import Deferred
 from .rounding import round_half_up
 from .sitedata import Row
 from .urls import SiteUrls
@@ -58,45 +66,81 @@ def ranking_years(scopes_by_year: Mapping[int, Mapping[str, Iterable[str]]]) -> 
 
 @dataclass
 class TableTools:
-    """Computes each ranking page's tool values once; the second language's plan reuses them."""
+    """Each ranking page's tool context: the years that have its ranking, the year's CSV, and its table values
+    deferred (PageTools: made only if the page is rendered). A page's two languages share one PageTools, so
+    its values are made at most once per process that renders them."""
 
     grade_letters: Sequence[str]
     precision: int
     years: dict[tuple[str, str], list[int]]
     order: dict[str, list[str]]  # level and type keys in configured order, province codes sorted
-    _cache: dict[tuple[int, str, str, int], dict[str, Any]] = field(default_factory=dict)
-    # A row's sort fields after its rank and change (grade, index, aspects) are the same on every ranking that
-    # shows it: written once per unit-year, not once per ranking (four per row).
-    _figures: dict[tuple[int, str], str] = field(default_factory=dict)
-    # A warm session's dict (session.scratch): each page's values of the last build with the rows they were
-    # computed from. Reused when this build's page has the very same row objects (site_rows.py keeps an
-    # unchanged year's rows, and no one changes a row) and the same grades, precision, years and order.
-    kept: dict[Any, Any] | None = None
+    _pages: dict[tuple[int, str, str, int], dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.kept is not None:
-            made_with = (tuple(self.grade_letters), self.precision, self.years, self.order)
-            if self.kept.get("made with") != made_with:
-                self.kept.clear()
-                self.kept["made with"] = made_with
+        self.values = TableValues(tuple(self.grade_letters), self.precision,
+                                  {name: list(self.order.get(name, [])) for name in FILTERS if name != "grade"})
 
     def context(self, year: int, scope: str, key: str, page: int, rows: list[Row]) -> dict[str, Any]:
-        cached = self._cache.get((year, scope, key, page))
-        if cached is None:
-            last = self.kept.get((year, scope, key, page)) if self.kept is not None else None
-            if last is not None and len(last[0]) == len(rows) and all(
-                    a is b for a, b in zip(last[0], rows, strict=True)):
-                cached = last[1]
-            else:
-                cached = self._compute(year, scope, key, rows)
-                if self.kept is not None:
-                    self.kept[(year, scope, key, page)] = (tuple(rows), cached)
-            self._cache[(year, scope, key, page)] = cached
-        return cached
+        """The page's tool values; their `table_tools` holds the page's rows (`rows` of its context: the first
+        language's list, so a plan sent to a worker holds one list, not two)."""
+        found = self._pages.get((year, scope, key, page))
+        if found is None:
+            found = self._pages[(year, scope, key, page)] = {
+                "ranking_years": self.years.get((scope, key), [year]), "download": SiteUrls.download(year),
+                "table_tools": PageTools(self.values, year, scope, key, page, rows)}
+        return found
 
-    def _compute(self, year: int, scope: str, key: str, rows: list[Row]) -> dict[str, Any]:
+
+class PageTools(Deferred):
+    """A ranking page's `table_tools` ({"filters", "sort", "filter"}), made when the page is rendered. They are
+    made from the page's rows (`rows` in its context: its fingerprint covers them) and from (year, scope, key)
+    and its TableValues' settings, which `fingerprint` names."""
+
+    __slots__ = ("_made", "key", "page", "rows", "scope", "values", "year")
+
+    def __init__(self, values: TableValues, year: int, scope: str, key: str, page: int, rows: list[Row]) -> None:
+        self.values, self.year, self.scope, self.key, self.page, self.rows = values, year, scope, key, page, rows
+        self._made: dict[str, Any] | None = None
+
+    def value(self) -> dict[str, Any]:
+        if self._made is None:
+            self._made = self.values.compute(self.year, self.scope, self.key, self.rows)
+        return self._made
+
+    def fingerprint(self) -> tuple[object, ...]:
+        return (self.year, self.scope, self.key, self.page, self.values.digest)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent without the values (a worker makes them; they are as large as the rows)."""
+        return PageTools, (self.values, self.year, self.scope, self.key, self.page, self.rows)
+
+
+class TableValues:
+    """Makes a ranking page's sort and filter values from its rows, the grade scheme's letters (best first),
+    the precision figures are published with and the order of level, type and province options. One per build:
+    it keeps each unit-year's figures written (`_figures`), which only that build's rows may read."""
+
+    def __init__(self, grade_letters: tuple[str, ...], precision: int, order: dict[str, list[str]],
+                 token: str | None = None) -> None:
+        self.grade_letters, self.precision, self.order = grade_letters, precision, order
+        # What the values are made with, as a digest for the pages' fingerprints (incremental.py). JSON, not a
+        # pickle: the same in every process and Python version.
+        settings = json.dumps([list(grade_letters), precision, sorted(order.items())], ensure_ascii=False)
+        self.digest = hashlib.blake2b(settings.encode("utf-8"), digest_size=16).hexdigest()
+        # Names this build's values in a render worker (never a fingerprint: it differs per build).
+        self.token = os.urandom(8).hex() if token is None else token
+        # A row's sort fields after its rank and change (grade, index, aspects) are the same on every ranking
+        # that shows it: written once per unit-year, not once per ranking (four per row).
+        self._figures: dict[tuple[int, str], str] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """To a render worker: its settings and this build's token, so that the worker's chunks of pages share
+        one TableValues (and its figures) per build."""
+        return _received, (self.grade_letters, self.precision, self.order, self.token)
+
+    def compute(self, year: int, scope: str, key: str, rows: list[Row]) -> dict[str, Any]:
         grade_position = {letter: i for i, letter in enumerate(self.grade_letters)}
-        present = {name: {self._value(row, name) for row in rows} for name in FILTERS}
+        present = {name: {_value(row, name) for row in rows} for name in FILTERS}
         choices: dict[str, list[str]] = {}
         for name in FILTERS:
             ordered = self.grade_letters if name == "grade" else self.order.get(name, [])
@@ -114,9 +158,11 @@ class TableTools:
         sort_values: dict[str, str] = {}
         filter_values: dict[str, str] = {}
         figures = self._figures
+        if len(figures) > FIGURES_KEPT:  # bounded: a worker renders a few years' rankings at most
+            figures.clear()
         for row in rows:
             evaluated = bool(row["evaluated"])
-            values = [self._value(row, name) for name in FILTERS]
+            values = [_value(row, name) for name in FILTERS]
             figure_key = (row["year"], row["unit_id"])
             shared = figures.get(figure_key)
             if shared is None:
@@ -131,11 +177,23 @@ class TableTools:
             filter_values[row["unit_id"]] = " ".join(
                 str(positions[name].get(value, "-")) if value or name == "grade" else "-"
                 for name, value in zip(FILTERS, values, strict=True))
-        return {"ranking_years": self.years.get((scope, key), [year]), "download": SiteUrls.download(year),
-                "table_tools": {"filters": filters, "sort": sort_values,
-                                "filter": filter_values}}
+        return {"filters": filters, "sort": sort_values, "filter": filter_values}
 
-    @staticmethod
-    def _value(row: Row, name: str) -> str:
-        value = row[name]
-        return "" if value is None or value != value else str(value)
+
+FIGURES_KEPT = 400_000
+# This process's TableValues received from the build (a render worker's: one build's at a time).
+_RECEIVED: dict[str, TableValues] = {}
+
+
+def _received(grade_letters: tuple[str, ...], precision: int, order: dict[str, list[str]], token: str
+              ) -> TableValues:
+    found = _RECEIVED.get(token)
+    if found is None:
+        _RECEIVED.clear()
+        found = _RECEIVED[token] = TableValues(grade_letters, precision, order, token)
+    return found
+
+
+def _value(row: Row, name: str) -> str:
+    value = row[name]
+    return "" if value is None or value != value else str(value)

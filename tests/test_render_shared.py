@@ -70,7 +70,7 @@ def test_ranking_rows_write_what_the_template_loop_wrote(tmp_site: TmpSite) -> N
             continue
         context = renderer.common[plan.lang] | plan.context | {"root": "../" * plan.path.count("/")}
         rows = every_kind_of_row(plan.context["rows"][0]) if checked < 2 else plan.context["rows"]
-        for show_scope, tools in ((True, plan.context["table_tools"]), (False, None)):
+        for show_scope, tools in ((True, plan.context["table_tools"].value()), (False, None)):
             if tools is not None:
                 tools = tools | {"sort": {r["unit_id"]: f"{i}|<x>" for i, r in enumerate(rows)},
                                  "filter": {r["unit_id"]: f"{i} -" for i, r in enumerate(rows)}}

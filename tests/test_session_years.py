@@ -1,6 +1,6 @@
-"""What a warm session keeps per year (site_rows.py: the site data's rows; table_tools.py: the ranking tables'
-values) and the memo-free fingerprints (incremental.stable_digest): kept only while their inputs are the same,
-and warm output always equal to a cold build's."""
+"""What a warm session keeps per year (site_rows.py: the site data's rows; the ranking tables' values are made
+only for the pages rendered: table_tools.py) and the memo-free fingerprints (incremental.stable_digest): kept only
+while their inputs are the same, and warm output always equal to a cold build's."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+import pytest
 from test_incremental import edit
 from test_session import cold, tree
 
@@ -15,7 +16,7 @@ from generator.build import build_site
 from generator.incremental import RowLists, page_fingerprint, stable_digest
 from generator.session import BuildSession
 from generator.site_rows import SiteRow
-from generator.table_tools import TableTools
+from generator.table_tools import TableValues
 
 from scratch_site import TmpSite
 
@@ -30,21 +31,31 @@ def same_objects(a: list[Any], b: list[Any]) -> bool:
     return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
-def test_an_edit_in_one_year_then_another_keeps_only_the_untouched_years(tmp_site: TmpSite, tmp_path: Path) -> None:
+def test_an_edit_in_one_year_then_another_keeps_only_the_untouched_years(tmp_site: TmpSite, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[tuple[int, str, str]] = []
+    compute = TableValues.compute
+
+    def counted(self: TableValues, year: int, scope: str, key: str, rows: list[Any]) -> dict[str, Any]:
+        made.append((year, scope, key))
+        return compute(self, year, scope, key, rows)
+
+    monkeypatch.setattr(TableValues, "compute", counted)
     session = BuildSession()
     warm = tmp_path / "warm"
     build_site(tmp_site.root, output=warm, jobs=1, session=session)
     first = kept_rows(session)
     assert sorted(first) == [2022, 2023] and all(type(row) is SiteRow for row in first[2022])
-    tools_2022 = {key: value for key, value in session.scratch("ranking tools").items() if key[0] == 2022}
-    assert tools_2022
+    assert {year for year, _, _ in made} == {2022, 2023}
 
-    # The latest year's cell: 2022's rows and ranking table values are last build's very objects.
+    # The latest year's cell: 2022's rows are last build's very objects; its ranking pages are not rendered,
+    # so their table values are not made.
+    made.clear()
     edit(tmp_site, "data/results/2023.csv", *CELL_2023)
     build_site(tmp_site.root, output=warm, jobs=1, session=session)
     second = kept_rows(session)
     assert same_objects(second[2022], first[2022]) and not same_objects(second[2023], first[2023])
-    assert all(session.scratch("ranking tools")[key] is value for key, value in tools_2022.items())
+    assert made and {year for year, _, _ in made} == {2023}
     assert tree(warm) == cold(tmp_site, tmp_path / "cold-2023")
 
     # The correction logged: the unit's pages show it, the rows (made from the results alone) stay.
@@ -117,28 +128,6 @@ def test_a_digest_depends_on_values_not_on_which_objects_are_shared() -> None:
     assert stable_digest(shared) == stable_digest(separate)
     assert stable_digest({"s": {"b", "a"}}) == stable_digest({"s": {"a", "b"}}) != stable_digest({"s": {"a"}})
     assert stable_digest(shared) != stable_digest(separate | {"b": "other"})
-
-
-def test_ranking_tool_values_are_reused_only_for_the_very_same_rows() -> None:
-    kept: dict[Any, Any] = {}
-    rows = [SiteRow({"unit_id": "u1", "year": 2023, "evaluated": True, "index": 3.5, "aspects": [3.5],
-                     "rank_national": 1, "move_national": None, "level": "l", "type": "t", "province": "p",
-                     "grade": "A"})]
-
-    def tools(precision: int = 2) -> TableTools:
-        return TableTools(["A", "B"], precision, {("national", ""): [2023]},
-                          {"level": ["l"], "type": ["t"], "province": ["p"]}, kept=kept)
-
-    first = tools().context(2023, "national", "", 1, rows)
-    assert tools().context(2023, "national", "", 1, list(rows)) is first  # the same row objects
-    equal = [SiteRow(rows[0])]
-    again = tools().context(2023, "national", "", 1, equal)  # equal rows, other objects: computed again
-    assert again == first and again is not first
-    changed = [SiteRow(rows[0] | {"index": 3.25})]
-    assert tools().context(2023, "national", "", 1, changed)["table_tools"] != first["table_tools"]
-    # Other table settings (the precision) forget every kept value.
-    assert tools(precision=1).context(2023, "national", "", 1, changed) is not kept.get((2023, "national", "", 1))
-    assert kept["made with"][1] == 1
 
 
 def test_a_list_of_rows_is_hashed_by_its_values_once_and_kept_only_while_its_rows_are() -> None:
