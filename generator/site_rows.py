@@ -89,11 +89,15 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     (not NaN, NaT or pd.NA) for missing values: what `frame.astype(object).where(frame.notna(), None)
     .to_dict("records")` gives (tests/test_site_rows.py compares them), made a column at a time rather than a
     value at a time (a large project's results hold millions of values)."""
-    columns = frame.columns.tolist()
+    columns, values = columns_values(frame)
     if not columns:
         return [{} for _ in range(len(frame))]
-    values = [column_values(frame.iloc[:, position]) for position in range(len(columns))]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def columns_values(frame: pd.DataFrame) -> tuple[list[Any], list[list[Any]]]:
+    """A frame's column names and each column's values (column_values)."""
+    return frame.columns.tolist(), [column_values(frame.iloc[:, position]) for position in range(frame.shape[1])]
 
 
 def column_values(column: pd.Series) -> list[Any]:
@@ -164,8 +168,7 @@ def result_rows(results: pd.DataFrame, names: pd.Series, aspect_keys: Sequence[s
 def _year_rows(part: pd.DataFrame, name_of: dict[str, Any], aspect_columns: list[str]) -> list[SiteRow]:
     """A year's results as SiteRows: its columns (as `records` converts them), then the unit's `name` (its id
     if the registry has none) and its `aspects`' scores in scheme order, each row made in one go."""
-    keys = part.columns.tolist()
-    values = [column_values(part.iloc[:, position]) for position in range(len(keys))]
+    keys, values = columns_values(part)
     by_key = dict(zip(keys, values, strict=True))
     added = {"name": [name_of.get(unit_id, unit_id) for unit_id in by_key["unit_id"]],
              "aspects": ([list(scores) for scores in zip(*(by_key[c] for c in aspect_columns), strict=True)]
