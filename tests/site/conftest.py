@@ -406,9 +406,10 @@ def visit(browser: Any) -> Callable[..., contextlib.AbstractContextManager[Visit
                     where = f" ({loc.get('url', '')}:{loc.get('lineNumber', '')})" if loc.get("url") else ""
                     v.problems.append(f"console.{msg.type}: {msg.text}{where}")
 
-            # Main-frame navigations so far, and the count when each request started: a request the browser
-            # aborts because its page was left (a click that navigates while the icon still loads) is not a
-            # failure of the site; any other failure is.
+            # Main-frame navigations so far (counted when each starts, its request, and when it commits), and
+            # the count when each request started: a request the browser aborts because its page was left (a
+            # click that navigates while the icon still loads) is not a failure of the site; any other failure
+            # is. Counted from the navigation's request: the abort can be reported before the commit is.
             navigations = [0]
             started: dict[Any, int] = {}
 
@@ -418,6 +419,8 @@ def visit(browser: Any) -> Callable[..., contextlib.AbstractContextManager[Visit
 
             def on_request(request: Any) -> None:
                 started[request] = navigations[0]
+                if request.is_navigation_request() and request.frame == page.main_frame:
+                    navigations[0] += 1
                 if not _is_local(request.url, hosts):
                     v.problems.append(f"request to another host: {request.url}")
 
