@@ -5,10 +5,8 @@ still starting fails loudly to find them, and the resource tracker reports leake
 
 from __future__ import annotations
 
+import json
 import multiprocessing
-import multiprocessing.context
-import multiprocessing.pool
-import signal
 import subprocess
 import sys
 import threading
@@ -16,10 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import generator.parallel
-from generator.interrupts import Interrupted, stop_signals_raise
 from generator.parallel import Workers
 
 REPO = Path(__file__).resolve().parents[1]
@@ -42,40 +37,63 @@ def test_closing_workers_that_never_read_their_recipe_ends_everything_they_start
     assert generator.parallel._open == set()
 
 
-def test_a_stop_signal_as_the_pool_starts_is_raised_once_the_workers_are_closed(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    real = multiprocessing.context.SpawnContext.Pool
+# Signal handlers take effect in a process's main thread only, where a test runner may not run its tests:
+# the two tests below run their scene in a Python of their own, which prints what it found.
+SIGNAL_SCENE = """
+import json, multiprocessing, multiprocessing.context, multiprocessing.pool, signal, threading
+from generator import parallel
+from generator.interrupts import Interrupted, stop_signals_raise
 
-    def pool_then_signal(self: multiprocessing.context.SpawnContext, *args: Any, **kwargs: Any) -> Any:
-        pool = real(self, *args, **kwargs)
-        signal.raise_signal(signal.SIGINT)  # (handled at once: before Workers holds the pool, if nothing defers it)
+moment = {moment!r}
+cut = []
+if moment == "start":
+    real_pool = multiprocessing.context.SpawnContext.Pool
+    def pool_then_signal(self, *args, **kwargs):
+        pool = real_pool(self, *args, **kwargs)
+        signal.raise_signal(signal.SIGINT)  # handled at once: before Workers holds the pool, unless deferred
         return pool
-
-    monkeypatch.setattr(multiprocessing.context.SpawnContext, "Pool", pool_then_signal)
-    with stop_signals_raise(), pytest.raises(Interrupted) as caught:
-        Workers(BIG_RECIPE, 2)
-    assert caught.value.signum == signal.SIGINT
-    assert multiprocessing.active_children() == []
-    assert feeders() == []
-    assert generator.parallel._open == set()
-
-
-def test_a_stop_signal_while_workers_close_lets_them_close_whole(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = multiprocessing.pool.Pool.terminate
-    cut: list[bool] = []
-
-    def signal_then_terminate(self: multiprocessing.pool.Pool) -> None:
+    multiprocessing.context.SpawnContext.Pool = pool_then_signal
+else:
+    real_terminate = multiprocessing.pool.Pool.terminate
+    def signal_then_terminate(self):
         signal.raise_signal(signal.SIGINT)
-        cut.append(True)  # (not reached if the signal were raised here)
-        real(self)
+        cut.append(True)  # not reached if the signal were raised at once
+        real_terminate(self)
+    multiprocessing.pool.Pool.terminate = signal_then_terminate
+raised = None
+with stop_signals_raise():
+    try:
+        workers = parallel.Workers(b"x" * (8 << 20), 2)
+        if moment == "close":
+            workers.close()
+    except Interrupted as exc:
+        raised = exc.name
+feeders = sum(thread.name == "rapor-recipe" for thread in threading.enumerate())
+print(json.dumps({{"raised": raised, "closed whole": cut == [True], "children": len(multiprocessing.active_children()),
+                  "feeders": feeders, "open": len(parallel._open)}}))
+"""
 
-    monkeypatch.setattr(multiprocessing.pool.Pool, "terminate", signal_then_terminate)
-    workers = Workers(BIG_RECIPE, 2)
-    with stop_signals_raise(), pytest.raises(Interrupted):
-        workers.close()
-    assert cut == [True]
-    assert multiprocessing.active_children() == []
-    assert feeders() == []
+
+def scene(moment: str) -> dict[str, Any]:
+    finished = subprocess.run([sys.executable, "-c", SIGNAL_SCENE.format(moment=moment)], cwd=REPO,
+                              capture_output=True, text=True, timeout=120, check=False)
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stderr == ""
+    found: dict[str, Any] = json.loads(finished.stdout)
+    return found
+
+
+def test_a_stop_signal_as_the_pool_starts_is_raised_once_the_workers_are_closed() -> None:
+    found = scene("start")
+    assert found["raised"] == "SIGINT"
+    assert (found["children"], found["feeders"], found["open"]) == (0, 0, 0)
+
+
+def test_a_stop_signal_while_workers_close_lets_them_close_whole() -> None:
+    found = scene("close")
+    assert found["raised"] == "SIGINT"
+    assert found["closed whole"]
+    assert (found["children"], found["feeders"], found["open"]) == (0, 0, 0)
 
 
 EXIT_UNCLOSED = """
