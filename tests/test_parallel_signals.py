@@ -37,10 +37,12 @@ def test_closing_workers_that_never_read_their_recipe_ends_everything_they_start
     assert generator.parallel._open == set()
 
 
-# Signal handlers take effect in a process's main thread only, where a test runner may not run its tests:
-# the two tests below run their scene in a Python of their own, which prints what it found.
+# Signal handlers take effect in a process's main thread only, where a test runner may not run its tests, and
+# a runner started in the background has SIGINT ignored (which stop_signals_raise respects): the two tests below
+# run their scene in a Python of their own, as a foreground shell job would, which prints what it found.
 SIGNAL_SCENE = """
 import json, multiprocessing, multiprocessing.context, multiprocessing.pool, signal, threading
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from generator import parallel
 from generator.interrupts import Interrupted, stop_signals_raise
 
