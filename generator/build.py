@@ -117,7 +117,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .chart_build import site_charts
     from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
-    from .incremental import MANIFEST, Manifest, RowLists, page_fingerprint, render_keys
+    from .incremental import MANIFEST, Manifest, ValueDigests, page_fingerprint, render_keys
     from .league import league_by_year, province_league
     from .league_pages import TOPOJSON_PATH, league_plans, with_home_maps
     from .output_guard import check_output_folder
@@ -188,9 +188,9 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
         yield from data_files.items(catalog)
         # What to render is decided first, so the pages to render can go to worker processes (parallel.py).
         def fingerprinted() -> list[str]:
-            lists = RowLists(None if session is None else session.scratch("row lists"))
+            digests = ValueDigests(None if session is None else session.scratch("row lists"))
             return [page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
-                                     (plan.context, beyond.of(plan)), lists) for plan in plans]
+                                     (plan.context, beyond.of(plan)), digests) for plan in plans]
 
         fingerprints = warm(session, "fingerprints", (plans, keys, charts), fingerprinted)
         kept = [manifest.reusable(target, plan.path, fingerprint, mode)

@@ -36,7 +36,7 @@ from typing import Any
 from .config import Config
 from .download_columns import Column, download_columns, unit_of
 from .i18n import Locale
-from .incremental import stable_digest
+from .incremental import row_digest
 from .rounding import format_fixed, round_float
 from .site_rows import SiteRow
 from .sitedata import SiteData
@@ -201,7 +201,7 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale,
                 unit_shown = units_shown.get(id(unit))
                 if unit_shown is None:
                     unit_shown = units_shown[id(unit)] = repr(unit)
-                shown = (row.digest(stable_digest) if type(row) is SiteRow else repr(row)) + unit_shown
+                shown = (row_digest(row) if type(row) is SiteRow else repr(row)) + unit_shown
             written = kept.get(shown) if line_cache is not None else None
             if written is None:
                 values = [column.value(row, unit) for column in columns]

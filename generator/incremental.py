@@ -50,7 +50,7 @@ class _DigestPickler(pickle.Pickler):
 
     def reducer_override(self, obj: object) -> Any:
         if type(obj) is SiteRow:
-            return _row, (obj.digest(stable_digest),)
+            return _row, (obj.digest(_row_items_digest),)
         if isinstance(obj, Deferred):  # hashed as what makes it, never made here (deferred.py)
             return _deferred, (type(obj).__name__, obj.fingerprint())
         return NotImplemented
@@ -88,7 +88,7 @@ def stable_digest(value: object) -> str:
     buffer = io.BytesIO()
     _DigestPickler(buffer).dump(value)
     data = buffer.getvalue()
-    if any(name in data for name in _SET_TYPES):
+    if b"set\n" in data and any(name in data for name in _SET_TYPES):
         buffer = io.BytesIO()
         _StablePickler(buffer).dump(value)
         data = buffer.getvalue()
@@ -116,47 +116,122 @@ def render_keys(env: jinja2.Environment, common: dict[str, dict[str, Any]], mess
             for lang, values in common.items()}
 
 
-_ROWS = "\x00site rows"  # marks a list of result rows written as its digest (RowLists)
+# Marks of the values a page's fingerprint writes as their digests (ValueDigests).
+_ROWS = "\x00site rows"
+_ROW = "\x00site row"
+_VALUE = "\x00value"
 
 
-class RowLists:
-    """The digests of the lists of result rows (SiteRows) in page contexts: a ranking page's rows, a unit's
-    history. Each list is hashed once for the pages that show the very same rows (a ranking's page in each
-    language) and, with `kept` (a warm session's dict), for the next build while it shows them still (an
-    unchanged year's rows are kept: site_rows.py). Keyed by the rows' ids: each entry holds its rows, so no
-    other object can take their ids while it is kept; rows are never changed (site_rows.py)."""
+_KEYS: dict[tuple[str, ...], str] = {}  # a result row's column names -> their digest
+
+
+def _row_items_digest(items: dict[str, Any]) -> str:
+    """A result row's digest: its values after the digest of its column names, which the rows of a year share
+    (hashing them once per row took as long as the values)."""
+    names = tuple(items)
+    named = _KEYS.get(names)
+    if named is None:
+        if len(_KEYS) > 256:  # a long `rapor serve` meets new columns now and then
+            _KEYS.clear()
+        named = _KEYS[names] = stable_digest(names)
+    return stable_digest((named, tuple(items.values())))
+
+
+def row_digest(row: SiteRow) -> str:
+    """A result row's digest, made once while the row is unchanged (site_rows.py)."""
+    return row.digest(_row_items_digest)
+
+
+def rows_digest(rows: list[Any] | tuple[Any, ...]) -> str:
+    """A list of result rows' digest, made of its rows' own (a SiteRow's is made once: site_rows.py) without
+    writing them again; any other item is hashed as a value."""
+    digests = [row.digest(_row_items_digest) if type(row) is SiteRow else "-" if row is None else stable_digest(row)
+               for row in rows]
+    return hashlib.blake2b("\x00".join(digests).encode(), digest_size=16).hexdigest()
+
+
+class ValueDigests:
+    """The digests of the values in page contexts, each made once per build for all the pages that show the
+    very same object: a unit's history, findings and comparison in each language, a ranking's list of pages
+    and sections on each of its pages, a year's scopes on each of its rankings. A list of result rows
+    (SiteRows: a ranking page's rows, a unit's history) is also kept, with `kept` (a warm session's dict), for
+    the next build while it shows the same rows (an unchanged year's rows are kept: site_rows.py).
+
+    Keyed by ids: each entry holds its value, so no other object can take its id while it is kept. Sound
+    because a page's context is never changed once planned, nor is a result row (site_rows.py); a value is
+    hashed by what it holds, so sharing never changes a digest, only saves making it again."""
 
     def __init__(self, kept: dict[str, Any] | None = None) -> None:
         kept = {} if kept is None else kept
         self.last: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = kept.get("lists", {})
         self.now: dict[tuple[int, ...], tuple[tuple[object, ...], str]] = {}
         kept["lists"] = self.now  # what this build met, for the next one
+        self.values: dict[int, tuple[object, str]] = {}
 
-    def digest(self, rows: list[Any]) -> str:
+    def rows(self, rows: list[Any]) -> str:
         key = tuple(map(id, rows))
         found = self.now.get(key)
         if found is None:
             found = self.last.get(key)
             if found is None:
                 held = tuple(rows)
-                found = (held, stable_digest(list(held)))
+                found = (held, rows_digest(held))
             self.now[key] = found
         return found[1]
 
+    def value(self, value: object) -> str:
+        found = self.values.get(id(value))
+        if found is None:
+            found = self.values[id(value)] = (value, stable_digest(self._parts(value)))
+        return found[1]
+
+    def _parts(self, value: object) -> object:
+        """What `value` is hashed as: a result row as its digest; a list or tuple of rows (None among them: a
+        unit's row in each year) as their digest; one of objects that name their digest parts (a unit's
+        findings) as those parts; lists, tuples and dicts that hold rows (a ranking page's sections, a regency
+        page's units with their rows) item by item. Anything else is pickled whole, faster than a walk here."""
+        kind = type(value)
+        if kind is SiteRow:
+            return _ROW, value.digest(_row_items_digest)  # type: ignore[attr-defined]
+        if (kind is list or kind is tuple) and value:
+            items: list[Any] | tuple[Any, ...] = value  # type: ignore[assignment]
+            first = type(items[0])
+            if first is SiteRow or (first is type(None) and any(type(item) is SiteRow for item in items)):
+                return _ROWS, self.rows(list(items))
+            if hasattr(first, "digest_parts"):
+                return kind(item.digest_parts() if hasattr(item, "digest_parts") else item
+                            for item in items)
+            if any(type(item) is list or type(item) is tuple or type(item) is dict for item in items):
+                return kind(map(self._parts, items))
+        elif kind is dict:
+            fields: dict[str, Any] = value  # type: ignore[assignment]
+            if any(type(field) is SiteRow or type(field) is list for field in fields.values()):
+                return {key: self._parts(field) for key, field in fields.items()}
+        return value
+
     def condensed(self, context: object) -> object:
-        """A context dict with each list of rows among its values replaced by the list's digest (marked)."""
+        """A context dict with its rows, lists, dicts and tuples replaced by their digests (marked)."""
         if type(context) is not dict:
             return context
-        return {key: (_ROWS, self.digest(value)) if type(value) is list and value and type(value[0]) is SiteRow
-                else value for key, value in context.items()}
+        return {key: self._condensed(value) for key, value in context.items()}
+
+    def _condensed(self, value: object) -> object:
+        kind = type(value)
+        if kind is SiteRow:
+            return _ROW, value.digest(_row_items_digest)  # type: ignore[attr-defined]
+        if kind is list and value and type(value[0]) is SiteRow:  # type: ignore[index]
+            return _ROWS, self.rows(value)  # type: ignore[arg-type]
+        if (kind is list or kind is dict or kind is tuple) and value:
+            return _VALUE, self.value(value)
+        return value
 
 
 def page_fingerprint(render_key: str, path: str, template: str, absolute: bool, context: tuple[object, ...],
-                     lists: RowLists | None = None) -> str:
-    """The hash of what a page is made from: `context` is its plan's context and what it reads beyond it. A list
-    of result rows among a context dict's values is hashed as its digest (RowLists), once."""
-    lists = RowLists() if lists is None else lists
-    return stable_digest((render_key, path, template, absolute, tuple(map(lists.condensed, context))))
+                     digests: ValueDigests | None = None) -> str:
+    """The hash of what a page is made from: `context` is its plan's context and what it reads beyond it. The
+    rows, lists, dicts and tuples among a context dict's values are hashed once each (ValueDigests)."""
+    digests = ValueDigests() if digests is None else digests
+    return stable_digest((render_key, path, template, absolute, tuple(map(digests.condensed, context))))
 
 
 @dataclass

@@ -36,13 +36,14 @@ class SiteRow(dict[str, Any]):
     _digest: str | None
 
     def digest(self, make: Callable[[dict[str, Any]], str]) -> str:
-        """make(its items as a plain dict), once while the row is unchanged."""
+        """make(the row), once while the row is unchanged (`make` must not hash the row as a SiteRow, which
+        would ask for its digest again: incremental.row_digest hashes its names and values)."""
         try:
             known = self._digest
         except AttributeError:
             known = None
         if known is None:
-            known = self._digest = make(dict(self))
+            known = self._digest = make(self)
         return known
 
     # Every way of changing a dict in place forgets the digest.

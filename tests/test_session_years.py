@@ -13,7 +13,7 @@ from test_incremental import edit
 from test_session import cold, tree
 
 from generator.build import build_site
-from generator.incremental import RowLists, page_fingerprint, stable_digest
+from generator.incremental import ValueDigests, page_fingerprint, stable_digest
 from generator.session import BuildSession
 from generator.site_rows import SiteRow
 from generator.table_tools import TableValues
@@ -135,7 +135,7 @@ def test_a_list_of_rows_is_hashed_by_its_values_once_and_kept_only_while_its_row
     context = ({"rows": rows, "total": 3, "history": rows[:1]}, None)
     fresh = page_fingerprint("key", "p/index.html", "ranking.html", False, context)
     kept: dict[str, Any] = {}
-    lists = RowLists(kept)
+    lists = ValueDigests(kept)
     assert page_fingerprint("key", "p/index.html", "ranking.html", False, context, lists) == fresh
     # The same rows in another list: the kept digest; equal rows that are other objects: the same fingerprint.
     assert page_fingerprint("key", "p/index.html", "ranking.html", False,
@@ -144,7 +144,7 @@ def test_a_list_of_rows_is_hashed_by_its_values_once_and_kept_only_while_its_row
     assert page_fingerprint("key", "p/index.html", "ranking.html", False,
                             ({"rows": copies, "total": 3, "history": copies[:1]}, None)) == fresh
     # The next build's lists start from this build's; a changed row changes the fingerprint.
-    following = RowLists(kept)
+    following = ValueDigests(kept)
     assert (tuple(map(id, rows)) in following.last) and not following.now
     changed = [*rows[:2], SiteRow(rows[2] | {"index": 9.0})]
     assert page_fingerprint("key", "p/index.html", "ranking.html", False,
