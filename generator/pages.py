@@ -209,10 +209,15 @@ def home_facts(data: SiteData) -> dict[str, Any]:
     }
 
 
-def ranking_page_numbers(data: SiteData, years: dict[int, YearFacts]) -> dict[tuple[int, str, str], int]:
-    """(year, scope, unit id) -> the page of that ranking the unit's row is on, so a unit's page links there."""
+def ranking_page_numbers(data: SiteData, years: dict[int, YearFacts],
+                         wanted: set[int] | None = None) -> dict[tuple[int, str, str], int]:
+    """(year, scope, unit id) -> the page of that ranking the unit's row is on, so a unit's page links there;
+    for the `wanted` years only if given (a unit's page links its latest evaluated year's rankings: most units
+    share a few such years, and a large project's other years held most of the numbers)."""
     numbers = {}
     for year, year_page in years.items():
+        if wanted is not None and year not in wanted:
+            continue
         for position, row in enumerate(data.rows_by_year[year]):
             numbers[(year, "national", row["unit_id"])] = position // RANKING_PAGE_ROWS + 1
         for scope, groups in year_page.scopes.items():
@@ -292,7 +297,9 @@ def plan_site(config: Config, data: SiteData, pages: tuple[Page, ...],
     years = {year: year_facts(config, data, year) for year in data.years}
     units = {unit_id: unit_facts(config, data, unit_id, unit) for unit_id, unit in sorted(data.units.items())}
     provinces = province_facts(config, data)
-    page_numbers = ranking_page_numbers(data, years)
+    page_numbers = ranking_page_numbers(data, years, {int(unit_page["latest"]["year"]) for unit_page in units.values()
+                                                      if unit_page["latest"] is not None
+                                                      and unit_page["latest"]["evaluated"]})
     tools = TableTools([g.letter for g in config.scheme.grades], config.scheme.precision,
                        ranking_years({year: facts.scopes for year, facts in years.items()}),
                        {"level": [c.key for c in config.levels], "type": [c.key for c in config.unit_types],
