@@ -7,7 +7,7 @@ language links) are added by `render.py`. Nothing here loops over all units for 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -74,10 +74,20 @@ def _scope_rows(rows: list[Row], level_order: dict[str, int]) -> dict[str, dict[
             if row[scope]:
                 grouped[scope][row[scope]].append(row)
     for scope, groups in grouped.items():
+        order = _rank_order(f"rank_{scope}", level_order if scope == "type" else None)
         for rows_in_group in groups.values():
-            rows_in_group.sort(key=lambda r: (level_order.get(r["level"], 99) if scope == "type" else 0,
-                                              r[f"rank_{scope}"] is None, r[f"rank_{scope}"] or 0, r["unit_id"]))
+            rows_in_group.sort(key=order)
     return grouped
+
+
+def _rank_order(rank: str, level_order: dict[str, int] | None) -> Callable[[Row], tuple[int, bool, int, str]]:
+    """A ranking's sort key: by level first (in `level_order`, if given), then rank (unranked rows last), then
+    id. Made once per scope: a large project sorts its rows some 600,000 times."""
+    def order(r: Row) -> tuple[int, bool, int, str]:
+        position = r[rank]
+        return (level_order.get(r["level"], 99) if level_order is not None else 0, position is None, position or 0,
+                r["unit_id"])
+    return order
 
 
 @dataclass(frozen=True)
