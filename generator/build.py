@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from .errors import Problem, RaporError
+from .heap import long_lived
 from .model import build_model
 from .pipeline import read_inputs
 from .session import BuildSession, warm
@@ -68,10 +69,12 @@ class Progress(Protocol):
 
 
 class _Timed:
-    """Runs the stages of a build one after another, telling `progress` of each."""
+    """Runs the stages of a build one after another, telling `progress` of each; `settle` (heap.py) when
+    each ends."""
 
-    def __init__(self, progress: Progress | None) -> None:
+    def __init__(self, progress: Progress | None, settle: Callable[[], None] = lambda: None) -> None:
         self.progress = progress
+        self.settle = settle
         self.name = ""
         self.started = 0.0
 
@@ -82,6 +85,8 @@ class _Timed:
             self.progress.stage_started(name)
 
     def finish(self) -> None:
+        if self.name:
+            self.settle()
         if self.name and self.progress is not None:
             self.progress.stage_done(self.name, time.perf_counter() - self.started)
         self.name = ""
@@ -113,6 +118,12 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     (incremental.py); `force` renders every page. Pages are rendered in `jobs` worker processes (default:
     one per core; parallel.py), with the same output as one. A `session` (session.py: `rapor serve`'s) reuses
     what the previous build in this process made from inputs that have not changed since."""
+    with long_lived(session is None) as settle:  # a cold build's objects kept from the collector's walks
+        return _build(root, output, strict, progress, sink, force, jobs, session, settle)
+
+
+def _build(root: Path, output: Path | None, strict: bool, progress: Progress | None, sink: Sink | None,
+           force: bool, jobs: int | None, session: BuildSession | None, settle: Callable[[], None]) -> BuildReport:
     from .catalog import FileCatalog, frame_digest
     from .chart_build import site_charts
     from .data_page import build_data_files, data_page_plans
@@ -132,7 +143,7 @@ def build_site(root: Path, output: Path | None = None, strict: bool = False,
     from .write import file_mode, write_site
 
     started = time.perf_counter()
-    stages = _Timed(progress)
+    stages = _Timed(progress, settle)
     stages.next("read and check")
     inputs = read_inputs(root, strict=strict) if session is None else session.read_inputs(root, strict)
     config = inputs.config

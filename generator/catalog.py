@@ -78,6 +78,19 @@ class FileCatalog:
         old = self.previous.get(path)
         return old is not None and bool(key) and old[0] == key and self._on_disk(path, old[2])
 
+    def content(self, path: str) -> bytes | None:
+        """The previous build's file as it recorded it (the same size and content digest), or None: what a maker
+        may take its unchanged part from (download.py)."""
+        old = self.previous.get(path)
+        if old is None or not self._on_disk(path, old[2]):
+            return None
+        try:
+            with open(self._prefix + path, "rb") as file:
+                data = file.read()
+        except OSError:
+            return None
+        return data if len(data) == old[2] and content_digest(data) == old[1] else None
+
     def size(self, path: str) -> int:
         """The size of a file this build keeps or made."""
         return self.current[path][2]

@@ -40,9 +40,9 @@ class DataFiles:
     listed: tuple[Listed, ...]
     unit_paths: tuple[str, ...]  # every unit's csv and json
     sizes: dict[str, int]  # path -> bytes, of every file (datapackage.json too)
-    # Every file, with what makes its bytes (made when written, not kept: download.py); None: the previous
-    # build's files are still right.
-    made: list[tuple[str, Callable[[], bytes]]] | None
+    # Every file, with what makes its bytes (made when written, not kept: download.py) and its input key, or
+    # None where the previous build's file is kept; made None: all the previous build's files are still right.
+    made: list[tuple[str, Callable[[], bytes] | None, str]] | None
     key: str  # the hash of every input of these files
     locales: dict[str, Locale]  # id and en: descriptions are given in both whatever the site's languages
 
@@ -53,8 +53,8 @@ class DataFiles:
             for path in self.sizes:
                 yield catalog.keep(path)
             return
-        for path, make in self.made:
-            yield catalog.made(path, make(), self.key)
+        for path, make, key in self.made:
+            yield catalog.keep(path) if make is None else catalog.made(path, make(), key)
         self.made.clear()
 
 
@@ -88,17 +88,30 @@ def build_data_files(config: Config, data: SiteData, theme: Theme, catalog: File
     paths = [*(f.path for f in listed), *unit_paths, SiteUrls.datapackage()]
     key = input_key("data files", config, data_key, {lang: locale.messages for lang, locale in locales.items()}
                     ) if data_key else ""
-    if catalog is not None and key and catalog.group_unchanged(paths, key):
+    if catalog is not None and key and _all_kept(catalog, paths, key):
         sizes = {path: catalog.previous[path][2] for path in paths}
         return DataFiles(columns, excel_columns, headers, listed, unit_paths, sizes, None, key, locales)
-    downloads = build_downloads(config, data, locales["id"], line_cache)  # line_cache: download.py
+    downloads = build_downloads(config, data, locales["id"], line_cache, catalog)  # line_cache: download.py
     package = datapackage(config, data, downloads, locales["en"], locales["id"])
-    made = [*((file.path, file.make) for file in (*downloads.files, *downloads.unit_files)),
-            (SiteUrls.datapackage(), lambda: package)]
-    if [path for path, _ in made] != paths:
+    made: list[tuple[str, Callable[[], bytes] | None, str]] = [
+        *((file.path, None if file.kept else file.make, file.key) for file in (*downloads.files,
+                                                                                *downloads.unit_files)),
+        (SiteUrls.datapackage(), lambda: package, key)]
+    if [path for path, _, _ in made] != paths:
         raise AssertionError("data_page.planned does not list the downloads build_downloads makes")
-    sizes = {path: len(make()) for path, make in made}  # each made and let go
+    previous = catalog.previous if catalog is not None else {}
+    # Each made and let go; a kept file's size is the previous build's.
+    sizes = {path: len(make()) if make is not None else previous[path][2] for path, make, _ in made}
     return DataFiles(columns, excel_columns, headers, listed, unit_paths, sizes, made, key, locales)
+
+
+def _all_kept(catalog: FileCatalog, paths: list[str], key: str) -> bool:
+    """Whether the previous build's downloads are all still right: its datapackage.json, which describes every
+    other file, was made from the same inputs (`key`: the tables, config and messages, and Rapor's version),
+    so every other file's key is the one it had then, and every file is still there as made."""
+    *others, package = paths
+    return catalog.unchanged(package, key) and all(
+        path in catalog.previous and catalog.unchanged(path, catalog.previous[path][0]) for path in others)
 
 
 def data_page_context(config: Config, data: SiteData, files: DataFiles) -> dict[str, Any]:

@@ -25,21 +25,23 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import io
 import json
 import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
+from .catalog import input_key
 from .config import Config
 from .download_columns import Column, download_columns, unit_of
 from .i18n import Locale
 from .incremental import row_digest
 from .rounding import format_fixed, round_float
 from .site_rows import SiteRow
-from .sitedata import SiteData
+from .sitedata import Row, SiteData
 from .urls import SiteUrls
 
 # Characters that make a spreadsheet read a cell as a formula (or split it into one), including the
@@ -70,6 +72,8 @@ class DownloadFile:
     # are not. Held all at once, a large project's files took about four copies of its data (some 1.5 GB of a
     # build's memory at 20,000 units x 10 years); they are made one by one as they are measured and written.
     make: Callable[[], bytes] = field(repr=False, compare=False)
+    key: str = ""  # the hash of what its bytes are made from (build_downloads), "" if not asked for
+    kept: bool = False  # the previous build's file is still right: it is kept rather than written
 
     @property
     def content(self) -> bytes:
@@ -163,15 +167,58 @@ def excel_headers(columns: tuple[Column, ...], indonesian: Locale) -> tuple[str,
     return tuple(headers)
 
 
+class Earlier(Protocol):
+    """The downloads of the build in the output folder (catalog.FileCatalog)."""
+
+    def unchanged(self, path: str, key: str) -> bool:
+        """Whether the previous build's file was made from inputs with this key and is still there as made."""
+        ...
+
+    def content(self, path: str) -> bytes | None:
+        """The previous build's bytes of the file, if it is still there as that build recorded them."""
+        ...
+
+
+def _files_key(parts: list[str]) -> str:
+    """The input key of a file made from `parts` (texts, among them rows' digests: a hash over them all)."""
+    return hashlib.blake2b("\n".join(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _body(kind: str, data: bytes, head: bytes) -> bytes | None:
+    """A year's file without what wraps its rows' lines (the header, or the json array's brackets): its part of
+    the whole dataset's file, which holds the years' lines in the same order (None: not such a file)."""
+    if kind != "json":
+        return data[len(head):] if data.startswith(head) else None
+    if data == b"[]\n":
+        return b""
+    return data[2:-3] if data.startswith(b"[\n") and data.endswith(b"\n]\n") else None
+
+
+def _dataset(kind: str, head: bytes, bodies: list[bytes]) -> bytes:
+    """The whole dataset's file from its years' parts (_body), as joining all its lines at once writes it."""
+    if kind != "json":
+        return head + b"".join(bodies)
+    parts = [body for body in bodies if body]
+    return b"[\n" + b",\n".join(parts) + b"\n]\n" if parts else b"[]\n"
+
+
 def build_downloads(config: Config, data: SiteData, indonesian: Locale,
-                    line_cache: dict[str, Any] | None = None) -> Downloads:
+                    line_cache: dict[str, Any] | None = None, earlier: Earlier | None = None) -> Downloads:
     """Every download's bytes. `indonesian` holds the spreadsheet variant's headers and yes/no words.
 
     `line_cache` (a warm session's, session.py): a row's three lines kept from the previous build, keyed by the
     result row's digest (a pickle of its items) and its unit's repr, which the columns' values are made from
     (both tell -0.0 from 0.0, 1 from 1.0 and True from 1), under a key of everything else the lines are written
     with (the config, which the columns and their labels come from, and the spreadsheet's words); a one-cell
-    correction computes and writes only the rows that changed."""
+    correction computes and writes only the rows that changed.
+
+    `earlier` (the previous build's files): each file gets the key of what its bytes are made from, the same
+    rows' digests and units' reprs under the same key of everything else (with the headers); a unit's file or a
+    year's that `earlier` still has under its key is `kept`, and a row's lines are made only for the files that
+    are not. The whole dataset's files, which change with any row, are joined from their years' parts: a kept
+    year's is read back from its file, after checking its bytes against the digest the previous build recorded.
+    So a one-cell correction in a cold build writes the lines of the changed year's rows and of the changed
+    units, not all of them."""
     columns = download_columns(config)
     excel_columns = tuple(c for c in columns if c.lang in ("", "id"))
     headers = excel_headers(excel_columns, indonesian)
@@ -182,55 +229,102 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale,
     names = [c.name for c in columns]
     numbers = [i for i, c in enumerate(columns) if c.kind == "number"]
     lines: dict[str, dict[tuple[int, str], str]] = {kind: {} for kind in KINDS}
+    keyed = line_cache is not None or earlier is not None
     written_with = repr((config, [(c.name, c.kind, c.lang) for c in columns], precision,
-                         indonesian.t("data.yes"), indonesian.t("data.no"))) if line_cache is not None else ""
+                         indonesian.t("data.yes"), indonesian.t("data.no"))) if keyed else ""
     if line_cache is not None and line_cache.get("written with") != written_with:
         line_cache.clear()
         line_cache["written with"] = written_with
     kept: dict[str, tuple[str, str, str]] = {} if line_cache is None else line_cache.setdefault("lines", {})
     now: dict[str, tuple[str, str, str]] = {}
     units_shown: dict[int, str] = {}  # id of a unit's row (alive in `data` while this runs) -> its repr
+    # (year, unit id) -> the row, its unit, and what they show: the row's digest and the unit's repr (one string
+    # per unit, joined only when asked for: a large project's rows would hold a copy each)
+    rows: dict[tuple[int, str], tuple[Row, Row, str, str]] = {}
     for year in data.years:
         for row in data.rows_by_year[year]:
             unit = unit_of(data, row)
-            key = (year, row["unit_id"])
-            shown = ""
-            if line_cache is not None:
+            shown = unit_shown = ""
+            if keyed:
                 # A SiteRow's digest (its items pickled: as exact as a repr) is made once per row and kept with
                 # a year a warm session keeps (site_rows.py); the unit's repr once per unit.
-                unit_shown = units_shown.get(id(unit))
-                if unit_shown is None:
-                    unit_shown = units_shown[id(unit)] = repr(unit)
-                shown = (row_digest(row) if type(row) is SiteRow else repr(row)) + unit_shown
-            written = kept.get(shown) if line_cache is not None else None
-            if written is None:
-                values = [column.value(row, unit) for column in columns]
-                published = list(values)
-                for at in numbers:
-                    if published[at] is not None:
-                        published[at] = _json_number(published[at], precision)
-                written = (machine.row(values), excel.row(list(in_excel(values))),
-                           _JSON_ROW.encode(dict(zip(names, published, strict=True))))
+                known = units_shown.get(id(unit))
+                unit_shown = known if known is not None else units_shown.setdefault(id(unit), repr(unit))
+                shown = row_digest(row) if type(row) is SiteRow else repr(row)
+            rows[(year, row["unit_id"])] = row, unit, shown, unit_shown
+
+    def line(kind: str, key: tuple[int, str]) -> str:
+        """The row's line in `kind`, its three made the first time one is asked for."""
+        made = lines[kind].get(key)
+        if made is not None:
+            return made
+        row, unit, row_shown, unit_shown = rows[key]
+        shown = row_shown + unit_shown
+        written = kept.get(shown) if line_cache is not None else None
+        if written is None:
+            values = [column.value(row, unit) for column in columns]
+            published = list(values)
+            for at in numbers:
+                if published[at] is not None:
+                    published[at] = _json_number(published[at], precision)
+            written = (machine.row(values), excel.row(list(in_excel(values))),
+                       _JSON_ROW.encode(dict(zip(names, published, strict=True))))
+        if line_cache is not None:
             now[shown] = written
-            lines["csv"][key], lines["excel"][key], lines["json"][key] = written
+        lines["csv"][key], lines["excel"][key], lines["json"][key] = written
+        return lines[kind][key]
+
     if line_cache is not None:
+        for row_key in rows:  # every row's lines, most of them kept: the session keeps this build's rows only
+            line("csv", row_key)
         line_cache["lines"] = now  # this build's rows only: the cache does not grow with every edit
     join = {"csv": machine.join, "excel": excel.join, "json": _json_file}
+    heads = {"csv": machine.join([]), "excel": excel.join([]), "json": b""}
+    # What the files are written with besides their rows, as a pickle's hash (written_with is a repr, whose
+    # sets are ordered by the process's string hashes).
+    base = input_key("downloads", config, [(c.name, c.kind, c.lang) for c in columns], headers,
+                     indonesian.t("data.yes"), indonesian.t("data.no")) if keyed else ""
 
     def joined(kind: str, keys: list[tuple[int, str]]) -> Callable[[], bytes]:
-        return lambda: join[kind]([lines[kind][k] for k in keys])
+        return lambda: join[kind]([line(kind, k) for k in keys])
 
-    files = []
-    for year in data.years:
+    def file_key(kind: str, keys: list[tuple[int, str]]) -> str:
+        return _files_key([base, kind, *(rows[k][2] + rows[k][3] for k in keys)]) if keyed else ""
+
+    read: dict[str, bytes] = {}  # a kept year's file, read back once
+
+    def year_file(year: int, kind: str) -> DownloadFile:
         keys = [(year, row["unit_id"]) for row in data.rows_by_year[year]]
-        files += [DownloadFile(SiteUrls.year_download(year, kind), kind, year, None, joined(kind, keys))
-                  for kind in KINDS]
-    files += [DownloadFile(SiteUrls.dataset_download(kind), kind, None, None, joined(kind, list(lines[kind])))
-              for kind in KINDS]
+        path, key = SiteUrls.year_download(year, kind), file_key(kind, keys)
+        if earlier is not None and earlier.unchanged(path, key):
+            content = earlier.content(path)
+            if content is not None and _body(kind, content, heads[kind]) is not None:
+                read[path] = content
+                return DownloadFile(path, kind, year, None, lambda: read[path], key, kept=True)
+        return DownloadFile(path, kind, year, None, joined(kind, keys), key)
+
+    files = [year_file(year, kind) for year in data.years for kind in KINDS]
+
+    def dataset(kind: str) -> Callable[[], bytes]:
+        years = [file for file in files if file.kind == kind]
+        if not any(file.kept for file in years):  # as one join of every line (the lines of every year made)
+            return joined(kind, list(rows))
+
+        def from_years() -> bytes:
+            bodies = [_body(kind, file.make(), heads[kind]) for file in years]
+            if None in bodies:  # a made year's file is always such a file, a kept one was checked
+                raise AssertionError("a year's download does not hold its rows' lines as build_downloads writes them")
+            return _dataset(kind, heads[kind], [body for body in bodies if body is not None])
+        return from_years
+
+    files += [DownloadFile(SiteUrls.dataset_download(kind), kind, None, None, dataset(kind),
+                           _files_key([base, kind, *(file.key for file in files if file.kind == kind)])
+                           if keyed else "") for kind in KINDS]
     unit_files = []
     for unit_id, history in sorted(data.history.items()):
         keys = [(int(row["year"]), unit_id) for row in history]
-        unit_files += [DownloadFile(SiteUrls.unit_download(unit_id, kind), kind, None, unit_id, joined(kind, keys))
-                       for kind in ("csv", "json")]
+        for kind in ("csv", "json"):
+            path, key = SiteUrls.unit_download(unit_id, kind), file_key(kind, keys)
+            unit_files.append(DownloadFile(path, kind, None, unit_id, joined(kind, keys), key,
+                                           kept=earlier is not None and earlier.unchanged(path, key)))
     return Downloads(columns, excel_columns, headers, tuple(files), tuple(unit_files))
-

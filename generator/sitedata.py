@@ -58,8 +58,10 @@ class SiteData:
     def latest_row(self, unit_id: str) -> Row | None:
         """The unit's most recent evaluated year, or its most recent row if it was never scored."""
         rows = self.history.get(unit_id, [])
-        scored = [r for r in rows if r["evaluated"]]
-        return next(reversed(scored or rows), None)
+        for row in reversed(rows):  # from the latest year: most units were evaluated in it (asked 60,000 times)
+            if row["evaluated"]:
+                return row
+        return rows[-1] if rows else None
 
 
 def build_site_data(model: Model, scheme: Scheme, province_names: dict[str, str],
