@@ -50,7 +50,7 @@ class _DigestPickler(pickle.Pickler):
 
     def reducer_override(self, obj: object) -> Any:
         if type(obj) is SiteRow:
-            return _row, (obj.digest(_row_items_digest),)
+            return _row, (row_digest(obj),)
         if isinstance(obj, Deferred):  # hashed as what makes it, never made here (deferred.py)
             return _deferred, (type(obj).__name__, obj.fingerprint())
         return NotImplemented
@@ -145,8 +145,7 @@ def row_digest(row: SiteRow) -> str:
 def rows_digest(rows: list[Any] | tuple[Any, ...]) -> str:
     """A list of result rows' digest, made of its rows' own (a SiteRow's is made once: site_rows.py) without
     writing them again; any other item is hashed as a value."""
-    digests = [row.digest(_row_items_digest) if type(row) is SiteRow else "-" if row is None else stable_digest(row)
-               for row in rows]
+    digests = [row_digest(row) if type(row) is SiteRow else "-" if row is None else stable_digest(row) for row in rows]
     return hashlib.blake2b("\x00".join(digests).encode(), digest_size=16).hexdigest()
 
 
@@ -192,7 +191,7 @@ class ValueDigests:
         page's units with their rows) item by item. Anything else is pickled whole, faster than a walk here."""
         kind = type(value)
         if kind is SiteRow:
-            return _ROW, value.digest(_row_items_digest)  # type: ignore[attr-defined]
+            return _ROW, row_digest(value)  # type: ignore[arg-type]
         if (kind is list or kind is tuple) and value:
             items: list[Any] | tuple[Any, ...] = value  # type: ignore[assignment]
             first = type(items[0])
@@ -217,10 +216,8 @@ class ValueDigests:
 
     def _condensed(self, value: object) -> object:
         kind = type(value)
-        if kind is SiteRow:
-            return _ROW, value.digest(_row_items_digest)  # type: ignore[attr-defined]
-        if kind is list and value and type(value[0]) is SiteRow:  # type: ignore[index]
-            return _ROWS, self.rows(value)  # type: ignore[arg-type]
+        if kind is SiteRow or (kind is list and value and type(value[0]) is SiteRow):  # type: ignore[index]
+            return self._parts(value)  # a row, or a list of rows, as its digest: kept across builds (rows)
         if (kind is list or kind is dict or kind is tuple) and value:
             return _VALUE, self.value(value)
         return value
