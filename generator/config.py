@@ -72,6 +72,20 @@ class Config:
         except ValueError:
             return path.as_posix()
 
+    def portable(self) -> Config:
+        """This config with its paths as the user wrote them (relative to the project where they are inside
+        it): what a file's input key is made from, so the same project built from another folder gets the same
+        keys, and the same manifest, byte for byte."""
+        def moved(path: Path | None) -> Path | None:
+            return None if path is None else Path(self.rel(path))
+
+        data = self.data
+        data = dataclasses.replace(data, registry=Path(self.rel(data.registry)), provinces=Path(self.rel(data.provinces)),
+                                   regencies=moved(data.regencies), results=Path(self.rel(data.results)),
+                                   corrections=moved(data.corrections), province_map=moved(data.province_map))
+        # The output folder is not an input of any file: where it is changes nothing in it.
+        return dataclasses.replace(self, root=Path("."), path=Path(self.rel(self.path)), output=Path("."), data=data)
+
 
 def load_config(root: Path, strict: bool = False) -> Config:
     """Read `rapor.toml` from the project folder. Raises RaporError listing every problem found."""

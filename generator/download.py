@@ -282,7 +282,7 @@ def build_downloads(config: Config, data: SiteData, indonesian: Locale,
     heads = {"csv": machine.join([]), "excel": excel.join([]), "json": b""}
     # What the files are written with besides their rows, as a pickle's hash (written_with is a repr, whose
     # sets are ordered by the process's string hashes).
-    base = input_key("downloads", config, [(c.name, c.kind, c.lang) for c in columns], headers,
+    base = input_key("downloads", config.portable(), [(c.name, c.kind, c.lang) for c in columns], headers,
                      indonesian.t("data.yes"), indonesian.t("data.no")) if keyed else ""
 
     def joined(kind: str, keys: list[tuple[int, str]]) -> Callable[[], bytes]:

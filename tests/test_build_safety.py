@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -67,6 +68,21 @@ def test_two_builds_are_byte_identical(tmp_site: TmpSite, tmp_path: Path) -> Non
     assert tmp_site.build("--output", str(first)).exit_code == 0
     assert tmp_site.build("--output", str(second)).exit_code == 0
     assert {k: v[0] for k, v in snapshot(first).items()} == {k: v[0] for k, v in snapshot(second).items()}
+
+
+def test_the_same_project_in_another_folder_builds_the_same_bytes(tmp_site: TmpSite, tmp_path: Path) -> None:
+    """Where the project and the output sit is in no file: the manifest's keys included, so a copied project's
+    first rebuild changes nothing."""
+    moved = tmp_path / "elsewhere" / "deeper" / "copy"
+    shutil.copytree(tmp_site.root, moved)
+    first, second = tmp_path / "one", tmp_path / "other-output"
+    assert tmp_site.build("--output", str(first)).exit_code == 0
+    assert TmpSite(moved).build("--output", str(second)).exit_code == 0
+    assert {k: v[0] for k, v in snapshot(first).items()} == {k: v[0] for k, v in snapshot(second).items()}
+    shutil.copytree(first, tmp_path / "copied-output")
+    again = TmpSite(moved).build("--output", str(tmp_path / "copied-output"))
+    assert again.exit_code == 0, again.output
+    assert "(0 rendered," in again.output and " 0 changed)" in again.output
 
 
 def test_failed_build_leaves_previous_output_untouched(tmp_site: TmpSite) -> None:
