@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +24,7 @@ from markdown.extensions.toc import slugify
 from . import urls
 from .config import Config
 from .errors import ProblemList
+from .file_names import WINDOWS_HINT, windows_unsafe
 from .front_matter import split_front_matter
 from .narrative_charts import ChartKeys, chart_block_problems, register_chart_blocks
 from .narrative_files import find_markdown, read_markdown
@@ -141,6 +143,9 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
             problems.error(source, 1, 1, f"page name '{key}' cannot be used",
                            "use lower-case letters, digits and '-'; not a year, a language code or a reserved "
                            "name like 'unit', 'province' or 'static'")
+            continue
+        if kind == "page" and windows_unsafe(key):
+            problems.error(source, 1, 1, f"page name '{key}' cannot name a folder on Windows", WINDOWS_HINT)
             continue
         page = _read_page(path, source, kind, key, lang, own_templates, problems)
         if page is not None:
@@ -264,6 +269,11 @@ def report_breaches(page: Page, html: str, page_depth: int, problems: ProblemLis
                        "fix the ones above and build again")
 
 
+# What an address or an attribute value follows in Markdown and HTML: a space, a bracket, a quote, '='.
+_STARTS_AFTER = frozenset(" \t\n([<\"'=")
+_ESCAPABLE = frozenset(string.punctuation)
+
+
 class _SourceLocator:
     """Finds breaches in the Markdown: the n-th breach written the same way is at that text's n-th occurrence."""
 
@@ -276,18 +286,35 @@ class _SourceLocator:
     def find(self, needle: str, start: int = -1, end: int | None = None) -> int:
         if not needle:
             return -1
-        pattern = re.compile(re.escape(needle), re.IGNORECASE)
+        # Markdown reads a backslash before punctuation as an escape: [a](..\\x) links to '..\x'.
+        pattern = re.compile("".join(("\\\\?" if char in _ESCAPABLE else "") + re.escape(char) for char in needle),
+                             re.IGNORECASE)
         if start >= 0:  # inside a tag already found
             found = pattern.search(self.source, start, end if end is not None else len(self.source))
             return found.start() if found else -1
-        cursor = self.cursor.get(needle, 0)
-        found = pattern.search(self.source, cursor) if cursor >= 0 else None
-        if found is None:
-            self.cursor[needle] = -1
-            return self.last.get(needle, -1)
-        self.cursor[needle] = found.start() + 1
-        self.last[needle] = found.start()
-        return found.start()
+        # The same text written in other letter cases is one needle: 'JaVaScRiPt:' after 'javascript:' is the
+        # second occurrence, not the first again.
+        key = needle.casefold()
+        cursor = self.cursor.get(key, 0)
+        found = self._whole(pattern, cursor) if cursor >= 0 else -1
+        if found < 0:
+            self.cursor[key] = -1
+            return self.last.get(key, -1)
+        self.cursor[key] = found + 1
+        self.last[key] = found
+        return found
+
+    def _whole(self, pattern: re.Pattern[str], cursor: int) -> int:
+        """Where the needle next starts a word or a link's address ('/etc/passwd' is not the end of
+        '../../etc/passwd'); else where it next occurs at all."""
+        first = -1
+        for found in pattern.finditer(self.source, cursor):
+            at = found.start()
+            if at == 0 or self.source[at - 1] in _STARTS_AFTER:
+                return at
+            if first < 0:
+                first = at
+        return first
 
     def locate(self, breach: Breach) -> tuple[int, int]:
         if breach.instance >= 0 and self.tag_of_instance[0] == breach.instance:

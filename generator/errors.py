@@ -28,10 +28,15 @@ class Severity(StrEnum):
 # Characters that change what a terminal or a page shows without being seen themselves: controls (C0, DEL,
 # C1), format characters (bidi overrides and isolates, zero-width ones, the soft hyphen, tags) and the Unicode
 # line and paragraph separators; that is Unicode's Cc, Cf, Zl and Zp (tests compare it with unicodedata).
+# With them the noncharacters (U+FDD0..U+FDEF and the last two code points of every plane) and lone surrogates
+# (a YAML escape can make one): no text may hold them, and U+FFFE and U+FFFF make an XML file (the Atom feed,
+# the SVGs) one that no parser reads.
+NONCHARACTERS = "\ufdd0-\ufdef" + "".join(f"{chr(plane + 0xFFFE)}{chr(plane + 0xFFFF)}"
+                                            for plane in range(0, 0x110000, 0x10000))
 CONTROL_CHARACTERS = re.compile(
     "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
     "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
-    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f\ud800-\udfff" + NONCHARACTERS + "]"
 )
 CONTROL_HINT = "remove control and invisible formatting characters (shown as \\x.. or \\u....)"
 

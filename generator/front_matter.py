@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from .errors import ProblemList
+from .errors import CONTROL_HINT, ProblemList, has_control, shown
 from .narrative_limits import MAX_NESTING
 
 FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "template": str, "order": int,
@@ -72,6 +72,9 @@ def split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[d
                     int: f"write a whole number without quotes, e.g. {key}: 2"}.get(
                         expected, f"write one line of text after the colon, e.g. {key}: Tentang situs ini")
             problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' must be {kind}", hint)
+        elif isinstance(value, str) and has_control(value):  # a YAML escape ("\\uD800") makes what no file holds
+            problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' holds a control or invisible "
+                           f"character: '{shown(value)}'", CONTROL_HINT)
     return meta, text[end + 5:], body_line
 
 

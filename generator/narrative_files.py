@@ -7,12 +7,18 @@ file), at nothing, or at a folder would publish something that is not the projec
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import ProblemList
+from .errors import NONCHARACTERS, ProblemList, shown
 
 READ_HINT = "make it a readable file (check its permissions), or remove it from content/"
+# What no web page or XML file may hold (the HTML standard's parse errors): control characters other than the
+# tab and line ends, and noncharacters. Invisible formatting characters (a soft hyphen, a zero-width joiner)
+# have their uses in prose and are left to the author.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + NONCHARACTERS + "]")
+UNWRITABLE_HINT = "remove control characters and noncharacters (shown as \\x.. or \\u....)"
 # A pipe or device would block the build or feed it endless data.
 NOT_A_FILE = ("this is not a regular file", "replace it with a plain text file, or remove it from content/")
 
@@ -103,4 +109,11 @@ def read_markdown(path: Path, source: str, problems: ProblemList) -> str | None:
         column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         problems.error(source, line, column, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
         return None
-    return text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n")
+    if UNWRITABLE.search(text) is None:
+        return text
+    for number, line_text in enumerate(text.split("\n"), start=1):
+        for found in UNWRITABLE.finditer(line_text):
+            problems.error(source, number, found.start() + 1, f"the text holds a character no web page may hold: "
+                           f"'{shown(found.group())}'", UNWRITABLE_HINT)
+    return None

@@ -189,18 +189,31 @@ def test_files_that_are_not_csv(tmp_site: TmpSite, data: bytes, kind: str) -> No
 # --- item 14: control characters -----------------------------------------------------------------------------------
 
 
+def is_noncharacter(code: int) -> bool:
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
 def test_the_control_character_class_is_unicodes() -> None:
-    """Every Cc, Cf, Zl and Zp character is matched, and nothing assigned outside those categories."""
+    """Every Cc, Cf, Zl and Zp character, noncharacter and surrogate is matched, and nothing assigned outside
+    those categories."""
     for code in range(sys.maxunicode + 1):
-        if 0xD800 <= code < 0xE000:
-            continue
         char = chr(code)
         category = unicodedata.category(char)
         matched = CONTROL_CHARACTERS.fullmatch(char) is not None
-        if category in ("Cc", "Cf", "Zl", "Zp"):
+        if category in ("Cc", "Cf", "Zl", "Zp", "Cs") or is_noncharacter(code):
             assert matched, hex(code)
         elif matched:
             assert category == "Cn", hex(code)  # assigned as format characters by a later Unicode version
+    assert sum(map(is_noncharacter, range(sys.maxunicode + 1))) == 66  # Unicode's count
+
+
+def test_a_noncharacter_in_a_name_is_refused_before_it_reaches_the_feed(tmp_site: TmpSite) -> None:
+    """U+FFFF in a unit's name would make the errata feed (and the badges, which are SVG) XML no reader parses."""
+    units = [UNITS[0], ("11-dpmptsp", "DPMPTSP \uffffAceh", *UNITS[1][2:]), *UNITS[2:]]
+    tmp_site.units(units)
+    problem(tmp_site.validate(), "data/units.csv:3:2: the name of unit '11-dpmptsp' holds a control or invisible "
+            "character: 'DPMPTSP \\uffffAceh'", "remove control and invisible formatting characters (shown as \\x.. "
+            "or \\u....)")
 
 
 @pytest.mark.parametrize(("raw", "escaped"), [
@@ -415,3 +428,34 @@ def test_files_without_read_permission(tmp_site: TmpSite, monkeypatch: pytest.Mo
     monkeypatch.setattr(Path, "iterdir", iterdir)
     problem(tmp_site.validate(), "data/results:1:1: no permission to read the results folder",
             "give read and search permission to the folder (e.g. chmod a+rx FOLDER), or run rapor as its owner")
+
+
+def test_narrative_text_with_a_character_no_page_may_hold(tmp_site: TmpSite) -> None:
+    """Control characters and noncharacters in a narrative's text, each located; the tab and line ends are text."""
+    tmp_site.write("content/pages/tentang.md", "---\ntitle: Tentang\n---\n\tIndented\r\nOne \uffff two\x0b and \ufdd0.\n")
+    result = tmp_site.validate()
+    hint = "remove control characters and noncharacters (shown as \\x.. or \\u....)"
+    problem(result, "content/pages/tentang.md:5:5: the text holds a character no web page may hold: '\\uffff'", hint)
+    problem(result, "content/pages/tentang.md:5:10: the text holds a character no web page may hold: '\\x0b'", hint)
+    problem(result, "content/pages/tentang.md:5:16: the text holds a character no web page may hold: '\\ufdd0'", hint)
+    assert len(problem_lines(result)) == 3
+
+
+def test_front_matter_escapes_that_make_characters_no_file_may_hold(tmp_site: TmpSite) -> None:
+    """A YAML escape makes a lone surrogate (which no UTF-8 file can hold) or a bell out of plain text."""
+    tmp_site.write("content/pages/tentang.md", '---\ntitle: "Ten\\uD800tang"\ndescription: "a\\x07b"\n---\nHi\n')
+    result = tmp_site.validate()
+    hint = "remove control and invisible formatting characters (shown as \\x.. or \\u....)"
+    problem(result, "content/pages/tentang.md:2:8: front matter 'title' holds a control or invisible character: "
+            "'Ten\\ud800tang'", hint)
+    problem(result, "content/pages/tentang.md:3:14: front matter 'description' holds a control or invisible "
+            "character: 'a\\x07b'", hint)
+    assert tmp_site.build().exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["con", "nul", "aux", "lpt1", "com9", "prn"])
+def test_a_page_named_like_a_windows_device_is_refused(tmp_site: TmpSite, name: str) -> None:
+    tmp_site.write(f"content/pages/{name}.md", "---\ntitle: X\n---\nHi\n")
+    problem(tmp_site.validate(), f"content/pages/{name}.md:1:1: page name '{name}' cannot name a folder on Windows",
+            "Windows cannot store a file or folder named like a device (CON, PRN, AUX, NUL, COM1, LPT1, also with an "
+            "extension) or ending in '.' or a space; choose another name")

@@ -166,6 +166,20 @@ def test_a_repeated_breach_is_located_at_each_place() -> None:
     ]
 
 
+def test_each_refused_address_is_located_at_its_own_link() -> None:
+    """An address found inside an earlier, longer one, or written earlier in other letter cases, or with
+    Markdown's backslash escapes, is still located at its own link."""
+    body = ("[js](javascript:alert(1)) and ![up](../../../etc/passwd)\n\n[js2](JaVaScRiPt:alert(1))\n\n"
+            "![abs](/etc/passwd)\n\n[bs](..\\\\..\\\\..\\\\x)\n")
+    assert errors(body) == [
+        f"{SOURCE}:1:6: a link that runs a script is not allowed in narrative",
+        f"{SOURCE}:1:37: the image '../../../etc/passwd' climbs out of the site",
+        f"{SOURCE}:3:7: a link that runs a script is not allowed in narrative",
+        f"{SOURCE}:5:8: the image '/etc/passwd' starts at the server's root",
+        f"{SOURCE}:7:6: the link '..\\..\\..\\x' climbs out of the site",
+    ]
+
+
 def test_a_text_shown_on_a_shallower_page_is_checked_there_too(tmp_site: TmpSite) -> None:
     # The English page lives at en/tentang/ (two folders deep); the Indonesian page that shows the same text as a
     # fallback lives at tentang/, one folder deep, where ../../ leaves the site.
