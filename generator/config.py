@@ -80,7 +80,8 @@ class Config:
             return None if path is None else Path(self.rel(path))
 
         data = self.data
-        data = dataclasses.replace(data, registry=Path(self.rel(data.registry)), provinces=Path(self.rel(data.provinces)),
+        data = dataclasses.replace(data, registry=Path(self.rel(data.registry)),
+                                   provinces=Path(self.rel(data.provinces)),
                                    regencies=moved(data.regencies), results=Path(self.rel(data.results)),
                                    corrections=moved(data.corrections), province_map=moved(data.province_map))
         # The output folder is not an input of any file: where it is changes nothing in it.

@@ -25,7 +25,7 @@ from . import urls
 from .config import Config
 from .errors import ProblemList
 from .file_names import WINDOWS_HINT, windows_unsafe
-from .front_matter import split_front_matter
+from .front_matter import heading_title, split_front_matter
 from .narrative_charts import ChartKeys, chart_block_problems, register_chart_blocks
 from .narrative_files import find_markdown, read_markdown
 from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, InlineWork, check_limits
@@ -162,7 +162,11 @@ def _read_page(path: Path, source: str, kind: str, key: str, lang: str, own_temp
     template = _check_template(meta.get("template", ""), kind, own_templates, text, source, problems)
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        title = _first_heading(body) or (key if kind == "page" else "")
+        heading = heading_title(body)
+        title = heading[0] if heading is not None else ""
+        if heading is not None and kind == "page":  # the page template writes its title as the <h1>
+            body = heading[1]
+        title = title or (key if kind == "page" else "")
     order = meta.get("order", 100)
     date = meta.get("date")
     description = meta.get("description", "")
@@ -363,11 +367,6 @@ def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], narrative
 
 def _count_headings(tokens: list[dict[str, Any]]) -> int:
     return sum(1 + _count_headings(t.get("children", [])) for t in tokens)
-
-
-def _first_heading(body: str) -> str:
-    found = re.search(r"^#\s+(.+)$", body, flags=re.MULTILINE)
-    return found.group(1).strip() if found else ""
 
 
 def _locate(text: str, needle: str) -> tuple[int, int]:

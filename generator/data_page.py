@@ -86,8 +86,8 @@ def build_data_files(config: Config, data: SiteData, theme: Theme, catalog: File
     headers = excel_headers(excel_columns, locales["id"])
     listed, unit_paths = planned(data)
     paths = [*(f.path for f in listed), *unit_paths, SiteUrls.datapackage()]
-    key = input_key("data files", config.portable(), data_key, {lang: locale.messages for lang, locale in locales.items()}
-                    ) if data_key else ""
+    messages = {lang: locale.messages for lang, locale in locales.items()}
+    key = input_key("data files", config.portable(), data_key, messages) if data_key else ""
     if catalog is not None and key and _all_kept(catalog, paths, key):
         sizes = {path: catalog.previous[path][2] for path in paths}
         return DataFiles(columns, excel_columns, headers, listed, unit_paths, sizes, None, key, locales)

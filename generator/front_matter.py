@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import html
 import re
 from typing import Any
 
@@ -102,3 +103,32 @@ def _impossible_date(block: str) -> tuple[int, int] | None:
             except ValueError:
                 return number, found.start() + 1
     return None
+
+
+# An ATX heading of level 1 ('# Title', '# Title #'), as the narrative's Markdown reads it (without fenced code
+# blocks, which it does not read either: a '# ' line in one is a heading on the page too).
+_HEADING = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
+
+
+def heading_title(body: str) -> tuple[str, str] | None:
+    """The plain text of the body's first level-1 heading, and the body with that heading's line left blank
+    (later lines keep their numbers, for the messages); None if there is no such heading.
+
+    A page without a front matter title is named by that heading; its template writes the name as the page's
+    own <h1>, so the heading is not shown a second time. Its markup is dropped from the name: '# Hello *world*
+    & co' names the page 'Hello world & co', not its Markdown."""
+    lines = body.split("\n")
+    for number, line in enumerate(lines):
+        found = _HEADING.fullmatch(line)
+        if found:
+            lines[number] = ""
+            return _plain_text(found.group(1)), "\n".join(lines)
+    return None
+
+
+def _plain_text(markdown_text: str) -> str:
+    """What a reader sees of a line of Markdown: its text, without markup, entities read."""
+    import markdown
+
+    written = markdown.markdown(markdown_text)
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", "", written)).split())

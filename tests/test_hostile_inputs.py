@@ -432,7 +432,8 @@ def test_files_without_read_permission(tmp_site: TmpSite, monkeypatch: pytest.Mo
 
 def test_narrative_text_with_a_character_no_page_may_hold(tmp_site: TmpSite) -> None:
     """Control characters and noncharacters in a narrative's text, each located; the tab and line ends are text."""
-    tmp_site.write("content/pages/tentang.md", "---\ntitle: Tentang\n---\n\tIndented\r\nOne \uffff two\x0b and \ufdd0.\n")
+    tmp_site.write("content/pages/tentang.md",
+                   "---\ntitle: Tentang\n---\n\tIndented\r\nOne \uffff two\x0b and \ufdd0.\n")
     result = tmp_site.validate()
     hint = "remove control characters and noncharacters (shown as \\x.. or \\u....)"
     problem(result, "content/pages/tentang.md:5:5: the text holds a character no web page may hold: '\\uffff'", hint)

@@ -318,3 +318,25 @@ def test_a_broken_message_file_in_a_theme_is_located(tmp_site: TmpSite) -> None:
         "themes/kota/i18n/en.toml:2:13: message file is not valid TOML: Illegal character '\\n'",
         "  hint: check quotes and '=' in the theme's i18n file",
     ]
+
+
+def test_a_page_named_by_its_first_heading_shows_its_plain_text_once(tmp_site: TmpSite) -> None:
+    """Without a front matter title, the first level-1 heading names the page: its text without markup in the
+    <title>, the navigation and the page's one <h1>; a later level-1 heading stays in the text."""
+    tmp_site.write("content/pages/tentang.md", "Pembuka.\n\n# Hello *world* & <b>co</b> #\n\nTeks.\n\n# Kedua\n")
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    page = soup(tmp_site.root / "output/tentang/index.html")
+    assert text(page.title).startswith("Hello world & co · ")
+    headings = page.find_all("h1")
+    assert len(headings) == 2 and text(headings[0]) == "Hello world & co" and "Kedua" in text(headings[1])
+    assert "Pembuka." in text(page.find("div", class_="narrative"))
+    home = soup(tmp_site.root / "output/index.html")
+    assert "Hello world & co" in [text(a) for a in home.select("nav.main-nav a")]
+
+
+def test_a_heading_named_page_reports_problems_at_their_lines(tmp_site: TmpSite) -> None:
+    tmp_site.write("content/pages/tentang.md", "# Judul\n\nTeks.\n\n[x](javascript:alert(1))\n")
+    result = tmp_site.build()
+    assert result.exit_code == 2
+    assert "content/pages/tentang.md:5:5: a link that runs a script is not allowed in narrative" in result.output
