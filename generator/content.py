@@ -300,13 +300,13 @@ class _SourceLocator:
         # second occurrence, not the first again.
         key = needle.casefold()
         cursor = self.cursor.get(key, 0)
-        found = self._whole(pattern, cursor) if cursor >= 0 else -1
-        if found < 0:
+        at = self._whole(pattern, cursor) if cursor >= 0 else -1
+        if at < 0:
             self.cursor[key] = -1
             return self.last.get(key, -1)
-        self.cursor[key] = found + 1
-        self.last[key] = found
-        return found
+        self.cursor[key] = at + 1
+        self.last[key] = at
+        return at
 
     def _whole(self, pattern: re.Pattern[str], cursor: int) -> int:
         """Where the needle next starts a word or a link's address ('/etc/passwd' is not the end of
