@@ -6,7 +6,9 @@
 
 `field` is `index`, `grade` or an aspect key. The build refuses a log that no longer matches the data: the
 logged new value must be what the data now says (as published: rounded by the site's one rule), so readers are
-never told of a correction the site does not show. A missing file means no corrections.
+never told of a correction the site does not show. An empty old or new value is a figure that was not there or
+is no longer there (a unit found not evaluated after all: `rapor diff --draft-corrections` writes such rows);
+pages show it as '–'. A missing file means no corrections.
 """
 
 from __future__ import annotations
@@ -43,8 +45,8 @@ class Correction:
     year: int
     unit_id: str  # the unit's current id (a former id in the log is resolved)
     field: str  # "index", "grade" or an aspect key
-    old: Decimal | str  # a number for index and aspects, a grade letter for grade
-    new: Decimal | str
+    old: Decimal | str | None  # a number for index and aspects, a grade letter for grade; None: no value
+    new: Decimal | str | None
     reason: dict[str, str]  # "id" always, "en" when given; other languages show the Indonesian text
     line: int
 
@@ -149,11 +151,12 @@ def _check_rows(config: Config, table: Table, found: dict[str, str | None], unit
                     f"keep it under {_LONGEST_REASON} characters; explain more on the year's page")
         if date is None or year is None or not unit_id or not field:
             continue
-        old, new = _values(field, texts, bad, frozenset(g.letter for g in scheme.grades), scheme.precision)
-        if old is None or new is None:
+        values = _values(field, texts, bad, frozenset(g.letter for g in scheme.grades), scheme.precision)
+        if values is None:
             continue
+        old, new = values
         if old == new:
-            bad("new_value", f"the old and the new value are the same ({texts['new_value']})",
+            bad("new_value", f"the old and the new value are the same ({texts['new_value'] or 'both empty'})",
                 "log only figures that changed")
             continue
         key = (year, unit_id)
@@ -163,9 +166,13 @@ def _check_rows(config: Config, table: Table, found: dict[str, str | None], unit
             continue
         row: pd.Series = scored.loc[key]  # type: ignore[assignment]
         now = _published(row, field, scheme)
-        if now is None:
+        if now is None and new is not None:
             bad("new_value", f"the data holds no {field} for {texts['unit_id']} in {year}",
-                "the logged new value must be what the data now says")
+                "the logged new value must be what the data now says; leave it empty for no value")
+            continue
+        if now is not None and new is None:
+            bad("new_value", f"the data now says {now} for the {field} of {texts['unit_id']} in {year}, "
+                "not that it has no value", "correct the data or the log so that they agree")
             continue
         if now != new:
             bad("new_value", f"the data now says {now} for the {field} of {texts['unit_id']} in {year}, "
@@ -186,11 +193,16 @@ def _parse_date(text: str) -> datetime.date | None:
 
 
 def _values(field: str, texts: dict[str, str], bad: Report, letters: frozenset[str], decimals: int
-            ) -> tuple[Decimal | str | None, Decimal | str | None]:
-    """The old and new value as the pages show them: a grade letter, or a number rounded by the one rule."""
+            ) -> tuple[Decimal | str | None, Decimal | str | None] | None:
+    """The old and new value as the pages show them: a grade letter, or a number rounded by the one rule; None
+    for an empty cell (no value). None for both if one cannot be read (it is reported)."""
     values: list[Decimal | str | None] = []
+    readable = True
     for name in ("old_value", "new_value"):
         text = texts[name]
+        if not text:
+            values.append(None)
+            continue
         if field == "grade":
             value: Decimal | str | None = text if text in letters else None
             if value is None:
@@ -199,8 +211,9 @@ def _values(field: str, texts: dict[str, str], bad: Report, letters: frozenset[s
             value = _number(text, decimals)
             if value is None:
                 bad(name, f"'{text}' is not a number", "write the figure as published, e.g. 3,68 or 3.68")
+        readable = readable and value is not None
         values.append(value)
-    return values[0], values[1]
+    return (values[0], values[1]) if readable else None
 
 
 def _published(row: pd.Series, field: str, scheme: Scheme) -> Decimal | str | None:

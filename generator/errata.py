@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -19,6 +20,14 @@ from .urls import SiteUrls
 _FEED_NAMESPACE = uuid.UUID("6b1c2f5e-9a0d-4c55-8f43-2e7d0a3b9c11")
 
 
+def _value(correction: Correction, value: Decimal | str | None) -> float | str | None:
+    """A logged value as a page takes it: a number (None, which fmt.number shows as '–', for no value), or a
+    grade letter ('–' for none)."""
+    if correction.numeric:
+        return None if value is None else float(value)
+    return "–" if value is None else str(value)
+
+
 def correction_row(correction: Correction, lang: str) -> dict[str, Any]:
     """What a page shows of a correction; numbers stay numbers (the template formats them for the reader)."""
     return {
@@ -28,8 +37,8 @@ def correction_row(correction: Correction, lang: str) -> dict[str, Any]:
         "unit_id": correction.unit_id,
         "field": correction.field,
         "numeric": correction.numeric,
-        "old": float(correction.old) if correction.numeric else correction.old,
-        "new": float(correction.new) if correction.numeric else correction.new,
+        "old": _value(correction, correction.old),
+        "new": _value(correction, correction.new),
         "reason": correction.reason_in(lang)[0],
         "reason_lang": correction.reason_in(lang)[1],
     }
@@ -74,8 +83,9 @@ def errata_feed(config: Config, locale: Locale, corrections: tuple[Correction, .
     labels = {a.key: a.label(lang) for a in config.scheme.aspects} | {
         "index": config.scheme.index_label[lang], "grade": locale.t("table.grade")}
 
-    def shown(c: Correction, value: object) -> str:
-        return locale.number(float(value), precision) if c.numeric else str(value)  # type: ignore[arg-type]
+    def shown(c: Correction, value: Decimal | str | None) -> str:
+        number = _value(c, value)
+        return locale.number(number, precision) if c.numeric and not isinstance(number, str) else str(number)
 
     page = base + site_urls.errata(lang)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',

@@ -92,7 +92,9 @@ def test_every_problem_in_the_log_is_reported_at_once(tmp_site: TmpSite) -> None
                    "2024-03-12,2023,35.07-dpmptsp,grade,A-,Z,Salah.,\n"  # 9
                    "2024-03-12,2023,35-samsat,index,3.10,3.20,Salah.,\n"  # 10: not evaluated in 2023
                    "2024-03-12,2023,35.07-dpmptsp,index,4.20,4.2,Salah.,\n"  # 11: nothing changed
-                   "2024-02-30,2023,35.07-dpmptsp,index,4.13,4.20,Salah.,\n")  # 12: no such day
+                   "2024-02-30,2023,35.07-dpmptsp,index,4.13,4.20,Salah.,\n"  # 12: no such day
+                   "2024-03-12,2023,35.07-dpmptsp,index,4.13,,Salah.,\n"  # 13: empty, but the data has 4.20
+                   "2024-03-12,2023,35.07-dpmptsp,index,,,Salah.,\n")  # 14: both empty
     result = tmp_site.build("-q")
     assert result.exit_code == 2
     lines = [f"{line} ({hint.strip()})" for line, hint in zip(result.stderr.splitlines()[::2],
@@ -114,11 +116,15 @@ def test_every_problem_in_the_log_is_reported_at_once(tmp_site: TmpSite) -> None
         "data/corrections.csv:9:6: 'Z' is not a grade (hint: use a grade letter of the scheme: A, A-, B, B-, "
         "C, C-, D, E, F)",
         "data/corrections.csv:10:6: the data holds no index for 35-samsat in 2023 (hint: the logged new value "
-        "must be what the data now says)",
+        "must be what the data now says; leave it empty for no value)",
         "data/corrections.csv:11:6: the old and the new value are the same (4.2) (hint: log only figures that "
         "changed)",
         "data/corrections.csv:12:1: '2024-02-30' is not a date (hint: write the date of the correction as "
         "YYYY-MM-DD, e.g. 2025-03-12)",
+        "data/corrections.csv:13:6: the data now says 4.20 for the index of 35.07-dpmptsp in 2023, not that it "
+        "has no value (hint: correct the data or the log so that they agree)",
+        "data/corrections.csv:14:6: the old and the new value are the same (both empty) (hint: log only figures "
+        "that changed)",
     ]
     assert "Traceback" not in result.output + result.stderr
     assert {p: p.read_bytes() for p in output.rglob("*") if p.is_file()} == before
@@ -161,3 +167,31 @@ def test_former_id_and_hostile_reason_are_escaped(tmp_site: TmpSite) -> None:
         "section", class_="corrections"))
     feed = (tmp_site.root / "output/errata/feed.xml").read_text(encoding="utf-8")
     assert "&lt;script&gt;" in feed and ET.fromstring(feed) is not None
+
+
+def test_a_figure_withdrawn_after_publication_is_logged_with_an_empty_new_value(tmp_site: TmpSite) -> None:
+    """A unit found not evaluated after all: the rows `rapor diff --draft-corrections` drafts (an empty new value)
+    are accepted once their reasons are filled in, and pages and feed show the missing value as '–'."""
+    tmp_site.config('base_url = "https://rapor.example.id/r/"\n')
+    assert tmp_site.build("-q").exit_code == 0
+    results = tmp_site.root / "data/results/2023.csv"
+    rows = results.read_text(encoding="utf-8").splitlines()
+    malang = next(i for i, line in enumerate(rows) if line.startswith("35.07-dpmptsp,"))
+    cells = rows[malang].split(",")
+    rows[malang] = ",".join([*cells[:-2], "", ""])  # index and grade withdrawn, the aspects kept
+    tmp_site.write("data/results/2023.csv", "\n".join(rows) + "\n")
+    draft = tmp_site.cli("diff", str(tmp_site.root), "--draft-corrections").output.splitlines()
+    drafted = [line.split(",") for line in draft[1:]]
+    assert sorted(row[3:6] for row in drafted) == [["grade", "A-", ""], ["index", "4.20", ""]]
+    tmp_site.write("data/corrections.csv", HEADER + "".join(
+        ",".join([*row[:6], "Tidak memenuhi syarat evaluasi.", "Not eligible for evaluation."]) + "\n"
+        for row in drafted))
+    result = tmp_site.build("-q")
+    assert result.exit_code == 0, result.output + result.stderr
+    notices = text(page(tmp_site, "unit/35.07-dpmptsp/index.html").find("section", class_="corrections"))
+    assert "Indeks 2023 4,20 → –" in notices and "Predikat 2023 A- → –" in notices
+    errata = text(page(tmp_site, "en/2023/errata/index.html").find("ol", class_="errata"))
+    assert "4.20 → –" in errata and "A- → –" in errata
+    feed = ET.parse(tmp_site.root / "output/errata/feed.xml").getroot()
+    assert sorted(e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")) == [
+        "DPMPTSP Kabupaten Malang: Indeks 2023 4,20 → –", "DPMPTSP Kabupaten Malang: Predikat 2023 A- → –"]
