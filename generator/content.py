@@ -27,7 +27,7 @@ from .errors import ProblemList
 from .file_names import WINDOWS_HINT, windows_unsafe
 from .front_matter import heading_title, split_front_matter
 from .narrative_charts import ChartKeys, chart_block_problems, register_chart_blocks
-from .narrative_files import find_markdown, read_markdown
+from .narrative_files import find_markdown, foreign_language, page_location, read_markdown
 from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, InlineWork, check_limits
 from .narrative_links import resolve_unit_links
 from .narrative_safety import Breach, find_breaches
@@ -77,25 +77,6 @@ def _heading_id(value: str, separator: str) -> str:
     return "h-" + (slugify(value, separator) or "bagian")
 
 
-def _page_location(relpath: Path, languages: tuple[str, ...]) -> tuple[str, str, str] | None:
-    """(kind, key, lang) for a content file, or None if the file is not one Rapor places."""
-    parts = relpath.parts
-    stem = relpath.name[:-3]
-    lang = languages[0]
-    for other in languages[1:]:
-        if stem.endswith(f".{other}"):
-            stem, lang = stem[: -len(other) - 1], other
-    if len(parts) == 1 and stem == "index":
-        return "home", "", lang
-    if len(parts) == 2 and re.fullmatch(r"\d{4}", parts[0]) and stem == "index":
-        return "year", parts[0], lang
-    if len(parts) == 2 and parts[0] == "units":
-        return "unit", stem, lang
-    if len(parts) == 2 and parts[0] == "pages":
-        return "page", stem, lang
-    return None
-
-
 def _output_path(site_urls: urls.SiteUrls, kind: str, key: str, lang: str) -> str:
     """The address of the page a narrative accompanies: its key (a year, unit id or slug; "" for home) is the
     one argument of its page kind's address."""
@@ -123,7 +104,12 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
     for path in find_markdown(folder, config.root, config.rel, problems):
         relpath = path.relative_to(folder)
         source = config.rel(path)
-        where = _page_location(relpath, config.site.languages)
+        where = page_location(relpath, config.site.languages)
+        foreign = foreign_language(relpath, config.site.languages)
+        if foreign is not None and (where is None or (where[0] == "page" and not SLUG.fullmatch(where[1]))
+                                    or (where[0] == "unit" and where[1] not in unit_ids)):
+            problems.error(source, 1, 1, *foreign)
+            continue
         if where is None:
             problems.error(source, 1, 1, "Rapor does not know where to show this file",
                            "use content/index.md, content/<year>/index.md, content/units/<id>.md or "

@@ -74,9 +74,10 @@ def _number(text: str, decimals: int) -> Decimal | None:
         return None
 
 
-def load_corrections(config: Config, units: pd.DataFrame, results: pd.DataFrame,
-                     problems: ProblemList) -> tuple[Correction, ...]:
-    """The log's rows, each checked against the registry and the results; every problem is collected."""
+def load_corrections(config: Config, units: pd.DataFrame, results: pd.DataFrame, problems: ProblemList,
+                     unreadable: frozenset[int] = frozenset()) -> tuple[Correction, ...]:
+    """The log's rows, each checked against the registry and the results; every problem is collected. Rows of
+    the `unreadable` years (whose result files have problems of their own) are not checked."""
     path = config.data.corrections
     if path is None or (config.data.corrections_optional and not path.exists()):
         return ()
@@ -95,11 +96,12 @@ def load_corrections(config: Config, units: pd.DataFrame, results: pd.DataFrame,
                        did_you_mean(header, COLUMNS) or "the columns are " + ",".join(COLUMNS))
     if missing:
         return ()
-    return tuple(_check_rows(config, table, found, units, results, display, problems))
+    return tuple(_check_rows(config, table, found, units, results, display, problems, unreadable))
 
 
 def _check_rows(config: Config, table: Table, found: dict[str, str | None], units: pd.DataFrame,
-                results: pd.DataFrame, display: str, problems: ProblemList) -> list[Correction]:
+                results: pd.DataFrame, display: str, problems: ProblemList, unreadable: frozenset[int]
+                ) -> list[Correction]:
     scheme = config.scheme
     fields = ("index", "grade", *scheme.aspect_keys)
     former = {f: str(unit_id) for unit_id, formers in units["former_ids"].items() for f in formers}
@@ -128,6 +130,8 @@ def _check_rows(config: Config, table: Table, found: dict[str, str | None], unit
             bad("date", f"'{texts['date']}' is not a date", "write the date of the correction as YYYY-MM-DD, "
                 "e.g. 2025-03-12")
         year = int(texts["year"]) if _YEAR.fullmatch(texts["year"]) else None
+        if year in unreadable:
+            continue
         if year is None:
             bad("year", f"'{texts['year']}' is not a year", "write the year of the corrected results, e.g. 2024")
         elif year not in set(results["year"].astype(int)):

@@ -117,3 +117,38 @@ def read_markdown(path: Path, source: str, problems: ProblemList) -> str | None:
             problems.error(source, number, found.start() + 1, f"the text holds a character no web page may hold: "
                            f"'{shown(found.group())}'", UNWRITABLE_HINT)
     return None
+
+
+def page_location(relpath: Path, languages: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """(kind, key, lang) for a content file, or None if the file is not one Rapor places."""
+    parts = relpath.parts
+    stem = relpath.name[:-3]
+    lang = languages[0]
+    for other in languages[1:]:
+        if stem.endswith(f".{other}"):
+            stem, lang = stem[: -len(other) - 1], other
+    if len(parts) == 1 and stem == "index":
+        return "home", "", lang
+    if len(parts) == 2 and re.fullmatch(r"\d{4}", parts[0]) and stem == "index":
+        return "year", parts[0], lang
+    if len(parts) == 2 and parts[0] == "units":
+        return "unit", stem, lang
+    if len(parts) == 2 and parts[0] == "pages":
+        return "page", stem, lang
+    return None
+
+
+def foreign_language(relpath: Path, languages: tuple[str, ...]) -> tuple[str, str] | None:
+    """Why a file named for a language ('tentang.en.md') has no place: the language is the first one, whose
+    files have no language in their name, or one the site is not built in. None if it names no language."""
+    found = re.fullmatch(r".+\.([a-z]{2,3})\.md", relpath.name)
+    if found is None or found.group(1) in languages[1:]:
+        return None
+    lang, plain = found.group(1), relpath.name[:-len(found.group(1)) - 4] + ".md"
+    if lang == languages[0]:
+        others = [other for other in languages[1:] if other != lang]
+        return (f"the file names the language '{lang}', the site's first, whose files have no language in their "
+                "name", f"rename it to {plain}" + (f"; the other languages' files name theirs, e.g. "
+                                                    f"{plain[:-3]}.{others[0]}.md" if others else ""))
+    return (f"the file is for the language '{lang}', which site.languages does not list",
+            f"add \"{lang}\" to site.languages in rapor.toml, or remove the file")

@@ -64,11 +64,13 @@ def read_inputs(root: Path, strict: bool = False, theme_loader: ThemeLoader = lo
         problems.raise_if_errors()
         raise AssertionError("a registry that failed to load always reports an error")
     years = {int(y) for y in results["year"].unique()}
-    # A year whose file failed to read still has results: its date is not reported as well.
-    check_published_years(config.program.published, years | {y for y, _ in files if y is not None}, problems)
+    # A year whose file failed to read still has results: its date, its corrections and its narrative are not
+    # reported as well (as having no results), only the file's own problems.
+    with_files = years | {y for y, _ in files if y is not None}
+    check_published_years(config.program.published, with_files, problems)
     former_ids = {former: str(unit_id) for unit_id, formers in units["former_ids"].items() for former in formers}
-    corrections = load_corrections(config, units, results, problems)
-    pages = content_loader(config, set(units.index), years, theme.own_templates, theme.labels(), problems,
+    corrections = load_corrections(config, units, results, problems, frozenset(with_files - years))
+    pages = content_loader(config, set(units.index), with_files, theme.own_templates, theme.labels(), problems,
                          former_ids, frozenset(provinces["code"]))
     problems.raise_if_errors()
     return Inputs(config, units, results, provinces, pages, theme, tuple(problems.warnings), corrections,

@@ -195,3 +195,17 @@ def test_a_figure_withdrawn_after_publication_is_logged_with_an_empty_new_value(
     feed = ET.parse(tmp_site.root / "output/errata/feed.xml").getroot()
     assert sorted(e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")) == [
         "DPMPTSP Kabupaten Malang: Indeks 2023 4,20 → –", "DPMPTSP Kabupaten Malang: Predikat 2023 A- → –"]
+
+
+def test_a_result_file_with_problems_of_its_own_is_not_also_said_to_be_missing(tmp_site: TmpSite) -> None:
+    """The log's rows and the narrative of a year whose file cannot be read are not reported as naming a year
+    without results: only the file's own problem is."""
+    tmp_site.write("data/corrections.csv", HEADER + "2024-03-12,2023,35.07-dpmptsp,index,4.13,4.20,Salah.,\n")
+    tmp_site.write("content/2023/index.md", "---\ntitle: Tahun 2023\n---\nTeks.\n")
+    results = tmp_site.root / "data/results/2023.csv"
+    header, *rows = results.read_text(encoding="utf-8").splitlines()
+    tmp_site.write("data/results/2023.csv", "\n".join([header.replace(",sdm,", ",kebijakan,"), *rows]) + "\n")
+    result = tmp_site.build("-q")
+    assert result.exit_code == 2
+    problems = [line for line in result.stderr.splitlines() if not line.startswith(" ")][:-1]
+    assert problems and all(line.startswith("data/results/2023.csv:1:") for line in problems), problems

@@ -340,3 +340,22 @@ def test_a_heading_named_page_reports_problems_at_their_lines(tmp_site: TmpSite)
     result = tmp_site.build()
     assert result.exit_code == 2
     assert "content/pages/tentang.md:5:5: a link that runs a script is not allowed in narrative" in result.output
+
+
+@pytest.mark.parametrize(("languages", "expected"), [
+    ('["id"]', ["content/pages/tentang.en.md:1:1: the file is for the language 'en', which site.languages does not "
+                "list", '  hint: add "en" to site.languages in rapor.toml, or remove the file']),
+    ('["en", "id"]', ["content/pages/tentang.en.md:1:1: the file names the language 'en', the site's first, whose "
+                      "files have no language in their name", "  hint: rename it to tentang.md; the other "
+                      "languages' files name theirs, e.g. tentang.id.md"]),
+])
+def test_a_file_named_for_a_language_the_site_does_not_name_so(tmp_site: TmpSite, languages: str,
+                                                                 expected: list[str]) -> None:
+    tmp_site.config(f"languages = {languages}\n")
+    tmp_site.write("content/pages/tentang.en.md", "---\ntitle: About\n---\nHi\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    at = lines.index(expected[0])
+    assert lines[at:at + 2] == expected
+    assert "page name" not in result.output and "does not know where" not in result.output
