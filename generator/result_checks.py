@@ -19,7 +19,7 @@ import pandas as pd
 from .columns import likely_field, report_unread
 from .config import Config
 from .csv_read import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table, with_control
-from .errors import CONTROL_HINT, ProblemList
+from .errors import CONTROL_HINT, ProblemList, shown
 from .names import aspect_column
 from .registry_checks import describe_id, id_refusal, name_key
 from .rounding import format_fixed
@@ -205,6 +205,8 @@ def _check_table(config: Config, table: Table, file_year: int | None, registry: 
              else pd.Series("", index=frame.index, dtype=object))
     if config.data.zero_is_missing:
         zero = (index == 0).to_numpy()
+        _warn_graded_zeros(table, index_column, grade_column, grade, zero & ~is_marker(grade, missing), line,
+                           problems.error if strict else problems.warning)
         index = index.mask(zero)
         # Exports often write grade 0 for a unit not evaluated; with a real index, '0' stays a wrong grade.
         grade = grade.mask(zero | ((grade == "0") & index.isna()).to_numpy(), "")
@@ -293,6 +295,19 @@ def _resolve_units(table: Table, headers: dict[str, str | None], registry: _Regi
             problems.error(table.path, int(line), id_column, "this row names no unit",
                            "fill in the unit id (or the unit name)")
     return resolved.fillna("").to_numpy(dtype=object), columns
+
+
+def _warn_graded_zeros(table: Table, index_column: str, grade_column: str | None, grade: pd.Series,
+                       zero: np.ndarray, line: np.ndarray, report: Callable[..., None]) -> None:
+    """An index of 0 is read as 'not evaluated' (data.zero_is_missing), which drops the unit from the rankings:
+    a row that grades such a unit most likely lost its index on the way, and is said so, not silently dropped."""
+    if grade_column is None:
+        return
+    graded = zero & ~grade.astype(str).str.strip().isin(("", "0")).to_numpy()
+    for value, row_line in zip(grade[graded], line[graded], strict=True):
+        report(table.path, int(row_line), table.column(index_column), "index 0 is read as not evaluated "
+               f"(data.zero_is_missing), but the row gives grade '{shown(str(value))}'",
+               "write the unit's index; for a unit not evaluated leave the index and the grade empty")
 
 
 def _check_grades(config: Config, table: Table, out: pd.DataFrame, grade_column: str | None,

@@ -684,6 +684,22 @@ def test_zero_is_missing_by_default(tmp_site: TmpSite) -> None:
     assert not_evaluated(results, 2023, "35-dpmptsp")
 
 
+def test_a_graded_zero_index_is_said_to_be_read_as_not_evaluated(tmp_site: TmpSite) -> None:
+    """Index 0 beside a real grade most likely lost its index on the way: the unit leaves the rankings, so the
+    row is named (a warning; an error with --strict); grade 0 or none beside it is the export's 'not evaluated'."""
+    results_file(tmp_site, 2023, row("11-dpmptsp", "0", "A"), row("35-dpmptsp", "0", "0", aspects="0"),
+                 row("35-samsat", "0", "", aspects=""))
+    result = tmp_site.validate()
+    assert result.exit_code == 0, result.output
+    expected = ("data/results/2023.csv:2:9: warning: index 0 is read as not evaluated (data.zero_is_missing), but "
+                "the row gives grade 'A'\n  hint: write the unit's index; for a unit not evaluated leave the index "
+                "and the grade empty\n")
+    assert expected in result.output
+    assert result.output.count("warning:") == 1
+    strict = tmp_site.validate("--strict")
+    assert strict.exit_code == 2 and expected.replace("warning: ", "") in strict.output
+
+
 def test_grade_zero_with_a_real_index_is_wrong(tmp_site: TmpSite) -> None:
     results_file(tmp_site, 2023, row("11-dpmptsp", "3.80", "0"))
     problem(tmp_site.validate(), "data/results/2023.csv:2:10: unknown grade '0'",
