@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from .errors import Problem, RaporError
+from .errors import Problem, RaporError, Severity
 from .heap import long_lived
 from .model import build_model
 from .pipeline import read_inputs
@@ -126,16 +126,19 @@ def _build(root: Path, output: Path | None, strict: bool, progress: Progress | N
            force: bool, jobs: int | None, session: BuildSession | None, settle: Callable[[], None]) -> BuildReport:
     from .catalog import FileCatalog, frame_digest
     from .chart_build import site_charts
+    from .chart_svg import BUNDLE_PATH
+    from .content import narrative_sources
     from .data_page import build_data_files, data_page_plans
     from .errata import errata_feed
     from .incremental import MANIFEST, Manifest, ValueDigests, page_fingerprint, render_keys
     from .league import league_by_year, province_league
     from .league_pages import TOPOJSON_PATH, league_plans, with_home_maps
+    from .narrative_targets import dead_link_problems
     from .output_guard import check_output_folder
     from .page_inputs import PageInputs
     from .pages import plan_site
     from .parallel import default_jobs, give_back_freed_memory, rendered_pages, started_workers
-    from .render import make_renderer, robots, root_icon, sitemap, static_files
+    from .render import make_renderer, robots, root_icon, sitemap, static_files, static_names
     from .search import SearchIndex
     from .search_pages import search_page
     from .share_files import share_files
@@ -185,6 +188,14 @@ def _build(root: Path, output: Path | None, strict: bool, progress: Progress | N
     page_count = len(plans)
     site_urls = SiteUrls(config.site.languages[0])
     unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
+    known = frozenset([*(plan.path for plan in plans), *data_files.sizes, *static_names(inputs.theme.folders),
+                       "favicon.ico", "robots.txt", TOPOJSON_PATH, BUNDLE_PATH,
+                       *(["sitemap.xml"] if config.site.base_url else []),
+                       *(site_urls.errata_feed(lang) for lang in config.site.languages)])
+    links = dead_link_problems(narrative_sources(inputs.pages, site_urls), known, strict)
+    if any(problem.severity is Severity.ERROR for problem in links):
+        raise RaporError(links)
+    warnings = (*inputs.warnings, *links)
 
     keys = warm(session, "render keys", (renderer,), lambda: render_keys(
         renderer.env, renderer.common, inputs.theme.labels(), (config.site.languages, renderer.absolute_root)))
@@ -260,4 +271,4 @@ def _build(root: Path, output: Path | None, strict: bool, progress: Progress | N
         progress.stage_done("render", rendering[0])
         progress.stage_done("write", time.perf_counter() - writing - rendering[0])
     return BuildReport(target, page_count, report.files, report.changed, time.perf_counter() - started,
-                       inputs.warnings, rendered[0])
+                       warnings, rendered[0])

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -261,6 +261,7 @@ def report_breaches(page: Page, html: str, page_depth: int, problems: ProblemLis
 
 # What an address or an attribute value follows in Markdown and HTML: a space, a bracket, a quote, '='.
 _STARTS_AFTER = frozenset(" \t\n([<\"'=")
+_ENDS_BEFORE = frozenset(" \t\n)]>\"'")
 _ESCAPABLE = frozenset(string.punctuation)
 
 
@@ -295,16 +296,18 @@ class _SourceLocator:
         return at
 
     def _whole(self, pattern: re.Pattern[str], cursor: int) -> int:
-        """Where the needle next starts a word or a link's address ('/etc/passwd' is not the end of
-        '../../etc/passwd'); else where it next occurs at all."""
-        first = -1
+        """Where the needle is next written as a whole address ('/etc/passwd' is not the end of
+        '../../etc/passwd', nor '../2019/' the start of '../2019/index.html'); else where it next starts one;
+        else where it next occurs at all."""
+        starts = first = -1
         for found in pattern.finditer(self.source, cursor):
-            at = found.start()
+            at, end = found.start(), found.end()
             if at == 0 or self.source[at - 1] in _STARTS_AFTER:
-                return at
-            if first < 0:
-                first = at
-        return first
+                if end == len(self.source) or self.source[end] in _ENDS_BEFORE:
+                    return at
+                starts = at if starts < 0 else starts
+            first = at if first < 0 else first
+        return starts if starts >= 0 else first
 
     def locate(self, breach: Breach) -> tuple[int, int]:
         if breach.instance >= 0 and self.tag_of_instance[0] == breach.instance:
@@ -322,6 +325,21 @@ class _SourceLocator:
                 if position >= 0:
                     break
         return _position(self.source, position) if position >= 0 else (1, 1)
+
+
+def narrative_sources(pages: Iterable[Page], site_urls: urls.SiteUrls
+                      ) -> Iterator[tuple[str, str, str, str, Callable[[str], tuple[int, int]]]]:
+    """Each narrative page as its links are checked (narrative_targets.py): its source file, its page's path,
+    its HTML, its language if it shows another language's text, and where a text is written in its Markdown
+    (line and column in the file)."""
+    for page in pages:
+        def locate(needle: str, _page: Page = page) -> tuple[int, int]:
+            position = _SourceLocator(_page.body).find(needle)
+            line, column = _position(_page.body, position) if position >= 0 else (1, 1)
+            return _page.body_line + line - 1, column
+
+        yield (page.source, _output_path(site_urls, page.kind, page.key, page.lang), page.html,
+               page.lang if page.fallback_from else "", locate)
 
 
 def add_fallbacks(pages: tuple[Page, ...], languages: tuple[str, ...], narrative: Narrative,

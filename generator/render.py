@@ -197,6 +197,12 @@ def static_files(themes: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
         yield f"static/{relative}", path.read_bytes()
 
 
+def static_names(themes: tuple[Path, ...]) -> set[str]:
+    """The output paths of the themes' static files (static_files without reading them)."""
+    return {"static/" + path.relative_to(folder / "static").as_posix()
+            for folder in themes for path in theme_files(folder / "static", allowed_root(folder))}
+
+
 def root_icon(themes: tuple[Path, ...]) -> Iterator[tuple[str, bytes]]:
     """The theme's static/favicon.ico again at the site's root: browsers, bookmarks and feed readers ask for
     /favicon.ico whatever a page links to."""
