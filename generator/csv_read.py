@@ -3,6 +3,12 @@
 Spreadsheet exports vary: a UTF-8 byte-order mark or Windows-1252, `,` or `;` separators, decimal
 commas, padded cells, upper-case names. Everything is read as text (codes like `11.10` must not become
 numbers); `parse_numbers` converts the score columns afterwards and reports every cell that is not one.
+How the bytes become text is csv_decode's part.
+
+A quote opens a quoted cell only at the cell's start; anywhere else it is a character of the cell, as
+Excel and LibreOffice read it on import (a cell holding a quote is exported quoted, its quote doubled, so a
+bare quote inside a cell was typed by hand). A quote that opens a cell and is never closed is an error,
+located at the quote.
 """
 
 from __future__ import annotations
@@ -135,6 +141,31 @@ def _parse_quoted(text: str, sep: str) -> _Parsed:
     return _Parsed(header, frame, cells, lines)
 
 
+# A quote opens a quoted cell only where the cell starts (after any spaces); elsewhere it is a character of the
+# cell, as spreadsheets read it on import and as the csv module does. A quoted cell ends at a quote that is not
+# doubled.
+_QUOTED_REST = re.compile(r'[^"]*(?:""[^"]*)*"(?!")')
+_OPENING = {sep: re.compile(rf'(?:\A|(?<=[\n{re.escape(sep)}])) *"') for sep in (",", ";", "\t")}
+
+
+def _unclosed_quote(text: str, sep: str, start: int) -> int | None:
+    """The offset of a quote that opens a cell at or after `start` (where a row starts) and is never closed."""
+    at = start
+    while (opening := _OPENING[sep].search(text, at)) is not None:
+        closed = _QUOTED_REST.match(text, opening.end())
+        if closed is None:
+            return opening.end() - 1
+        at = closed.end()
+    return None
+
+
+def _line_start(text: str, line: int) -> int:
+    at = 0
+    for _ in range(line - 1):
+        at = text.index("\n", at) + 1
+    return at
+
+
 TableReader = Callable[[Path, str, ProblemList, str, bool], "Table | None"]
 # While a warm build session (session.py) reads a build's inputs, its reader, which keeps unchanged files'
 # tables between builds and calls read_file_table for the others. Context-local: builds in other threads or
@@ -173,16 +204,23 @@ def read_file_table(path: Path, display: str, problems: ProblemList, rows: str =
     sep = _separator(text.split("\n", 1)[0])
     parsed = None if '"' in text else _parse_plain(text, sep)
     if parsed is None:
+        failure = None
         try:
             parsed = _parse_quoted(text, sep)
-        except csv.Error as exc:
-            problems.error(display, 1, 1, f"the file cannot be read as CSV ({exc})",
-                           "export the sheet again as 'CSV UTF-8'")
-            return None
-        if text.count('"') % 2:  # the unclosed quote swallowed the rest of the file into the last row
-            line = int(parsed.lines[-1]) if len(parsed.lines) else 1
-            problems.error(display, line, 1, "a quote (\") opened on this line is never closed",
+        except csv.Error as exc:  # e.g. a cell over the field size limit, which an unclosed quote makes
+            failure = str(exc)
+        # An unclosed quote swallows the rest of the file into one cell of the last row, or overflows a cell.
+        last_row = int(parsed.lines[-1]) if parsed is not None and len(parsed.lines) else 1
+        quote = _unclosed_quote(text, sep, _line_start(text, last_row))
+        if quote is not None:
+            line_start = text.rfind("\n", 0, quote) + 1
+            problems.error(display, text.count("\n", 0, line_start) + 1, quote - line_start + 1,
+                           "a quote (\") opened here is never closed",
                            "close the quote or remove it; a quote inside a quoted cell is written twice (\"\")")
+            return None
+        if parsed is None:
+            problems.error(display, 1, 1, f"the file cannot be read as CSV ({failure})",
+                           "export the sheet again as 'CSV UTF-8'")
             return None
 
     header = [name.strip() for name in parsed.header]
