@@ -17,7 +17,17 @@ from typing import Any
 
 from .config_reader import ConfigReader, as_number, as_whole, finite, key_positions, setting_entries, setting_value
 from .config_site import Program, SiteSettings, lang_pair, read_program, read_site
-from .errors import CONTROL_HINT, Problem, ProblemList, RaporError, did_you_mean, has_control, read_bytes, read_failure
+from .errors import (
+    CONTROL_HINT,
+    Problem,
+    ProblemList,
+    RaporError,
+    did_you_mean,
+    has_control,
+    quoted,
+    read_bytes,
+    read_failure,
+)
 from .file_names import WINDOWS_HINT, windows_unsafe
 from .scheme import Aspect, Choice, GradeBand, Scheme, check_scheme
 from .settings import SETTINGS_BY_KEY
@@ -192,8 +202,9 @@ def _read_aspects(raw: dict[str, Any], reader: ConfigReader) -> tuple[Aspect, ..
         # (Keys Rapor reserves for its own columns are refused by scheme.check_scheme.)
         if not SAFE_KEY.fullmatch(aspect.key):
             reader.error(f"scheme.aspects[{i}].key", f"aspect key '{aspect.key}' is not a plain name",
-                         "use lower-case letters, digits, '-' and '_', e.g. kebijakan; map the file's header to "
-                         "it under [columns]", fatal=True)
+                         "use only lower-case ASCII letters (a-z), digits (0-9), '-' and '_', starting with a "
+                         "letter or digit, at most 64 characters, e.g. kebijakan; map the file's header to it under "
+                         "[columns]", fatal=True)
     return aspects
 
 
@@ -236,10 +247,11 @@ def _read_weights(raw: dict[str, Any], reader: ConfigReader) -> tuple[tuple[int,
             continue
         for name, value in table.items():
             if not isinstance(value, int | float) or isinstance(value, bool):
-                reader.error(f"{key}.{name}", f"weight '{name}' for {year} must be a number, not {value!r}",
+                reader.error(f"{key}.{name}", f"weight '{name}' for {year} must be a number, not {quoted(value)}",
                              "write the percent without quotes, e.g. kebijakan = 25")
             elif not finite(value):
-                reader.error(f"{key}.{name}", f"weight '{name}' for {year} must be a finite number, not {value!r}",
+                reader.error(f"{key}.{name}",
+                             f"weight '{name}' for {year} must be a finite number, not {quoted(value)}",
                              "write the percent as a number, e.g. kebijakan = 25")
             else:
                 continue
@@ -276,7 +288,8 @@ def _read_choices(raw: dict[str, Any], key: str, what: str, reader: ConfigReader
         where = f"{key}[{i}].key"
         if not SAFE_KEY.fullmatch(choice.key):
             reader.error(where, f"{key} key '{choice.key}' is not a plain name",
-                         "use lower-case letters, digits and '-', e.g. kabupaten-kota; it becomes part of URLs")
+                         "use only lower-case ASCII letters (a-z), digits (0-9), '-' and '_', starting with a "
+                         "letter or digit, at most 64 characters, e.g. kabupaten-kota; it becomes part of URLs")
         elif windows_unsafe(choice.key):
             reader.error(where, f"{key} key '{choice.key}' cannot name a folder on Windows", WINDOWS_HINT)
         elif choice.key in seen:

@@ -9,7 +9,7 @@ import math
 import re
 from typing import Any
 
-from .errors import CONTROL_HINT, ProblemList, did_you_mean, has_control, shown
+from .errors import CONTROL_HINT, ProblemList, did_you_mean, has_control, quoted, shown
 from .settings import SETTINGS, SETTINGS_BY_KEY
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
@@ -145,7 +145,7 @@ class ConfigReader:
                      "bool": "true or false", "list[str]": "a list of texts"}
             leaf = key.rpartition(".")[2]
             generic = _generic(key)
-            self.error(key, f"'{leaf}' must be {words[kind]}, not {value!r}", SETTINGS_BY_KEY[generic].doc,
+            self.error(key, f"'{leaf}' must be {words[kind]}, not {quoted(value)}", SETTINGS_BY_KEY[generic].doc,
                        fatal=_structural(key))
             if generic in ("scheme.grades[].min", "scheme.grades[].max"):
                 self.grades_in_error = True

@@ -60,7 +60,7 @@ def _read_theme(raw: dict[str, Any], reader: ConfigReader) -> str:
     theme = str(setting_value(raw, "site.theme"))
     if not PLAIN_THEME_NAME.fullmatch(theme):
         reader.error("site.theme", f"theme name '{theme}' is not a plain folder name",
-                     "use letters, digits, '-' or '_'; the theme lives in themes/<name>/")
+                     "use only ASCII letters (A-Z, a-z), digits (0-9), '-' and '_'; the theme lives in themes/<name>/")
     return theme
 
 

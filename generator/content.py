@@ -127,8 +127,9 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
         if kind == "page" and (not SLUG.fullmatch(key) or key in urls.RESERVED_SLUGS or YEAR_LIKE.fullmatch(key)
                                or key in config.site.languages):
             problems.error(source, 1, 1, f"page name '{key}' cannot be used",
-                           "use lower-case letters, digits and '-'; not a year, a language code or a reserved "
-                           "name like 'unit', 'province' or 'static'")
+                           "use only lower-case ASCII letters (a-z), digits (0-9) and '-', starting with a letter "
+                           "or digit; not a year, a language code or a reserved name like 'unit', 'province' or "
+                           "'static'")
             continue
         if kind == "page" and windows_unsafe(key):
             problems.error(source, 1, 1, f"page name '{key}' cannot name a folder on Windows", WINDOWS_HINT)

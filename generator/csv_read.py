@@ -3,11 +3,16 @@
 Spreadsheet exports vary: a UTF-8 byte-order mark or Windows-1252, `,` or `;` separators, decimal
 commas, padded cells, upper-case names. Everything is read as text (codes like `11.10` must not become
 numbers); `parse_numbers` converts the score columns afterwards and reports every cell that is not one.
+How the bytes become text is csv_decode's part.
+
+A quote opens a quoted cell only at the cell's start; anywhere else it is a character of the cell, as
+Excel and LibreOffice read it on import (a cell holding a quote is exported quoted, its quote doubled, so a
+bare quote inside a cell was typed by hand). A quote that opens a cell and is never closed is an error,
+located at the quote.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import itertools
@@ -20,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .csv_decode import decode
 from .errors import CONTROL_CHARACTERS, ProblemList, read_bytes, read_failure
 
 LINE = " line"  # headers are stripped, so no CSV column can be called this
@@ -35,88 +41,6 @@ class Table:
 
     def column(self, header: str | None) -> int:
         return self.columns.get(header, 1) if header is not None else 1
-
-
-# A well-formed multi-byte UTF-8 character: in a file that is not UTF-8 as a whole, it shows a mix of encodings.
-_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
-_SAVE_UTF8 = "save the file again as 'CSV UTF-8'"
-
-
-def _line_of(data: bytes, offset: int) -> int:
-    return data.count(b"\n", 0, offset) + 1
-
-
-def _decode(data: bytes, display: str, problems: ProblemList) -> str | None:
-    """Text of a CSV export: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
-
-    Anything else (UTF-16 without BOM, UTF-32, binary data, a file mixing UTF-8 with another encoding) is
-    reported as an encoding problem, never read into garbled headers.
-    """
-    if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        problems.error(display, 1, 1, "the file is UTF-32 text, which Rapor does not read", _SAVE_UTF8)
-        return None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            text = "\x00"
-        if "\x00" in text:
-            problems.error(display, 1, 1, "the file starts like UTF-16 text but is not", _SAVE_UTF8)
-            return None
-        return text
-    nuls = data.count(0)
-    first_line = data.split(b"\n", 1)[0]
-    if nuls and (0 in first_line or nuls > max(8, len(data) // 100)):
-        # ASCII text in UTF-16 has a NUL byte in every other place; other files full of NULs are not text.
-        # (A stray NUL in a cell is left to the cell checks, which refuse it where it is.)
-        sample = data[:4096]
-        if sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4:
-            problems.error(display, 1, 1, "the file is UTF-16 text without a byte-order mark", _SAVE_UTF8)
-        else:
-            problems.error(display, _line_of(data, data.index(0)), 1,
-                           "this line holds NUL bytes: the file is not a text (CSV) file",
-                           "export the sheet as 'CSV UTF-8'")
-        return None
-    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    try:
-        return data[skip:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = _line_of(data, skip + exc.start)
-        if skip:
-            problems.error(display, line, 1, "the file says it is UTF-8 but this line is not", _SAVE_UTF8)
-            return None
-        if _UTF8_MULTIBYTE.search(data):
-            problems.error(display, line, 1, "this line is not UTF-8 but other lines are: the file mixes encodings",
-                           _SAVE_UTF8 + "; text pasted from another file may have brought the other encoding")
-            return None
-    try:
-        # Excel on Windows saves "CSV" as Windows-1252.
-        return data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        problems.error(display, _line_of(data, exc.start), 1, "the file is neither UTF-8 nor Windows-1252 text",
-                       _SAVE_UTF8)
-        return None
-
-
-# Files often saved or renamed as .csv by mistake, known by their first bytes.
-_SIGNATURES = (
-    ((b"PK\x03\x04", b"\xd0\xcf\x11\xe0"), "a spreadsheet workbook"),
-    ((b"%PDF",), "a PDF document"),
-    ((b"\x89PNG", b"GIF8", b"\xff\xd8\xff"), "an image"),
-    ((b"\x1f\x8b", b"BZh", b"7z\xbc\xaf", b"Rar!", b"\xfd7zXZ"), "a compressed archive"),
-)
-_MARKUP = re.compile(rb"\s*<(?:!doctype html|html|table|\?xml)", re.IGNORECASE)
-
-
-def _not_csv(data: bytes) -> str | None:
-    """What a file is when its first bytes show it is not text at all, or is a web page or XML export."""
-    start = data[len(codecs.BOM_UTF8):] if data.startswith(codecs.BOM_UTF8) else data
-    for signatures, kind in _SIGNATURES:
-        if start.startswith(signatures):
-            return kind
-    if _MARKUP.match(start[:200]):
-        return "a web page or XML export (markup)"
-    return None
 
 
 _QUOTED = re.compile(r'"[^"]*"')
@@ -217,6 +141,31 @@ def _parse_quoted(text: str, sep: str) -> _Parsed:
     return _Parsed(header, frame, cells, lines)
 
 
+# A quote opens a quoted cell only where the cell starts (after any spaces); elsewhere it is a character of the
+# cell, as spreadsheets read it on import and as the csv module does. A quoted cell ends at a quote that is not
+# doubled.
+_QUOTED_REST = re.compile(r'[^"]*(?:""[^"]*)*"(?!")')
+_OPENING = {sep: re.compile(rf'(?:\A|(?<=[\n{re.escape(sep)}])) *"') for sep in (",", ";", "\t")}
+
+
+def _unclosed_quote(text: str, sep: str, start: int) -> int | None:
+    """The offset of a quote that opens a cell at or after `start` (where a row starts) and is never closed."""
+    at = start
+    while (opening := _OPENING[sep].search(text, at)) is not None:
+        closed = _QUOTED_REST.match(text, opening.end())
+        if closed is None:
+            return opening.end() - 1
+        at = closed.end()
+    return None
+
+
+def _line_start(text: str, line: int) -> int:
+    at = 0
+    for _ in range(line - 1):
+        at = text.index("\n", at) + 1
+    return at
+
+
 TableReader = Callable[[Path, str, ProblemList, str, bool], "Table | None"]
 # While a warm build session (session.py) reads a build's inputs, its reader, which keeps unchanged files'
 # tables between builds and calls read_file_table for the others. Context-local: builds in other threads or
@@ -245,12 +194,7 @@ def read_file_table(path: Path, display: str, problems: ProblemList, rows: str =
     except OSError as exc:
         problems.error(display, 1, 1, *read_failure(exc, path, f"'{path.name}'"))
         return None
-    kind = _not_csv(data)
-    if kind is not None:
-        problems.error(display, 1, 1, f"this is {kind}, not a CSV file",
-                       "open it and save (or export) the sheet as 'CSV UTF-8'")
-        return None
-    decoded = _decode(data, display, problems)
+    decoded = decode(data, display, problems)
     if decoded is None:
         return None
     text = decoded.replace("\r\n", "\n").replace("\r", "\n")
@@ -260,16 +204,23 @@ def read_file_table(path: Path, display: str, problems: ProblemList, rows: str =
     sep = _separator(text.split("\n", 1)[0])
     parsed = None if '"' in text else _parse_plain(text, sep)
     if parsed is None:
+        failure = None
         try:
             parsed = _parse_quoted(text, sep)
-        except csv.Error as exc:
-            problems.error(display, 1, 1, f"the file cannot be read as CSV ({exc})",
-                           "export the sheet again as 'CSV UTF-8'")
-            return None
-        if text.count('"') % 2:  # the unclosed quote swallowed the rest of the file into the last row
-            line = int(parsed.lines[-1]) if len(parsed.lines) else 1
-            problems.error(display, line, 1, "a quote (\") opened on this line is never closed",
+        except csv.Error as exc:  # e.g. a cell over the field size limit, which an unclosed quote makes
+            failure = str(exc)
+        # An unclosed quote swallows the rest of the file into one cell of the last row, or overflows a cell.
+        last_row = int(parsed.lines[-1]) if parsed is not None and len(parsed.lines) else 1
+        quote = _unclosed_quote(text, sep, _line_start(text, last_row))
+        if quote is not None:
+            line_start = text.rfind("\n", 0, quote) + 1
+            problems.error(display, text.count("\n", 0, line_start) + 1, quote - line_start + 1,
+                           "a quote (\") opened here is never closed",
                            "close the quote or remove it; a quote inside a quoted cell is written twice (\"\")")
+            return None
+        if parsed is None:
+            problems.error(display, 1, 1, f"the file cannot be read as CSV ({failure})",
+                           "export the sheet again as 'CSV UTF-8'")
             return None
 
     header = [name.strip() for name in parsed.header]

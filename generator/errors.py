@@ -59,6 +59,17 @@ def shown(text: str) -> str:
     return "".join(c if c.isprintable() or c == " " else _escape(c) for c in text)
 
 
+def quoted(value: object) -> str:
+    """A value from the input as messages quote it: text in single quotes, as written (Problem.format escapes
+    what `shown` escapes, in every message alike); true and false as TOML writes them; other values as Python
+    does."""
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value)
+
+
 @dataclass(frozen=True, order=True, slots=True)
 class Problem:
     """One located problem. Problems are listed by file, then line, then column (see `sort_key`)."""

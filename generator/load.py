@@ -55,8 +55,7 @@ def _reference(table: Table | None, what: str, pattern: str, example: str,
     column = table.column(code_column)
     bad = ~(codes.str.fullmatch(pattern).fillna(False) & ~codes.str.contains("..", regex=False)).to_numpy(dtype=bool)
     for code, line in zip(codes[bad], frame.loc[bad, LINE], strict=True):
-        shown_code = code.encode("unicode_escape").decode("ascii")
-        problems.error(display, int(line), column, f"{what} code '{shown_code}' is not allowed",
+        problems.error(display, int(line), column, f"{what} code '{code}' is not allowed",
                        f"use the Kemendagri code: {example}")
     # Codes name folders of the site (province/<code>/): one that Windows cannot store is refused too.
     device = ~bad & (codes.str.fullmatch(WINDOWS_DEVICE.pattern).fillna(False) | codes.str.endswith(".")).to_numpy()

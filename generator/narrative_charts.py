@@ -139,8 +139,8 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
 
 
 def _short(text: str) -> str:
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return clean if len(clean) <= 60 else clean[:57] + "..."
+    """`text` cut to fit in a message; its control characters are escaped when the message is printed."""
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 class ChartBlocks(Preprocessor):

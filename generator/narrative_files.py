@@ -26,7 +26,7 @@ NOT_A_FILE = ("this is not a regular file", "replace it with a plain text file, 
 def _link_problem(path: Path, project: Path, folder_ok: bool = False) -> tuple[str, str] | None:
     """Why the symbolic link `path` may not be followed, or None."""
     try:
-        target = _printable(os.readlink(path))
+        target = shown(os.readlink(path))
     except OSError:
         target = "?"
     try:
@@ -45,8 +45,6 @@ def _link_problem(path: Path, project: Path, folder_ok: bool = False) -> tuple[s
     return None
 
 
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
 
 
 def find_markdown(folder: Path, project: Path, rel: Callable[[Path], str], problems: ProblemList) -> list[Path]:

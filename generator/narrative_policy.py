@@ -191,5 +191,5 @@ def _check_relative(url: str, page_depth: int, what: str) -> Refusal | None:
 
 
 def _short(text: str) -> str:
-    clean = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return clean if len(clean) <= 80 else clean[:77] + "..."
+    """`text` cut to fit in a message; its control characters are escaped when the message is printed."""
+    return text if len(text) <= 80 else text[:77] + "..."

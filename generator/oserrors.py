@@ -10,7 +10,7 @@ import errno
 import os
 from pathlib import Path
 
-from .errors import Problem, RaporError
+from .errors import Problem, RaporError, shown
 
 # errno -> (what happened, what to do). `{path}` in a hint is the path the failure names.
 _REASONS: dict[int, tuple[str, str]] = {
@@ -38,11 +38,6 @@ _REASONS: dict[int, tuple[str, str]] = {
 }
 
 
-def printable(text: str) -> str:
-    """`text` with control characters escaped, so a path never sends raw control bytes to the terminal."""
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-
-
 def shown_path(path: str | os.PathLike[str] | bytes) -> str:
     """A path as the user sees it: relative to the current folder when inside it, control characters escaped."""
     text = os.fsdecode(path)
@@ -51,7 +46,7 @@ def shown_path(path: str | os.PathLike[str] | bytes) -> str:
         text = relative.as_posix() if relative.parts else "."
     except (ValueError, OSError):
         pass
-    return printable(text)
+    return shown(text)
 
 
 def os_problem(exc: OSError, path: str | os.PathLike[str] | None = None, doing: str = "") -> Problem:
@@ -67,7 +62,7 @@ def os_problem(exc: OSError, path: str | os.PathLike[str] | None = None, doing: 
     if named is not None and os.path.islink(named) and not os.path.exists(named):
         target = "a missing target"
         try:
-            target = printable(os.readlink(named))
+            target = shown(os.readlink(named))
             os.stat(named)
         except OSError as link_error:
             if link_error.errno == errno.ELOOP:

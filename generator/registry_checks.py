@@ -20,7 +20,9 @@ from .errors import CONTROL_HINT, ProblemList
 from .file_names import WINDOWS_DEVICE, WINDOWS_HINT, windows_unsafe
 
 SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
-ID_HINT = "use letters, digits, '.', '-' and '_' only (e.g. 35.07-dpmptsp); no '/', '\\' or '..'"
+# Said exactly: an id with 'ü' or 'é' in it is made of letters, just not ones every file system and URL keeps.
+ID_HINT = ("use only ASCII letters (A-Z, a-z), digits (0-9), '.', '-' and '_', starting with a letter or digit, "
+           "at most 128 characters and no '..' (e.g. 35.07-dpmptsp)")
 LIST_SEP = "|"
 
 
@@ -46,10 +48,6 @@ def _unsafe_ids(ids: pd.Series) -> np.ndarray:
 def refusal(unit_id: str) -> tuple[str, str]:
     """`id_refusal` of an id already known to be unsafe."""
     return id_refusal(unit_id) or ("is not allowed", ID_HINT)
-
-
-def describe_id(unit_id: str) -> str:
-    return unit_id.encode("unicode_escape").decode("ascii")
 
 
 def _split(cell: str) -> tuple[str, ...]:
@@ -93,8 +91,8 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
     empty_id = (ids == "").to_numpy()
     unsafe = _unsafe_ids(ids) & ~empty_id
     report(empty_id, "id", lambda r: "this row has no unit id",
-           lambda r: "give every unit an id, e.g. 35.07-dpmptsp; " + ID_HINT)
-    report(unsafe, "id", lambda r: f"unit id '{describe_id(r['id'])}' {refusal(r['id'])[0]}",
+           lambda r: "give every unit an id: " + ID_HINT)
+    report(unsafe, "id", lambda r: f"unit id '{r['id']}' {refusal(r['id'])[0]}",
            lambda r: refusal(r["id"])[1])
     usable = ~empty_id & ~unsafe
     folded = ids.str.casefold()
@@ -165,7 +163,7 @@ def check_registry(config: Config, table: Table, provinces: pd.DataFrame, proble
             refused = id_refusal(former)
             if refused is not None:
                 problems.error(table.path, int(line), col["former_ids"],
-                               f"former id '{describe_id(former)}' {refused[0]}", refused[1])
+                               f"former id '{former}' {refused[0]}", refused[1])
             elif former.casefold() in owners:
                 spelling, owner = owners[former.casefold()]
                 problems.error(table.path, int(line), col["former_ids"],

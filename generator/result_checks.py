@@ -21,7 +21,7 @@ from .config import Config
 from .csv_read import LINE, Table, find_column, is_marker, parse_numbers, per_unique, read_table, with_control
 from .errors import CONTROL_HINT, ProblemList, shown
 from .names import aspect_column
-from .registry_checks import describe_id, id_refusal, name_key
+from .registry_checks import id_refusal, name_key
 from .rounding import format_fixed
 
 SUGGESTION_LIMIT = 10  # 'closest known' hints cost ~0.1 s each against 20,000 units; the first few suffice
@@ -278,7 +278,7 @@ def _resolve_units(table: Table, headers: dict[str, str | None], registry: _Regi
         if raw_id:
             refused = id_refusal(raw_id)
             if refused is not None:
-                problems.error(table.path, int(line), id_column, f"unit id '{describe_id(raw_id)}' {refused[0]}",
+                problems.error(table.path, int(line), id_column, f"unit id '{raw_id}' {refused[0]}",
                                refused[1])
             else:
                 problems.error(table.path, int(line), id_column, f"unit '{raw_id}' is not in the registry",

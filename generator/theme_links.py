@@ -12,16 +12,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .bundled import DEFAULT_THEME
-from .errors import ProblemList
+from .errors import ProblemList, shown
 
 # The folders of a theme that Rapor reads; anything else in a theme folder is the theme author's own business.
 THEME_PARTS = ("templates", "static", "i18n")
 LINK_HINT = "copy the file into the project instead of linking to it, or remove the link"
-
-
-def shown_text(text: str) -> str:
-    """Text from the file system as it may be shown on a terminal: control characters escaped."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
 
 
 def allowed_root(folder: Path) -> Path:
@@ -45,11 +40,11 @@ def _link_problem(link: Path, root: Path) -> str | None:
     try:
         target = link.resolve(strict=True)
     except FileNotFoundError:
-        return f"symbolic link to nothing ({shown_text(os.readlink(link))} does not exist)"
+        return f"symbolic link to nothing ({shown(os.readlink(link))} does not exist)"
     except (OSError, RuntimeError):
         return "symbolic link that cannot be followed (a loop of links, or a folder that cannot be read)"
     if not target.is_relative_to(root):
-        return f"symbolic link to a place outside the project ({shown_text(target.as_posix())})"
+        return f"symbolic link to a place outside the project ({shown(target.as_posix())})"
     return None
 
 

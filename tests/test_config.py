@@ -224,7 +224,8 @@ def test_column_header_that_is_not_text(tmp_site: TmpSite) -> None:
 def test_level_key_that_cannot_be_a_folder(tmp_site: TmpSite) -> None:
     tmp_site.config('[[levels]]\nkey = "../kota"\nlabel_id = "Kota"\nlabel_en = "Cities"\n')
     problem(tmp_site.validate(), f"rapor.toml:{line(2)}:1: levels key '../kota' is not a plain name",
-            "use lower-case letters, digits and '-', e.g. kabupaten-kota; it becomes part of URLs")
+            "use only lower-case ASCII letters (a-z), digits (0-9), '-' and '_', starting with a letter or digit, "
+            "at most 64 characters, e.g. kabupaten-kota; it becomes part of URLs")
 
 
 def test_unknown_layout(tmp_site: TmpSite) -> None:

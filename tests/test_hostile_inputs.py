@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import random
 import sys
 import unicodedata
 from pathlib import Path
@@ -159,8 +160,10 @@ def test_promised_encodings_are_read(tmp_site: TmpSite, encoding: str) -> None:
      "the file starts like UTF-16 text but is not"),
     (lambda t: t.encode() + "Malang é\n".encode() + "Surabaya é\n".encode("cp1252"), 11,
      "this line is not UTF-8 but other lines are: the file mixes encodings"),
-    (lambda t: b"SQLite format 3\x00" + bytes(range(256)) * 4, 1,
+    (lambda t: t.replace("unit_name", "unit\x00name").encode(), 1,
      "this line holds NUL bytes: the file is not a text (CSV) file"),
+    (lambda t: t.replace("35-dpmptsp,", "35-dpmptsp,Jawa Timur é\x07 东").encode("utf-16-be"), 1,
+     "the file is UTF-16 text without a byte-order mark"),
     (lambda t: t.encode() + b"\x81\x8d\x8f\x90\x9d\n", 10, "the file is neither UTF-8 nor Windows-1252 text"),
 ])
 def test_other_encodings_are_encoding_errors(tmp_site: TmpSite, data: object, line: int, message: str) -> None:
@@ -171,6 +174,31 @@ def test_other_encodings_are_encoding_errors(tmp_site: TmpSite, data: object, li
     assert result.exit_code == 2, result.output
     assert f"data/results/2023.csv:{line}:1: {message}\n" in result.output, result.output
     assert "missing column" not in result.output
+
+
+# The first bytes of a program (as `head -c 3000 /bin/ls` gives), random bytes, a database file.
+BINARY = [b"\x7fELF\x02\x01\x01" + bytes(9) + b"\x03\x00>\x00\x01\x00\x00\x00" + bytes(range(256)) * 2 + bytes(900),
+          random.Random(7).randbytes(3000), b"SQLite format 3\x00" + bytes(range(256)) * 4]
+
+
+@pytest.mark.parametrize("path", ["data/results/2023.csv", "data/units.csv", "data/reference/provinsi.csv"])
+@pytest.mark.parametrize("data", BINARY)
+def test_binary_files_are_called_binary(tmp_site: TmpSite, path: str, data: bytes) -> None:
+    """Not UTF-16 for its NUL bytes, nor a mix of encodings for its bytes above 127."""
+    tmp_site.write(path, data)
+    result = tmp_site.validate()
+    problem(result, f"{path}:1:1: this is not a text file (it holds binary data)",
+            "export the sheet as 'CSV UTF-8', and check that this path names the file you meant")
+    assert len(problem_lines(result)) == 1, result.output
+
+
+def test_control_characters_in_some_cells_do_not_make_a_file_binary(tmp_site: TmpSite) -> None:
+    rows = [row(unit, "3.80", "B", name=f"Unit\x01{unit}\x1f") for unit, *_ in UNITS[:6]]
+    results_file(tmp_site, 2023, *rows)
+    result = tmp_site.validate()
+    assert result.exit_code == 2, result.output
+    assert "data/results/2023.csv:2:2: the unit name 'Unit\\x01" in result.output, result.output
+    assert "binary" not in result.output
 
 
 @pytest.mark.parametrize(("data", "kind"), [

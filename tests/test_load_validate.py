@@ -209,7 +209,7 @@ def test_bad_rows_do_not_hide_other_problems(tmp_site: TmpSite) -> None:
 
 def test_quote_never_closed(tmp_site: TmpSite) -> None:
     results_file(tmp_site, 2023, row("11-dpmptsp", "3.80", "B"), '35-dpmptsp,"DPMPTSP,3.70', row("36.74-mpp", "4.05"))
-    problem(tmp_site.validate(), 'data/results/2023.csv:3:1: a quote (") opened on this line is never closed',
+    problem(tmp_site.validate(), 'data/results/2023.csv:3:12: a quote (") opened here is never closed',
             'close the quote or remove it; a quote inside a quoted cell is written twice ("")')
 
 
@@ -412,12 +412,13 @@ def test_former_id_differing_from_another_former_id_only_in_case(tmp_site: TmpSi
             "'kl-imigrasi'", CASE_HINT.format("kl-imigrasi-lama"))
 
 
-ID_HINT = "use letters, digits, '.', '-' and '_' only (e.g. 35.07-dpmptsp); no '/', '\\' or '..'"
+ID_HINT = ("use only ASCII letters (A-Z, a-z), digits (0-9), '.', '-' and '_', starting with a letter or digit, "
+           "at most 128 characters and no '..' (e.g. 35.07-dpmptsp)")
 
 
 @pytest.mark.parametrize(("unit_id", "shown"), [
-    ("../etc", "../etc"), ("a/b", "a/b"), ("a\\b", "a\\\\b"), ("a\x00b", "a\\x00b"), ("..", ".."),
-    ("x..y", "x..y"), (".hidden", ".hidden"), ("a b", "a b"),
+    ("../etc", "../etc"), ("a/b", "a/b"), ("a\\b", "a\\b"), ("a\x00b", "a\\x00b"), ("..", ".."),
+    ("x..y", "x..y"), (".hidden", ".hidden"), ("a b", "a b"), ("a" * 129, "a" * 129),
 ])
 def test_unit_ids_that_could_escape_a_folder_are_rejected(tmp_site: TmpSite, unit_id: str, shown: str) -> None:
     registry_with(tmp_site, (unit_id, "Unit X", "kementerian-lembaga", "upp-kl", "", "", "", ""))
@@ -425,7 +426,7 @@ def test_unit_ids_that_could_escape_a_folder_are_rejected(tmp_site: TmpSite, uni
 
 
 @pytest.mark.parametrize(("unit_id", "shown"), [
-    ("../../etc/passwd", "../../etc/passwd"), ("35/dpmptsp", "35/dpmptsp"), ("35\\dpmptsp", "35\\\\dpmptsp"),
+    ("../../etc/passwd", "../../etc/passwd"), ("35/dpmptsp", "35/dpmptsp"), ("35\\dpmptsp", "35\\dpmptsp"),
     ("..", ".."), ("35..dpmptsp", "35..dpmptsp"), ("35\x00dpmptsp", "35\\x00dpmptsp"),
 ])
 def test_unsafe_ids_in_results_are_rejected(tmp_site: TmpSite, unit_id: str, shown: str) -> None:
@@ -434,7 +435,7 @@ def test_unsafe_ids_in_results_are_rejected(tmp_site: TmpSite, unit_id: str, sho
 
 
 @pytest.mark.parametrize(("former", "shown"), [
-    ("../evil", "../evil"), ("a/b", "a/b"), ("a\\b", "a\\\\b"), ("..", ".."), ("a\x00b", "a\\x00b"),
+    ("../evil", "../evil"), ("a/b", "a/b"), ("a\\b", "a\\b"), ("..", ".."), ("a\x00b", "a\\x00b"),
 ])
 def test_unsafe_former_ids_are_rejected(tmp_site: TmpSite, former: str, shown: str) -> None:
     registry_with(tmp_site, ("99-x", "Unit X", "kementerian-lembaga", "upp-kl", "", "", f"99-old|{former}", ""))

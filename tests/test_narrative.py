@@ -218,8 +218,8 @@ def test_page_names_that_collide_with_other_pages_are_refused(tmp_site: TmpSite)
         tmp_site.write(f"content/pages/{slug}.md", "Teks.\n")
     result = tmp_site.validate()
     assert result.exit_code == 2
-    hint = ("  hint: use lower-case letters, digits and '-'; not a year, a language code or a reserved name like "
-            "'unit', 'province' or 'static'")
+    hint = ("  hint: use only lower-case ASCII letters (a-z), digits (0-9) and '-', starting with a letter or digit; "
+            "not a year, a language code or a reserved name like 'unit', 'province' or 'static'")
     assert result.output.splitlines()[:8] == [
         "content/pages/2023.md:1:1: page name '2023' cannot be used", hint,
         "content/pages/en.md:1:1: page name 'en' cannot be used", hint,

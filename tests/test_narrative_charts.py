@@ -52,6 +52,8 @@ def test_a_chart_block_shows_the_built_in_figure_inside_the_narrative(tmp_site: 
 @pytest.mark.parametrize(("params", "location", "message", "hint"), [
     ("kind: pie", "8:7", "unknown chart kind 'pie'",
      "kinds: aspect-averages, grade-distribution, index-distribution, national-trend"),
+    ("kind: pie\u202e", "8:7", "unknown chart kind 'pie\\u202e'",
+     "kinds: aspect-averages, grade-distribution, index-distribution, national-trend"),
     ("kind: grade-distributon", "8:7", "unknown chart kind 'grade-distributon'",
      "did you mean 'grade-distribution'?; kinds: aspect-averages, grade-distribution, index-distribution, "
      "national-trend"),
