@@ -159,6 +159,17 @@ def _unclosed_quote(text: str, sep: str, start: int) -> int | None:
     return None
 
 
+def _cell_number(text: str, sep: str, row_start: int, quote: int) -> int:
+    """The number (from 1) of the cell of the row starting at `row_start` that the quote at `quote` opens."""
+    cell, at = 1, row_start
+    while (opening := _OPENING[sep].search(text, at, quote + 1)) is not None and opening.end() - 1 < quote:
+        cell += text.count(sep, at, opening.start())
+        closed = _QUOTED_REST.match(text, opening.end())
+        assert closed is not None, "a quote before the unclosed one is closed"
+        at = closed.end()
+    return cell + text.count(sep, at, quote)
+
+
 def _line_start(text: str, line: int) -> int:
     at = 0
     for _ in range(line - 1):
@@ -211,11 +222,14 @@ def read_file_table(path: Path, display: str, problems: ProblemList, rows: str =
             failure = str(exc)
         # An unclosed quote swallows the rest of the file into one cell of the last row, or overflows a cell.
         last_row = int(parsed.lines[-1]) if parsed is not None and len(parsed.lines) else 1
-        quote = _unclosed_quote(text, sep, _line_start(text, last_row))
+        row_start = _line_start(text, last_row)
+        quote = _unclosed_quote(text, sep, row_start)
         if quote is not None:
-            line_start = text.rfind("\n", 0, quote) + 1
-            problems.error(display, text.count("\n", 0, line_start) + 1, quote - line_start + 1,
-                           "a quote (\") opened here is never closed",
+            # Its own line (a row's earlier cell may span lines) and, as in every message, its cell's number.
+            if parsed is None:  # the rows are not known: the quote's row is taken to start on its line
+                row_start = text.rfind("\n", 0, quote) + 1
+            problems.error(display, text.count("\n", 0, quote) + 1, _cell_number(text, sep, row_start, quote),
+                           "a quote (\") opened in this cell is never closed",
                            "close the quote or remove it; a quote inside a quoted cell is written twice (\"\")")
             return None
         if parsed is None:

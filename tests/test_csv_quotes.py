@@ -1,5 +1,5 @@
 """Quotes in CSV files: a quote inside a cell is text, as spreadsheets read it; a quote that opens a cell and
-is never closed is located at the quote itself (its line, and its column counted in characters), in every CSV
+is never closed is located at the quote's line and, as every CSV message, at its cell's number, in every CSV
 file a project has.
 """
 
@@ -12,7 +12,7 @@ from generator.pipeline import read_inputs
 
 from scratch_site import RESULT_HEADER, TmpSite
 
-UNCLOSED = 'a quote (") opened here is never closed'
+UNCLOSED = 'a quote (") opened in this cell is never closed'
 UNCLOSED_HINT = 'close the quote or remove it; a quote inside a quoted cell is written twice ("")'
 LOG_HEADER = "date,year,unit_id,field,old_value,new_value,reason_id,reason_en\n"
 CORRECTION = "2024-03-12,2023,35.07-dpmptsp,index,4.13,4.20,{reason},\n"
@@ -37,13 +37,13 @@ def result_line(unit_id: str, name: str) -> str:
     return f"{unit_id},{name}," + ",".join(["3.80"] * 7) + ",B"
 
 
-# Every CSV file of the project: where a cell starts, what it holds, and where its first character is.
+# Every CSV file of the project: where a cell starts, what it holds, and its line and cell number.
 CELLS = [
-    ("data/results/2023.csv", "11-dpmptsp,,", "11-dpmptsp,{cell},", 3, 12),
-    ("data/units.csv", "11-dpmptsp,DPMPTSP Provinsi Aceh,", "11-dpmptsp,{cell},", 3, 12),
-    ("data/reference/provinsi.csv", "35,Jawa Timur", "35,{cell}", 3, 4),
-    ("data/reference/kabupaten_kota.csv", "35.07,35,Kabupaten Malang,", "35.07,35,{cell},", 2, 10),
-    ("data/corrections.csv", None, None, 3, 47),
+    ("data/results/2023.csv", "11-dpmptsp,,", "11-dpmptsp,{cell},", 3, 2),
+    ("data/units.csv", "11-dpmptsp,DPMPTSP Provinsi Aceh,", "11-dpmptsp,{cell},", 3, 2),
+    ("data/reference/provinsi.csv", "35,Jawa Timur", "35,{cell}", 3, 2),
+    ("data/reference/kabupaten_kota.csv", "35.07,35,Kabupaten Malang,", "35.07,35,{cell},", 2, 3),
+    ("data/corrections.csv", None, None, 3, 7),
 ]
 
 
@@ -81,20 +81,20 @@ def test_a_quote_inside_a_name_is_read_as_written(tmp_site: TmpSite) -> None:
     assert inputs.provinces.set_index("code").loc["35", "name"] == 'Jawa "Timur'
 
 
-def test_the_column_is_counted_in_characters_after_spaces(tmp_site: TmpSite) -> None:
-    """Spaces before a quote are skipped (the quote still opens the cell); é is one character, in any encoding."""
+def test_the_column_is_the_cells_number_in_any_encoding(tmp_site: TmpSite) -> None:
+    """Spaces before a quote are skipped (the quote still opens the cell), in any encoding."""
     text = RESULT_HEADER + "\n" + result_line("11-dpmptsp", "Sérang") + "\n" + \
         result_line("35-dpmptsp", '  "Jawa Timur') + "\n"
     for encoding in ("utf-8", "utf-8-sig", "cp1252", "utf-16"):
         tmp_site.write("data/results/2023.csv", text.replace("35-dpmptsp", "35-dpmptsé").encode(encoding))
-        problem(tmp_site.validate(), f"data/results/2023.csv:3:14: {UNCLOSED}", UNCLOSED_HINT)
+        problem(tmp_site.validate(), f"data/results/2023.csv:3:2: {UNCLOSED}", UNCLOSED_HINT)
 
 
 @pytest.mark.parametrize("sep", [";", "\t"])
 def test_other_separators(tmp_site: TmpSite, sep: str) -> None:
     lines = [RESULT_HEADER, result_line("11-dpmptsp", 'DPMPTSP "Aceh'), result_line("35-dpmptsp", '"Jawa Timur')]
     tmp_site.write("data/results/2023.csv", "\n".join(lines).replace(",", sep) + "\n")
-    problem(tmp_site.validate(), f"data/results/2023.csv:3:12: {UNCLOSED}", UNCLOSED_HINT)
+    problem(tmp_site.validate(), f"data/results/2023.csv:3:2: {UNCLOSED}", UNCLOSED_HINT)
 
 
 def test_quoted_cells_spanning_lines_still_read_and_count_lines(tmp_site: TmpSite) -> None:
@@ -111,7 +111,7 @@ def test_an_unclosed_quote_after_a_cell_spanning_lines(tmp_site: TmpSite) -> Non
     results_file(tmp_site, result_line("11-dpmptsp", '"DPMPTSP\nAceh"'),
                  result_line("35-dpmptsp", '"DPMPTSP\nJawa Timur"').replace(",B", ',"B'),
                  result_line("35.07-dpmptsp", "Malang"))
-    problem(tmp_site.validate(), f"data/results/2023.csv:5:48: {UNCLOSED}", UNCLOSED_HINT)
+    problem(tmp_site.validate(), f"data/results/2023.csv:5:10: {UNCLOSED}", UNCLOSED_HINT)
 
 
 def test_an_unclosed_quote_that_overflows_a_cell(tmp_site: TmpSite) -> None:
@@ -120,5 +120,5 @@ def test_an_unclosed_quote_that_overflows_a_cell(tmp_site: TmpSite) -> None:
     rows[1] = result_line("u1", '"Unit')
     results_file(tmp_site, *rows)
     result = tmp_site.validate()
-    problem(result, f"data/results/2023.csv:3:4: {UNCLOSED}", UNCLOSED_HINT)
+    problem(result, f"data/results/2023.csv:3:2: {UNCLOSED}", UNCLOSED_HINT)
     assert len([line for line in result.output.splitlines() if "2023.csv" in line]) == 1, result.output

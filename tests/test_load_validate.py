@@ -209,7 +209,7 @@ def test_bad_rows_do_not_hide_other_problems(tmp_site: TmpSite) -> None:
 
 def test_quote_never_closed(tmp_site: TmpSite) -> None:
     results_file(tmp_site, 2023, row("11-dpmptsp", "3.80", "B"), '35-dpmptsp,"DPMPTSP,3.70', row("36.74-mpp", "4.05"))
-    problem(tmp_site.validate(), 'data/results/2023.csv:3:12: a quote (") opened here is never closed',
+    problem(tmp_site.validate(), 'data/results/2023.csv:3:2: a quote (") opened in this cell is never closed',
             'close the quote or remove it; a quote inside a quoted cell is written twice ("")')
 
 

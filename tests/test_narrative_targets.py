@@ -40,7 +40,8 @@ def test_with_strict_a_dead_link_stops_the_build_and_keeps_the_output(tmp_site: 
 
 def test_links_to_pages_folders_downloads_and_static_files_are_fine(tmp_site: TmpSite) -> None:
     tmp_site.write("content/pages/tentang.md", "---\ntitle: Tentang\n---\n\n"
-                   "[u](../unit/35.07-dpmptsp/index.html) [y](../2023/) [d](../data/rapor.csv) [p](../datapackage.json) "
+                   "[u](../unit/35.07-dpmptsp/index.html) [y](../2023/) [d](../data/rapor.csv) "
+                   "[p](../datapackage.json) "
                    "[h](../index.html#peringkat) [q](./index.html?x=1) [s](#bagian) [css](../static/rapor.css) "
                    "[unit](unit:35.07-dpmptsp) [w](https://example.org/x) [e](mailto:a@example.org) "
                    "[search](../pagefind/pagefind.js) [top](..)\n\n![i](../static/favicon.svg)\n")
