@@ -231,7 +231,7 @@ WRITERS: dict[str, Writer] = {
 }
 
 
-def _is_own(env: jinja2.Environment, name: str) -> bool:
+def is_own_template(env: jinja2.Environment, name: str) -> bool:
     """Whether the theme chain's template `name` is Rapor's own, letter for letter."""
     found = _OWN.get(env)
     if found is None:
@@ -257,7 +257,7 @@ def render_partial(context: jinja2.runtime.Context, name: str, values: dict[str,
 def partial(context: jinja2.runtime.Context, name: str, **values: Any) -> Markup:
     """Template global: `{{ partial("_cite.html", cite_kind="unit") -}}` for `{% include "_cite.html" %}`."""
     writer = WRITERS.get(name)
-    if writer is not None and _is_own(context.environment, name):
+    if writer is not None and is_own_template(context.environment, name):
         try:
             written = writer(context, values)
         except Exception:  # the template raises it again, located at its line

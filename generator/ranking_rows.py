@@ -21,6 +21,7 @@ a theme that wants other markup for these columns writes its own loop in its `ra
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from typing import Any
 
@@ -29,6 +30,7 @@ from markupsafe import Markup, escape
 
 from .history_rows import HistoryRows, theme_macro
 from .i18n import Locale
+from .partials import is_own_template
 
 ROW_TEMPLATE = "_ranking_row.html"
 # Pages come language by language and year by year (pages.plan_site); keeping the fragments of a few
@@ -36,6 +38,21 @@ ROW_TEMPLATE = "_ranking_row.html"
 KEPT_YEARS = 4
 # The template globals RowCells.installed adds (made again in each worker process: parallel.py).
 GLOBALS = ("ranking_cells", "ranking_rows", "history_rows")
+
+
+def write_cells(common: dict[str, Any], row: dict[str, Any]) -> str:
+    """The `cells(row)` macro of Rapor's own _ranking_row.html, written in Python: the grade, the index and the
+    aspects (tests/test_ranking_cells.py compares the two on every row of the sample site)."""
+    letter = row["grade"]
+    if letter:
+        band = common["grade"][letter]
+        grade = (f'<td><span class="grade" style="background:{escape(band["color"])}">{escape(letter)}</span> '
+                 f'<span class="predikat">{escape(band["predikat"])}</span></td>\n')
+    else:
+        grade = f'<td><span class="muted">{escape(common["t"]("unit.not_evaluated"))}</span></td>\n'
+    fmt, precision = common["fmt"], common["precision"]
+    return "".join([grade, f"<td>{escape(fmt.number(row['index'], precision))}</td>",
+                    *(f"<td>{escape(text)}</td>" for text in fmt.numbers(row["aspects"], precision))])
 
 
 class RowCells:
@@ -64,7 +81,11 @@ class RowCells:
         if found is None:
             macro = self._macros.get(lang)
             if macro is None:
-                macro = self._macros[lang] = theme_macro(self.env, ROW_TEMPLATE, "cells", self.common[lang])
+                # Rapor's own `cells` is written in Python (write_cells), letter for letter; a theme's own
+                # _ranking_row.html is rendered through its macro.
+                macro = self._macros[lang] = (functools.partial(write_cells, self.common[lang])
+                                              if is_own_template(self.env, ROW_TEMPLATE)
+                                              else theme_macro(self.env, ROW_TEMPLATE, "cells", self.common[lang]))
             found = group[row["unit_id"]] = Markup(macro(row))
             self.rendered += 1
         return found

@@ -71,7 +71,7 @@ def test_python_partials_write_what_their_templates_include(tmp_path: Path, base
     one without, publication dates, and with and without site.base_url."""
     site = share_site(tmp_path / "site", base_url=base_url)
     renderer, plans = unit_pages(site.root)
-    assert all(partials._is_own(renderer.env, name) for name in partials.WRITERS)
+    assert all(partials.is_own_template(renderer.env, name) for name in partials.WRITERS)
     calls = [(renderer.env.from_string(included), renderer.env.from_string(written)) for included, written in CALLS]
     shown = set()
     for plan in plans:

@@ -5,6 +5,7 @@ ranking, every ranking page links the year's CSV, and the controls are hidden un
 from __future__ import annotations
 
 import posixpath
+import re
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -226,6 +227,11 @@ def test_hostile_province_names_stay_text(tmp_site: TmpSite) -> None:
     page = soup(tmp_site.root / "output/2023/ranking/index.html")
     options = [o.get_text() for o in page.select("select[name=province] option")]
     assert "Aceh</option><script>alert(1)</script>" in options and 'Jawa "Timur" & co' in options
+    # The rows' sort and filter values hold only digits and separators, whatever the names.
+    for path in (tmp_site.root / "output").rglob("*.html"):
+        for row in soup(path).select("tr[data-sort]"):
+            assert re.fullmatch(r"[0-9.|-]*", row["data-sort"]), (path, row["data-sort"])
+            assert re.fullmatch(r"[0-9 -]*", row["data-filter"]), (path, row["data-filter"])
 
 
 @pytest.mark.parametrize(("value", "decimals", "text"), [
