@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
@@ -104,6 +105,10 @@ def timed(items: Iterator[tuple[str, bytes | None]], spent: list[float]) -> Iter
         spent[0] += time.perf_counter() - started
         yield item
 
+
+# Files other than pages written after each rendered page (build_site): badges and previews are four per unit
+# and a unit has two pages, so most of them are written while the workers render.
+OTHERS_PER_PAGE = 2
 
 # Takes the built files and the output folder; write.write_site by default, a comparison for `rapor diff`.
 Sink = Callable[[Iterable[tuple[str, bytes | None]], Path], "WriteReport"]
@@ -214,22 +219,37 @@ def _build(root: Path, output: Path | None, strict: bool, progress: Progress | N
             return [page_fingerprint(keys[plan.lang], plan.path, plan.template, plan.absolute,
                                      (plan.context, beyond.of(plan)), digests) for plan in plans]
 
-        fingerprints = warm(session, "fingerprints", (plans, keys, charts), fingerprinted)
-        kept = [manifest.reusable(target, plan.path, fingerprint, mode)
-                for plan, fingerprint in zip(plans, fingerprints, strict=True)]
+        fingerprints: list[str] | None = None
+        kept = [False] * len(plans)
+        if manifest.previous or session is not None:
+            fingerprints = warm(session, "fingerprints", (plans, keys, charts), fingerprinted)
+            kept = [manifest.reusable(target, plan.path, fingerprint, mode)
+                    for plan, fingerprint in zip(plans, fingerprints, strict=True)]
+        # Else nothing can be kept: every page renders, and each one's fingerprint is made as it comes back.
+        digests = ValueDigests(None)
         produced = rendered_pages(renderer, [plan for plan, keep in zip(plans, kept, strict=True) if not keep],
                                   cores, search_page, workers)
+        # The other files (static, charts, badges and previews) are made and written while the workers render:
+        # a few after each page that comes back, the rest after the last one.
+        made = catalog.made
+        others = itertools.chain(catalog.all_made(static_files(inputs.theme.folders)),
+                                 catalog.all_made(root_icon(inputs.theme.folders)), charts.files(catalog),
+                                 [made(TOPOJSON_PATH, inputs.boundaries.topojson)] if inputs.boundaries else [],
+                                 share_files(config, data, renderer.locales, renderer.site_urls, catalog))
         shown = progress.pages(plans) if progress is not None else plans
-        for plan, fingerprint, keep in zip(shown, fingerprints, kept, strict=True):
+        for number, (plan, keep) in enumerate(zip(shown, kept, strict=True)):
             if keep:
                 search.keep(plan.path, manifest.reuse(plan.path))  # its search page's digest: not read
                 yield plan.path, None
                 continue
             path, html, found = next(produced)
             search.add_cut(path, found)
+            fingerprint = (fingerprints[number] if fingerprints is not None else page_fingerprint(
+                keys[plan.lang], plan.path, plan.template, plan.absolute, (plan.context, beyond.of(plan)), digests))
             manifest.record(path, fingerprint, len(html), search.digests[path])
             rendered[0] += 1
             yield path, html
+            yield from itertools.islice(others, OTHERS_PER_PAGE)
         for _ in produced:  # none left: this lets the workers finish
             raise AssertionError("more pages rendered than planned")
         if session is None:
@@ -239,13 +259,7 @@ def _build(root: Path, output: Path | None, strict: bool, progress: Progress | N
             del fingerprints, kept
             give_back_freed_memory()
         search.start()  # Pagefind indexes the pages while the other files are made and written
-        made = catalog.made
-        yield from catalog.all_made(static_files(inputs.theme.folders))
-        yield from catalog.all_made(root_icon(inputs.theme.folders))
-        yield from charts.files(catalog)
-        if inputs.boundaries is not None:
-            yield made(TOPOJSON_PATH, inputs.boundaries.topojson)
-        yield from share_files(config, data, renderer.locales, renderer.site_urls, catalog)
+        yield from others
         if config.site.base_url:
             yield made("sitemap.xml", sitemap(config, sitemap_paths))
             if inputs.corrections:
