@@ -275,7 +275,9 @@ class _SourceLocator:
         self.last: dict[str, int] = {}
         self.tag_of_instance: tuple[int, int] = (-1, -1)  # (instance, where its tag was found)
 
-    def find(self, needle: str, start: int = -1, end: int | None = None) -> int:
+    def find(self, needle: str, start: int = -1, end: int | None = None, whole: bool = False) -> int:
+        """Where `needle` is in the source: inside [start, end) when a start is given; else its next occurrence
+        not yet returned, preferring (`whole`) one written as a whole address."""
         if not needle:
             return -1
         # Markdown reads a backslash before punctuation as an escape: [a](..\\x) links to '..\x'.
@@ -288,7 +290,13 @@ class _SourceLocator:
         # second occurrence, not the first again.
         key = needle.casefold()
         cursor = self.cursor.get(key, 0)
-        at = self._whole(pattern, cursor) if cursor >= 0 else -1
+        if cursor < 0:
+            at = -1
+        elif whole:
+            at = self._whole(pattern, cursor)
+        else:
+            found = pattern.search(self.source, cursor)
+            at = found.start() if found else -1
         if at < 0:
             self.cursor[key] = -1
             return self.last.get(key, -1)
@@ -322,7 +330,7 @@ class _SourceLocator:
             position = next((p for p in (self.find(d, tag, end) for d in breach.details) if p >= 0), tag)
         else:
             for needle in (*breach.details, breach.opening):
-                position = self.find(needle)
+                position = self.find(needle, whole=True)
                 if position >= 0:
                     break
         return _position(self.source, position) if position >= 0 else (1, 1)
@@ -335,7 +343,7 @@ def narrative_sources(pages: Iterable[Page], site_urls: urls.SiteUrls
     (line and column in the file)."""
     for page in pages:
         def locate(needle: str, _page: Page = page) -> tuple[int, int]:
-            position = _SourceLocator(_page.body).find(needle)
+            position = _SourceLocator(_page.body).find(needle, whole=True)
             line, column = _position(_page.body, position) if position >= 0 else (1, 1)
             return _page.body_line + line - 1, column
 
