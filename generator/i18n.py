@@ -35,7 +35,7 @@ class Locale:
     minus: str
     babel_locale: str
     # number() results by (value, decimals): the same few thousand values fill twenty thousand pages.
-    _numbers: dict[tuple[float | int, int], str] = field(default_factory=dict, compare=False, repr=False)
+    _numbers: dict[tuple[float | int | None, int], str] = field(default_factory=dict, compare=False, repr=False)
 
     def t(self, key: str, **values: object) -> str:
         """The message `key` in this language, with `{name}` placeholders filled in."""
@@ -48,13 +48,14 @@ class Locale:
     def number(self, value: float | int | None, decimals: int = 2) -> str:
         """`value` rounded by the site's one rule (rounding.py: 4.505 -> 4,51, as graded and ranked), with
         this language's symbols; a value that rounds to zero has no minus sign."""
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return "–"
         key = (value, decimals)
-        text = self._numbers.get(key)
-        if text is None:
-            rounded = round_half_up(value, decimals)
-            text = self._numbers[key] = (self.minus if rounded < 0 else "") + self._digits(rounded, decimals)
+        text = self._numbers.get(key)  # first: a page writes some hundred figures, nearly all written before
+        if text is not None:
+            return text
+        if value is None or (isinstance(value, float) and math.isnan(value)):  # never kept: (None, 2) misses
+            return "–"
+        rounded = round_half_up(value, decimals)
+        text = self._numbers[key] = (self.minus if rounded < 0 else "") + self._digits(rounded, decimals)
         return text
 
     def numbers(self, values: Iterable[float | int | None], decimals: int = 2) -> list[str]:
