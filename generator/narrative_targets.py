@@ -7,7 +7,8 @@ into the theme's static/) is checked here, against the build's own list of outpu
 with --strict): a link may point at a file the publisher uploads beside the site.
 
 Links to folders ('../2024/') are taken as that folder's index.html, as a web server serves them. Links into
-the search index (pagefind/) and to a unit's badges and previews are not checked: those files are made later.
+the search index (pagefind/), to the share previews (share/) and to a unit's badges are not checked: those
+files are made later.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .narrative_policy import browser_url, scheme_of
 HINT = ("correct the path (relative to this page), or add the file: a page of the site, a download, or a file "
         "in the theme's static/ folder")
 # Files the build makes after the pages (Pagefind's bundle, the share files), not in the list checked against.
-_MADE_LATER = re.compile(r"(?:[a-z]{2}/)?(?:pagefind/.*|unit/[^/]+/(?:badge[\w-]*\.svg|preview[\w-]*\.png))")
+_MADE_LATER = re.compile(r"(?:[a-z]{2,3}/)?(?:pagefind/.+|share/[^/]+|unit/[^/]+/badge[\w-]*\.svg)")
 
 
 class _Targets(HTMLParser):

@@ -44,7 +44,8 @@ def test_links_to_pages_folders_downloads_and_static_files_are_fine(tmp_site: Tm
                    "[p](../datapackage.json) "
                    "[h](../index.html#peringkat) [q](./index.html?x=1) [s](#bagian) [css](../static/rapor.css) "
                    "[unit](unit:35.07-dpmptsp) [w](https://example.org/x) [e](mailto:a@example.org) "
-                   "[search](../pagefind/pagefind.js) [top](..)\n\n![i](../static/favicon.svg)\n")
+                   "[search](../pagefind/pagefind.js) [top](..) [badge](../unit/35.07-dpmptsp/badge.svg) "
+                   "[preview](../share/preview.png)\n\n![i](../static/favicon.svg)\n")
     tmp_site.write("content/pages/tentang.en.md", "---\ntitle: About\n---\n\n[u](../../en/2023/index.html) "
                    "[css](../../static/rapor.css)\n")
     result = tmp_site.build()
