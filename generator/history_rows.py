@@ -13,6 +13,7 @@ level average) the same way, for the same reason: three formatted numbers a row 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
@@ -28,6 +29,16 @@ def theme_macro(env: jinja2.Environment, template: str, name: str, values: dict[
     if not callable(macro):
         raise jinja2.TemplateRuntimeError(f"{template} has no macro {name}(row)")
     return macro
+
+
+def grade_text(bands: dict[str, dict[str, Any]], t: Callable[[str], str], letter: Any) -> str:
+    """The `grade_text(letter)` macro of _macros.html, written in Python: a grade's badge and its name, or 'not
+    evaluated'."""
+    if not letter:
+        return f'<span class="muted">{escape(t("unit.not_evaluated"))}</span>'
+    band = bands[letter]
+    return (f'<span class="grade" style="background:{escape(band["color"])}">{escape(letter)}</span> '
+            f'<span class="predikat">{escape(band["predikat"])}</span>')
 
 
 @jinja2.pass_context
@@ -72,13 +83,7 @@ class HistoryRows:
     def _grade(self, context: jinja2.runtime.Context, lang: str, letter: Any) -> str:
         found = self._grades.get((lang, letter))
         if found is None:
-            if letter:
-                band = context["grade"][letter]
-                found = (f'<span class="grade" style="background:{escape(band["color"])}">{escape(letter)}</span> '
-                         f'<span class="predikat">{escape(band["predikat"])}</span>')
-            else:
-                found = f'<span class="muted">{escape(context["t"]("unit.not_evaluated"))}</span>'
-            self._grades[(lang, letter)] = found
+            found = self._grades[(lang, letter)] = grade_text(context["grade"], context["t"], letter)
         return found
 
     @staticmethod

@@ -28,7 +28,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from .history_rows import HistoryRows, theme_macro
+from .history_rows import HistoryRows, grade_text, theme_macro
 from .i18n import Locale
 from .partials import is_own_template
 
@@ -43,15 +43,9 @@ GLOBALS = ("ranking_cells", "ranking_rows", "history_rows")
 def write_cells(common: dict[str, Any], row: dict[str, Any]) -> str:
     """The `cells(row)` macro of Rapor's own _ranking_row.html, written in Python: the grade, the index and the
     aspects (tests/test_ranking_cells.py compares the two on every row of the sample site)."""
-    letter = row["grade"]
-    if letter:
-        band = common["grade"][letter]
-        grade = (f'<td><span class="grade" style="background:{escape(band["color"])}">{escape(letter)}</span> '
-                 f'<span class="predikat">{escape(band["predikat"])}</span></td>\n')
-    else:
-        grade = f'<td><span class="muted">{escape(common["t"]("unit.not_evaluated"))}</span></td>\n'
     fmt, precision = common["fmt"], common["precision"]
-    return "".join([grade, f"<td>{escape(fmt.number(row['index'], precision))}</td>",
+    return "".join([f'<td>{grade_text(common["grade"], common["t"], row["grade"])}</td>\n',
+                    f"<td>{escape(fmt.number(row['index'], precision))}</td>",
                     *(f"<td>{escape(text)}</td>" for text in fmt.numbers(row["aspects"], precision))])
 
 
