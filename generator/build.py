@@ -193,10 +193,11 @@ def _build(root: Path, output: Path | None, strict: bool, progress: Progress | N
     page_count = len(plans)
     site_urls = SiteUrls(config.site.languages[0])
     unit_names = {unit_id: str(unit["name"]) for unit_id, unit in data.units.items()}
+    # What the build writes besides the pages and downloads, as files() below makes it.
+    feeds = config.site.languages if config.site.base_url and inputs.corrections else ()
     known = frozenset([*(plan.path for plan in plans), *data_files.sizes, *static_names(inputs.theme.folders),
-                       "favicon.ico", "robots.txt", TOPOJSON_PATH, BUNDLE_PATH,
-                       *(["sitemap.xml"] if config.site.base_url else []),
-                       *(site_urls.errata_feed(lang) for lang in config.site.languages)])
+                       "favicon.ico", "robots.txt", BUNDLE_PATH, *([TOPOJSON_PATH] if inputs.boundaries else []),
+                       *(["sitemap.xml"] if config.site.base_url else []), *map(site_urls.errata_feed, feeds)])
     links = dead_link_problems(narrative_sources(inputs.pages, site_urls), known, strict)
     if any(problem.severity is Severity.ERROR for problem in links):
         raise RaporError(links)

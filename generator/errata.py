@@ -84,8 +84,8 @@ def errata_feed(config: Config, locale: Locale, corrections: tuple[Correction, .
         "index": config.scheme.index_label[lang], "grade": locale.t("table.grade")}
 
     def shown(c: Correction, value: Decimal | str | None) -> str:
-        number = _value(c, value)
-        return locale.number(number, precision) if c.numeric and not isinstance(number, str) else str(number)
+        shown_value = _value(c, value)
+        return shown_value if isinstance(shown_value, str) else locale.number(shown_value, precision)
 
     page = base + site_urls.errata(lang)
     lines = ['<?xml version="1.0" encoding="utf-8"?>',

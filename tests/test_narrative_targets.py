@@ -61,3 +61,18 @@ def test_a_text_shown_on_another_languages_page_is_checked_there(tmp_site: TmpSi
     assert warnings(result.output) == [
         "content/pages/tentang.md:5:9: warning: the image '../static/favicon.svg' leads to no file of the site "
         "(on the en page, which shows this text)"]
+
+
+def test_a_file_the_build_writes_only_sometimes_is_known_only_then(tmp_site: TmpSite) -> None:
+    """The errata feed needs a base URL and corrections, the sitemap a base URL, the map file a boundaries file:
+    without them a link to one leads nowhere."""
+    tmp_site.write("content/pages/tentang.md", "---\ntitle: Tentang\n---\n\n[f](../errata/feed.xml) "
+                   "[s](../sitemap.xml) [m](../static/map/provinces.topo.json)\n")
+    result = tmp_site.build()
+    assert result.exit_code == 0, result.output
+    assert [line.split(": warning: ")[1] for line in warnings(result.output)] == [
+        "the link '../errata/feed.xml' leads to no file of the site",
+        "the link '../sitemap.xml' leads to no file of the site",
+        "the link '../static/map/provinces.topo.json' leads to no file of the site"]
+    assert not (tmp_site.root / "output/errata/feed.xml").exists()
+    assert not (tmp_site.root / "output/static/map/provinces.topo.json").exists()
