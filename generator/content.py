@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import re
 import string
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ from .narrative_files import find_markdown, foreign_language, page_location, rea
 from .narrative_limits import INLINE_WORK_HINT, INLINE_WORK_MESSAGE, InlineWork, check_limits
 from .narrative_links import resolve_unit_links
 from .narrative_safety import Breach, find_breaches
+from .narrative_targets import Source
 from .page_kinds import PAGE_KINDS
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -336,8 +337,7 @@ class _SourceLocator:
         return _position(self.source, position) if position >= 0 else (1, 1)
 
 
-def narrative_sources(pages: Iterable[Page], site_urls: urls.SiteUrls
-                      ) -> Iterator[tuple[str, str, str, str, Callable[[str], tuple[int, int]]]]:
+def narrative_sources(pages: Iterable[Page], site_urls: urls.SiteUrls) -> Iterator[Source]:
     """Each narrative page as its links are checked (narrative_targets.py): its source file, its page's path,
     its HTML, its language if it shows another language's text, and where a text is written in its Markdown
     (line and column in the file)."""
