@@ -18,10 +18,11 @@ from .config import Config
 from .figures import DataTable, Figure
 from .i18n import Locale
 from .sitedata import Row, SiteData
+from .svg_marks import Band, Series
 from .unit_chart_data import aspect_averages, grade_count_values, province_domain, province_trend_values
 from .unit_chart_data import ticks as tick_values
 from .unit_figures import UnitFigures
-from .unit_svg import Band, Series, bars, line_chart
+from .unit_svg import bars, line_chart
 
 
 @dataclass(frozen=True)

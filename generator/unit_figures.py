@@ -22,20 +22,9 @@ from markupsafe import Markup, escape
 
 from .figures import NUMBER_CELLS, DataTable, Figure, row_html, table_html
 from .sitedata import Row
+from .svg_marks import WIDTH, Panel, Series, legend, svg_open
 from .unit_chart_data import _PUBLISHED, difference, domain_around, published, span_years
-from .unit_svg import (
-    WIDTH,
-    DotGrid,
-    LineFrame,
-    Panel,
-    PanelFrame,
-    Series,
-    dot_grid,
-    legend,
-    line_frame,
-    panel_frame,
-    svg_open,
-)
+from .unit_svg import DotGrid, LineFrame, PanelFrame, dot_grid, line_frame, panel_frame
 
 if TYPE_CHECKING:
     from .unit_charts import PageCharts

@@ -22,10 +22,11 @@ from generator.pipeline import Inputs, read_inputs
 from generator.rounding import round_float
 from generator.settings import DEFAULT_GRADES
 from generator.sitedata import SiteData, build_site_data
+from generator.svg_marks import Panel, esc
 from generator.unit_chart_data import ticks
 from generator.unit_charts import PageCharts
 from generator.unit_specs import province_chart_specs, unit_chart_specs
-from generator.unit_svg import Panel, esc, small_multiples
+from generator.unit_svg import small_multiples
 
 from scratch_site import ASPECTS, UNITS, TmpSite, csv_row, grade_of
 

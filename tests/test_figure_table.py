@@ -13,12 +13,12 @@ from markupsafe import Markup
 from test_charts_unit import HOSTILE_PROVINCE, HOSTILE_UNIT, Built, built
 from test_charts_unit import chart_site as chart_site  # the fixture, shared
 
-from generator import unit_chart_data, unit_svg
+from generator import svg_marks, unit_chart_data, unit_svg
 from generator.bundled import DEFAULT_THEME
 from generator.figures import DataTable, Figure, data_table_html
 from generator.render import make_renderer
+from generator.svg_marks import Scale, n
 from generator.unit_charts import PageCharts
-from generator.unit_svg import Scale, n
 
 from scratch_site import TmpSite
 
@@ -63,7 +63,7 @@ def test_the_data_table_is_the_html_the_figure_template_wrote(chart_site: TmpSit
 
 def test_the_data_table_escapes_every_text_and_keeps_rows_of_one_cell() -> None:
     table = DataTable((HOSTILE_PROVINCE, "Nilai & <b>"), ((HOSTILE_UNIT, "3,68", '"&amp;"'), ("<i>",), ("2023", "")))
-    figure = Figure("test", "Judul <script>", "ringkasan", unit_svg.svg(10, 10, "test", ""), table)
+    figure = Figure("test", "Judul <script>", "ringkasan", svg_marks.svg(10, 10, "test", ""), table)
     html = str(data_table_html(figure.title, table))
     assert html == template_table(figure)
     assert "<script>" not in html and "<img" not in html and "<b>" not in html and "<i>" not in html
@@ -104,9 +104,10 @@ def test_built_unit_pages_carry_each_figures_table_in_the_page_number_format(cha
 
 def clear_kept_values() -> None:
     """Forget what the unit charts keep between pages (chart frames, positions, published values)."""
-    for value in vars(unit_svg).values():
-        if callable(getattr(value, "cache_clear", None)):
-            value.cache_clear()
+    for module in (svg_marks, unit_svg):
+        for value in vars(module).values():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
     unit_chart_data._PUBLISHED.clear()
 
 
