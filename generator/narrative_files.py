@@ -107,7 +107,7 @@ def read_markdown(path: Path, source: str, problems: ProblemList) -> str | None:
         column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         problems.error(source, line, column, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
         return None
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too (classic Mac OS), as in CSV
     if UNWRITABLE.search(text) is None:
         return text
     for number, line_text in enumerate(text.split("\n"), start=1):
