@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .download import FORMULA_STARTS
-from .errors import Problem, RaporError
+from .errors import NotUtf8, Problem, RaporError, utf8_text
 from .incremental import MANIFEST
 from .names import DOWNLOAD_ADDED, DOWNLOAD_HEAD, DOWNLOAD_TAIL
 from .oserrors import shown_path
@@ -126,11 +126,9 @@ def _rows(data: bytes | None) -> dict[str, dict[str, str]]:
     if data is None:
         return {}
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
-        raise _Unreadable(data.count(b"\n", 0, exc.start) + 1, column, "it is not UTF-8 text") from None
+        text = utf8_text(data)
+    except NotUtf8 as bad:
+        raise _Unreadable(bad.line, bad.column, "it is not UTF-8 text") from None
     # A download's cell is as long as the unit's name, which no limit bounds; the csv module's default is 128 KiB.
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.DictReader(io.StringIO(text))

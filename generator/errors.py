@@ -216,6 +216,26 @@ def read_failure(exc: OSError, path: Path, what: str = "the file") -> tuple[str,
             "check the disk and the file, then run rapor again")
 
 
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8 text, located at the first byte that is not: its line, and its column counted in
+    characters, as an editor shows it."""
+
+    def __init__(self, line: int, column: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.column, self.reason = line, column, reason
+
+
+def utf8_text(data: bytes) -> str:
+    """The text of a file's bytes: UTF-8, a leading byte-order mark dropped (Windows editors write one, and it
+    would otherwise be text: a TOML error, a character before a page's doctype). NotUtf8 if it is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8-sig", errors="replace")) + 1
+        raise NotUtf8(data.count(b"\n", 0, exc.start) + 1, column, exc.reason) from None
+
+
 class NotARegularFile(OSError):
     """A path naming a device, pipe or socket: reading it could block or never end."""
 

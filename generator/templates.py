@@ -24,7 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import __version__
 from .bundled import DEFAULT_THEME
 from .chart_svg import write_atomic
-from .errors import ProblemList
+from .errors import NotUtf8, ProblemList, utf8_text
 from .theme_links import allowed_root, is_inside, theme_files
 
 DEFAULT_PREFIX = "default/"
@@ -99,7 +99,7 @@ class ThemeLoader(jinja2.BaseLoader):
             raise jinja2.TemplateNotFound(template)
         path = found[1]
         modified = path.stat().st_mtime
-        return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == modified
+        return utf8_text(path.read_bytes()), str(path), lambda: path.stat().st_mtime == modified
 
     def list_templates(self) -> list[str]:
         return sorted({name for _level, name, _path in self.files()})
@@ -219,13 +219,14 @@ def _check_templates(loader: ThemeLoader, folders: Sequence[Path], shown: Callab
     uses: dict[tuple[int, str], list[_Use]] = {}
     for level, name, path in loader.files():
         try:
-            tree = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+            tree = env.parse(utf8_text(path.read_bytes()), name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             problems.error(shown(path), exc.lineno, 1, f"template error: {exc.message}",
                            "fix the Jinja syntax on this line ({{ value }}, {% tag %} ... {% endtag %})")
             continue
-        except UnicodeDecodeError as exc:
-            problems.error(shown(path), 1, 1, f"the template is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+        except NotUtf8 as bad:
+            problems.error(shown(path), bad.line, bad.column, f"the template is not UTF-8 text ({bad.reason})",
+                           "save it as UTF-8")
             continue
         except OSError as exc:
             problems.error(shown(path), 1, 1, f"the template cannot be read ({exc.strerror or exc})",

@@ -554,3 +554,9 @@ def test_project_path_through_a_file(tmp_site: TmpSite) -> None:
     result = tmp_site.cli("validate", str(tmp_site.root / "rapor.toml" / "sub"))
     problem(result, "rapor.toml:1:1: rapor.toml cannot be reached: a part of its path is a file, not a folder",
             "correct the path in rapor.toml, or put the folder in place of that file")
+
+
+def test_a_config_that_is_not_utf8_is_located_at_its_first_bad_byte(tmp_site: TmpSite) -> None:
+    tmp_site.write("rapor.toml", b'[site]\ntitle_id = "R\xe9port"\n')
+    problem(tmp_site.validate(), "rapor.toml:2:14: rapor.toml is not UTF-8 text (invalid continuation byte)",
+            "save the file as UTF-8")

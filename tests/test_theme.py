@@ -174,3 +174,44 @@ def test_the_default_stylesheet_closes_every_block() -> None:
         # Only @media (and @supports) blocks hold rules; a plain rule never opens inside another.
         assert depth <= 2, f"rapor.css:{line_number}: a rule opens inside another rule"
     assert depth == 0, "rapor.css ends inside a block"
+
+
+def test_theme_files_with_a_byte_order_mark_are_read_as_text(tmp_site: TmpSite) -> None:
+    """Windows editors start UTF-8 files with a byte-order mark: it is no character of a page (before its
+    doctype) nor a TOML error in a message file."""
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", "\ufeff" + '{% extends "unit.html" %}\n'
+                   '{% block main %}<p class="kota-banner">Kota</p>{{ super() }}{% endblock %}\n')
+    tmp_site.write("themes/kota/i18n/id.toml", '\ufeff[share]\ndate_format = "d MMMM y"\n')
+    result = tmp_site.build("-q")
+    assert result.exit_code == 0, result.output
+    page = (tmp_site.root / "output/unit/35.07-dpmptsp/index.html").read_bytes()
+    assert page.startswith(b"<!DOCTYPE html>") and "\ufeff".encode() not in page
+    assert b'<p class="kota-banner">Kota</p>' in page
+
+
+@pytest.mark.parametrize(("path", "data", "message"), [
+    ("themes/kota/templates/unit.html", b'{% extends "unit.html" %}\n{# caf\xe9 #}\n',
+     "themes/kota/templates/unit.html:2:7: the template is not UTF-8 text (invalid continuation byte)"),
+    ("themes/kota/i18n/id.toml", b"[share]\n\n# caf\xe9\n",
+     "themes/kota/i18n/id.toml:3:6: message file is not UTF-8 text (invalid continuation byte)"),
+])
+def test_theme_text_that_is_not_utf8_is_located_at_its_first_bad_byte(tmp_site: TmpSite, path: str, data: bytes,
+                                                                       message: str) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write(path, data)
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == message
+
+
+def test_a_folder_named_like_a_message_file_is_an_error(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    (tmp_site.root / "themes/kota/i18n/id.toml").mkdir(parents=True)
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "themes/kota/i18n/id.toml:1:1: the message file is a folder, not a file",
+        "  hint: put the theme's id.toml text file in its place, or remove the folder",
+        "1 error found; nothing was written.",
+    ]
