@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import nodes
@@ -25,6 +26,7 @@ from . import __version__
 from .bundled import DEFAULT_THEME
 from .chart_svg import write_atomic
 from .errors import NotUtf8, ProblemList, utf8_text
+from .template_limits import check_binop, check_str_format, limited_filters
 from .theme_links import allowed_root, is_inside, theme_files
 
 DEFAULT_PREFIX = "default/"
@@ -132,9 +134,31 @@ class ThemeEnvironment(_ThemeNames, jinja2.Environment):
 class SandboxedThemeEnvironment(_ThemeNames, SandboxedEnvironment):
     """For a site whose project has templates of its own. A theme is shared and copied around like content,
     so a template may not reach Python's internals (`__class__`, `__globals__`, ...) to run commands or write
-    files, and `range` is capped so a template cannot loop for ever on one call. The sandbox checks every
-    attribute and call, which costs about half again the rendering time, so Rapor's own templates alone render
-    without it."""
+    files, `range` is capped so a template cannot loop for ever on one call, and one operator or filter cannot
+    ask for gigabytes (template_limits.py). The sandbox checks every attribute and call, which costs about half
+    again the rendering time, so Rapor's own templates alone render without it."""
+
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters.update(limited_filters(self.filters))
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        text = str(value.__self__)
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            check_str_format(text)
+            return wrapped(*args, **kwargs)
+
+        return checked
 
 
 @dataclass(frozen=True)

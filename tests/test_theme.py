@@ -131,6 +131,14 @@ def test_a_missing_default_theme_is_reported_not_a_crash(tmp_site: TmpSite, tmp_
     '{{ cycler.__init__.__globals__.os.system("touch MARKER") }}',
     '{{ "".__class__.__mro__[1].__subclasses__() }}',
     '{% for i in range(99999999999) %}{% endfor %}',
+    # One expression asking for gigabytes: refused before it is made, not ended by the out-of-memory killer.
+    '{{ "x" * 10**10 }}',
+    '{% set n = 10 ** 100 %}{{ n ** n }}',
+    '{{ "%999999999d" % 1 }}',
+    '{{ "{:>999999999}".format(1) }}',
+    '{{ unit.name|center(10**9) }}',
+    '{{ range(100000)|join("x" * 1000000) }}',
+    '{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}',
 ])
 def test_a_theme_template_cannot_reach_python_internals_or_loop_for_ever(tmp_site: TmpSite, body: str) -> None:
     marker = tmp_site.root / "MARKER"
