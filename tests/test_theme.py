@@ -223,3 +223,19 @@ def test_a_folder_named_like_a_message_file_is_an_error(tmp_site: TmpSite) -> No
         "  hint: put the theme's id.toml text file in its place, or remove the folder",
         "1 error found; nothing was written.",
     ]
+
+
+def test_a_template_name_made_while_rendering_that_names_nothing_is_said_so(tmp_site: TmpSite) -> None:
+    """Constant names are checked before building; a name made from page values can only fail on a page."""
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", '{% extends "unit.html" %}\n{% block main %}\n'
+                   '{% include "kota-" ~ unit.id ~ ".html" %}{% endblock %}\n')
+    result = tmp_site.build("-q")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "themes/kota/templates/unit.html:3:1: template error on unit/11-dpmptsp/index.html: template "
+        "'kota-11-dpmptsp.html' not found in the theme or the default theme",
+        "  hint: a template name made from page values must name a template of the theme or the default theme; add "
+        "it, or use {% include ... ignore missing %}",
+        "1 error found; nothing was written.",
+    ]
