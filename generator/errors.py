@@ -88,10 +88,23 @@ class Problem:
 
     def format(self) -> str:
         prefix = "warning: " if self.severity is Severity.WARNING else ""
-        text = f"{shown(self.path)}:{self.line}:{self.column}: {prefix}{shown(self.message)}"
+        text = f"{shown(self.path)}:{self.line}:{self.column}: {prefix}{shown(_shortened(self.message))}"
         if self.hint:
-            text += f"\n  hint: {shown(self.hint)}"
+            text += f"\n  hint: {shown(_shortened(self.hint))}"
         return text
+
+
+QUOTED_SHOWN = 80  # characters of a quoted value a message shows; a 100,000-character cell is one line of it
+_LONG_QUOTED = re.compile("'([^'\n]{" + str(QUOTED_SHOWN + 1) + ",})'")
+
+
+def _shortened(text: str) -> str:
+    """A message with every long quoted value cut to its start and end around '…', and the whole kept under
+    a few hundred characters, so that a problem stays one readable line whatever the input held."""
+    if len(text) <= 2 * QUOTED_SHOWN:
+        return text
+    text = _LONG_QUOTED.sub(lambda m: f"'{m.group(1)[:QUOTED_SHOWN - 12]}…{m.group(1)[-10:]}'", text)
+    return text if len(text) <= 5 * QUOTED_SHOWN else text[:4 * QUOTED_SHOWN] + "…" + text[-QUOTED_SHOWN // 2:]
 
 
 def format_problems(problems: Iterable[Problem], per_file: int = SHOWN_PER_FILE) -> str:
