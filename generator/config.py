@@ -153,6 +153,11 @@ def _read_toml(root: Path, path: Path) -> tuple[str, dict[str, Any]]:
     try:
         data = read_bytes(path)
     except OSError as exc:
+        blocker = next((p for p in [*reversed(root.parents), root] if os.path.lexists(p) and not p.is_dir()), None)
+        if blocker is not None:  # the project folder given is a file, or lies below one
+            raise RaporError.single(str(blocker), 1, 1, "this is a file, not a project folder",
+                                    "pass the project's folder (the one holding rapor.toml), e.g. rapor build "
+                                    "kota/; to start a new project, run: rapor init NEW_FOLDER") from None
         if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
             raise RaporError.single(CONFIG_NAME, 1, 1, f"no {CONFIG_NAME} in {root}",
                                     "run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR; "

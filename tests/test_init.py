@@ -194,3 +194,14 @@ def test_a_folder_without_a_project_points_to_rapor_init(tmp_path: Path, command
         "  hint: run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR; to start a new "
         "project there, run: rapor init PROJECT_DIR",
     ]
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "diff", "serve"])
+@pytest.mark.parametrize("below", ["", "/kota"])
+def test_a_file_given_as_the_project_folder_is_named(tmp_path: Path, command: str, below: str) -> None:
+    (tmp_path / "units.csv").write_text("id\n")
+    code, output = rapor(command, str(tmp_path / "units.csv") + below, *(["--port", "0"] if command == "serve" else []))
+    assert code == 2
+    assert output == (f"{tmp_path.resolve()}/units.csv:1:1: this is a file, not a project folder\n"
+                      "  hint: pass the project's folder (the one holding rapor.toml), e.g. rapor build kota/; to "
+                      "start a new project, run: rapor init NEW_FOLDER\n1 error found; nothing was written.\n")
