@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .config import Config
-from .errors import ProblemList
+from .errors import NotUtf8, ProblemList, utf8_text
 
 # The picture's width in SVG units; its height follows the map's shape. Coordinates are whole units, so a
 # unit (~5 km) is the finest detail drawn, and points closer than TOLERANCE units to a simplified line go.
@@ -82,10 +82,10 @@ def load_boundaries(config: Config, provinces: pd.DataFrame, problems: ProblemLi
                        "check that data.province_map names a readable TopoJSON file, " + NO_MAP_HINT)
         return None
     try:
-        text = raw.decode("utf-8")
+        text = utf8_text(raw)
         topology = json.loads(text)
-    except UnicodeDecodeError as exc:
-        problems.error(shown, 1, exc.start + 1, "the province map is not UTF-8 text",
+    except NotUtf8 as bad:
+        problems.error(shown, bad.line, bad.column, "the province map is not UTF-8 text",
                        "save it as UTF-8 TopoJSON, " + NO_MAP_HINT)
         return None
     except json.JSONDecodeError as exc:

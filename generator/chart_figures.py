@@ -56,8 +56,9 @@ class ChartFigures:
         return cast(T, self.numbers[key])
 
     def year(self, lang: str, year: int) -> list[Figure]:
-        """The year overview's charts."""
-        return [self.figure(kind, Selection(year), lang, kind) for kind in YEAR_KINDS]
+        """The year overview's charts (no aspect averages in a scheme without aspects)."""
+        return [self.figure(kind, Selection(year), lang, kind) for kind in YEAR_KINDS
+                if kind != "aspect-averages" or self.config.scheme.aspects]
 
     def home(self, lang: str) -> list[Figure]:
         """The home page's charts: the trend over all years and the latest year's grades."""

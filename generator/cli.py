@@ -201,12 +201,16 @@ def serve(project_dir: Path, output: Path | None, port: int, strict: bool) -> No
             return report.summary()
 
         built: list[Path] = []
-        # The first build must succeed: until then there is nothing to serve and no output folder to name.
-        summary = build()
+        server = make_server(state, "127.0.0.1", port)  # a port in use is said before the build is waited for
+        try:
+            # The first build must succeed: until then there is nothing to serve and no output folder to name.
+            summary = build()
+        except BaseException:
+            server.server_close()
+            raise
         click.echo(summary, err=True)
+        state.output = target = built[-1]
         state.succeeded()
-        target = built[-1]
-        server = make_server(target, state, "127.0.0.1", port)
         threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
         host, bound = server.server_address[:2]
         click.echo(f"serving {target} at http://{host!s}:{bound}/ (Ctrl-C stops)", err=True)

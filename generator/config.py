@@ -19,6 +19,7 @@ from .config_reader import ConfigReader, as_number, as_whole, finite, key_positi
 from .config_site import Program, SiteSettings, lang_pair, read_program, read_site
 from .errors import (
     CONTROL_HINT,
+    NotUtf8,
     Problem,
     ProblemList,
     RaporError,
@@ -27,6 +28,7 @@ from .errors import (
     quoted,
     read_bytes,
     read_failure,
+    utf8_text,
 )
 from .file_names import WINDOWS_HINT, windows_unsafe
 from .scheme import Aspect, Choice, GradeBand, Scheme, check_scheme
@@ -151,6 +153,11 @@ def _read_toml(root: Path, path: Path) -> tuple[str, dict[str, Any]]:
     try:
         data = read_bytes(path)
     except OSError as exc:
+        blocker = next((p for p in [*reversed(root.parents), root] if os.path.lexists(p) and not p.is_dir()), None)
+        if blocker is not None:  # the project folder given is a file, or lies below one
+            raise RaporError.single(str(blocker), 1, 1, "this is a file, not a project folder",
+                                    "pass the project's folder (the one holding rapor.toml), e.g. rapor build "
+                                    "kota/; to start a new project, run: rapor init NEW_FOLDER") from None
         if isinstance(exc, FileNotFoundError) and not os.path.lexists(path):
             raise RaporError.single(CONFIG_NAME, 1, 1, f"no {CONFIG_NAME} in {root}",
                                     "run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR; "
@@ -160,10 +167,10 @@ def _read_toml(root: Path, path: Path) -> tuple[str, dict[str, Any]]:
             hint = f"replace the folder with the {CONFIG_NAME} text file"
         raise RaporError.single(CONFIG_NAME, 1, 1, message, hint) from None
     try:
-        text = data.decode("utf-8-sig")
+        text = utf8_text(data)
         return text, tomllib.loads(text)
-    except UnicodeDecodeError as exc:
-        raise RaporError.single(CONFIG_NAME, 1, 1, f"{CONFIG_NAME} is not UTF-8 text ({exc.reason})",
+    except NotUtf8 as bad:
+        raise RaporError.single(CONFIG_NAME, bad.line, bad.column, f"{CONFIG_NAME} is not UTF-8 text ({bad.reason})",
                                 "save the file as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))

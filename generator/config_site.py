@@ -74,6 +74,7 @@ def _read_base_url(raw: dict[str, Any], reader: ConfigReader) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018 - a port that is no number or out of range raises here
     except ValueError:
         parts, host = None, None
     # Characters a URL never holds unencoded: the address is written into robots.txt and sitemap.xml as is.
@@ -144,6 +145,7 @@ def _read_web_address(raw: dict[str, Any], reader: ConfigReader, key: str) -> st
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018 - a port that is no number or out of range raises here
     except ValueError:
         parts, host = None, None
     if parts is None or parts.scheme not in ("http", "https") or not host or re.search(r'[\s"<>\\^`{|}]', url):

@@ -94,7 +94,7 @@ def load_content(config: Config, unit_ids: set[str], years: set[int], own_templa
     page kind's built-in one; `labels` holds, per language, the interface strings the conversion writes.
     """
     chart_keys = ChartKeys(frozenset(years), tuple(c.key for c in config.levels),
-                           tuple(c.key for c in config.unit_types), province_codes)
+                           tuple(c.key for c in config.unit_types), province_codes, bool(config.scheme.aspects))
     narrative = Narrative(frozenset(unit_ids), urls.SiteUrls(config.site.languages[0]), labels, former_ids or {},
                           chart_keys)
     others = ", ".join(f"add .{lang} before .md for {lang}" for lang in config.site.languages[1:]) or "one language"

@@ -216,6 +216,9 @@ def read_file_table(path: Path, display: str, problems: ProblemList, rows: str =
     parsed = None if '"' in text else _parse_plain(text, sep)
     if parsed is None:
         failure = None
+        # A cell may be as long as the file (a long quoted name): the csv module's 128 KiB default would refuse a
+        # valid file, while a quote left open, which swallows the rest of the file, is found below either way.
+        csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
         try:
             parsed = _parse_quoted(text, sep)
         except csv.Error as exc:  # e.g. a cell over the field size limit, which an unclosed quote makes

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .download import FORMULA_STARTS
+from .errors import NotUtf8, Problem, RaporError, utf8_text
 from .incremental import MANIFEST
 from .names import DOWNLOAD_ADDED, DOWNLOAD_HEAD, DOWNLOAD_TAIL
+from .oserrors import shown_path
 from .output_guard import MARKER
 from .write import WriteReport, safe_relative
 
@@ -97,6 +99,7 @@ class OutputComparison:
                         self.downloads[int(relative[:4])] = (path.read_bytes(), None)
         self.changed.sort()
         self.added.sort()
+        _check_downloads(self.downloads, output)
         return WriteReport(len(produced), len(self.changed) + len(self.added), self.unchanged, total)
 
     @property
@@ -109,11 +112,51 @@ def _text(cell: str) -> str:
     return cell[1:] if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS | {" "} else cell
 
 
+class _Unreadable(ValueError):
+    """An output download that is not the CSV a build writes: where (line, column) and why."""
+
+    def __init__(self, line: int, column: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.column, self.reason = line, column, reason
+
+
 def _rows(data: bytes | None) -> dict[str, dict[str, str]]:
+    """A yearly download's rows by unit id; _Unreadable when the bytes are not such a file (the output's copy was
+    changed by hand, cut short or damaged after its build)."""
     if data is None:
         return {}
-    reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
-    return {_text(row.get("unit_id", "")): {k: _text(v or "") for k, v in row.items() if k} for row in reader}
+    try:
+        text = utf8_text(data)
+    except NotUtf8 as bad:
+        raise _Unreadable(bad.line, bad.column, "it is not UTF-8 text") from None
+    # A download's cell is as long as the unit's name, which no limit bounds; the csv module's default is 128 KiB.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = reader.fieldnames or []
+        missing = [name for name in _KEYS if name not in header]
+        if missing:
+            raise _Unreadable(1, 1, f"its header has no {' or '.join(missing)} column")
+        return {_text(row.get("unit_id") or ""): {k: _text(v or "") for k, v in row.items() if k} for row in reader}
+    except csv.Error as exc:
+        raise _Unreadable(reader.line_num or 1, 1, f"it cannot be read as CSV ({exc})") from None
+
+
+def _check_downloads(downloads: dict[int, tuple[bytes | None, bytes | None]], output: Path) -> None:
+    """Every yearly download of the output folder that the results are compared with must be readable: a damaged
+    one is reported (all of them, located), rather than every unit of its year shown as added."""
+    problems = []
+    for year, (old, _new) in sorted(downloads.items()):
+        try:
+            _rows(old)
+        except _Unreadable as bad:
+            path = shown_path(output / f"{year}/rapor-{year}.csv")
+            problems.append(Problem(path, bad.line, bad.column,
+                                    f"the output's download cannot be compared with: {bad.reason}",
+                                    "it was changed or damaged after its build; rapor build writes it again "
+                                    "(or remove it, and its year's results are listed as added)"))
+    if problems:
+        raise RaporError(problems)
 
 
 @dataclass(frozen=True)

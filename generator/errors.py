@@ -88,10 +88,23 @@ class Problem:
 
     def format(self) -> str:
         prefix = "warning: " if self.severity is Severity.WARNING else ""
-        text = f"{shown(self.path)}:{self.line}:{self.column}: {prefix}{shown(self.message)}"
+        text = f"{shown(self.path)}:{self.line}:{self.column}: {prefix}{shown(_shortened(self.message))}"
         if self.hint:
-            text += f"\n  hint: {shown(self.hint)}"
+            text += f"\n  hint: {shown(_shortened(self.hint))}"
         return text
+
+
+QUOTED_SHOWN = 80  # characters of a quoted value a message shows; a 100,000-character cell is one line of it
+_LONG_QUOTED = re.compile("'([^'\n]{" + str(QUOTED_SHOWN + 1) + ",})'")
+
+
+def _shortened(text: str) -> str:
+    """A message with every long quoted value cut to its start and end around '…', and the whole kept under
+    a few hundred characters, so that a problem stays one readable line whatever the input held."""
+    if len(text) <= 2 * QUOTED_SHOWN:
+        return text
+    text = _LONG_QUOTED.sub(lambda m: f"'{m.group(1)[:QUOTED_SHOWN - 12]}…{m.group(1)[-10:]}'", text)
+    return text if len(text) <= 5 * QUOTED_SHOWN else text[:4 * QUOTED_SHOWN] + "…" + text[-QUOTED_SHOWN // 2:]
 
 
 def format_problems(problems: Iterable[Problem], per_file: int = SHOWN_PER_FILE) -> str:
@@ -214,6 +227,26 @@ def read_failure(exc: OSError, path: Path, what: str = "the file") -> tuple[str,
         return f"{what} cannot be reached: its links form a loop", "point the link at the file itself"
     return (f"cannot read {what}: {exc.strerror or exc}",
             "check the disk and the file, then run rapor again")
+
+
+class NotUtf8(ValueError):
+    """Bytes that are not UTF-8 text, located at the first byte that is not: its line, and its column counted in
+    characters, as an editor shows it."""
+
+    def __init__(self, line: int, column: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line, self.column, self.reason = line, column, reason
+
+
+def utf8_text(data: bytes) -> str:
+    """The text of a file's bytes: UTF-8, a leading byte-order mark dropped (Windows editors write one, and it
+    would otherwise be text: a TOML error, a character before a page's doctype). NotUtf8 if it is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8-sig", errors="replace")) + 1
+        raise NotUtf8(data.count(b"\n", 0, exc.start) + 1, column, exc.reason) from None
 
 
 class NotARegularFile(OSError):

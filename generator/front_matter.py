@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from .errors import CONTROL_HINT, ProblemList, has_control, shown
+from .errors import CONTROL_HINT, ProblemList, did_you_mean, has_control, shown
 from .narrative_limits import MAX_NESTING
 
 FRONT_MATTER_KEYS: dict[str, type] = {"title": str, "description": str, "template": str, "order": int,
@@ -34,7 +34,7 @@ def split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[d
                        "write one 'key: value' per line, without nested lists or brackets")
         return {}, text[end + 5:], body_line
     try:
-        meta = yaml.safe_load(block) or {}
+        meta, keys = _load(block, source, problems)
     except ValueError as exc:  # YAML reads 2024-02-30 as a date, or `!!int abc`, and fails outside its own errors
         found = _impossible_date(block)
         if found is not None:
@@ -59,13 +59,13 @@ def split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[d
     if not isinstance(meta, dict):
         problems.error(source, 2, 1, "front matter must be 'key: value' lines", "e.g. title: Metodologi")
         return {}, text[end + 5:], body_line
-    lines = block.split("\n")
     for key, value in meta.items():
-        line = next((i + 2 for i, text_line in enumerate(lines) if text_line.startswith(f"{key}:")), 2)
+        line = keys.get(str(key), 2)
         expected = FRONT_MATTER_KEYS.get(str(key))
         if expected is None:
+            near = did_you_mean(str(key), FRONT_MATTER_KEYS)
             problems.error(source, line, 1, f"unknown front matter key '{key}'",
-                           "use " + ", ".join(FRONT_MATTER_KEYS))
+                           (f"{near} " if near else "") + "use " + ", ".join(FRONT_MATTER_KEYS))
         elif (not isinstance(value, expected) or isinstance(value, bool)
               or (expected is datetime.date and isinstance(value, datetime.datetime))):
             kind = {int: "a whole number", datetime.date: "a date"}.get(expected, "text")
@@ -77,6 +77,28 @@ def split_front_matter(text: str, source: str, problems: ProblemList) -> tuple[d
             problems.error(source, line, len(str(key)) + 3, f"front matter '{key}' holds a control or invisible "
                            f"character: '{shown(value)}'", CONTROL_HINT)
     return meta, text[end + 5:], body_line
+
+
+def _load(block: str, source: str, problems: ProblemList) -> tuple[Any, dict[str, int]]:
+    """The front matter's value, and the file line of each top-level key (its first use). A key given twice is
+    reported at its second use: YAML readers would silently keep the last value (or the first, by reader)."""
+    loader = yaml.SafeLoader(block)
+    try:
+        node = loader.get_single_node()
+        keys: dict[str, int] = {}
+        if isinstance(node, yaml.MappingNode):
+            for key_node, _value in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+                    continue  # a list or mapping as a key fails below; a merge key repeats by design
+                line = key_node.start_mark.line + 2
+                if key_node.value in keys:
+                    problems.error(source, line, key_node.start_mark.column + 1,
+                                   f"front matter key '{key_node.value}' is given twice",
+                                   f"give each key once; the first is on line {keys[key_node.value]}")
+                keys.setdefault(key_node.value, line)
+        return (loader.construct_document(node) if node is not None else None) or {}, keys
+    finally:
+        loader.dispose()
 
 
 def _deeply_nested(block: str) -> tuple[int, int] | None:

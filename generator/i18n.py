@@ -20,7 +20,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
-from .errors import ProblemList
+from .errors import NotUtf8, ProblemList, utf8_text
 from .rounding import round_half_up
 
 MINUS = "\u2212"
@@ -84,8 +84,12 @@ class Locale:
 
 def _read_messages(path: Path, shown: str, problems: ProblemList) -> dict[str, str]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raw = tomllib.loads(utf8_text(path.read_bytes()))
+    except NotUtf8 as bad:
+        problems.error(shown, bad.line, bad.column, f"message file is not UTF-8 text ({bad.reason})",
+                       "save the theme's i18n file as UTF-8")
+        return {}
+    except tomllib.TOMLDecodeError as exc:
         found = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         line, column = (int(found.group(1)), int(found.group(2))) if found else (1, 1)
         reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
@@ -113,6 +117,9 @@ def load_locale(lang: str, theme_dirs: list[Path], problems: ProblemList, shown:
         path = folder / "i18n" / f"{lang}.toml"
         if path.is_file():
             messages.update(_read_messages(path, shown(path), problems))
+        elif path.is_dir():
+            problems.error(shown(path), 1, 1, "the message file is a folder, not a file",
+                           f"put the theme's {lang}.toml text file in its place, or remove the folder")
     babel_locale = {"id": "id_ID", "en": "en_US"}.get(lang, lang)
     minus = get_minus_sign_symbol(babel_locale)
     return Locale(lang, messages, get_decimal_symbol(babel_locale), get_group_symbol(babel_locale),

@@ -47,6 +47,7 @@ class ChartKeys:
     levels: tuple[str, ...] = ()
     types: tuple[str, ...] = ()
     provinces: frozenset[str] = frozenset()
+    aspects: bool = True  # whether the scheme has aspects (scheme.aspects may be empty)
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,9 @@ def read_block(lines: list[str], first: int, keys: ChartKeys) -> tuple[ChartRequ
     if kind not in KINDS:
         return None, [BlockProblem(line, column, f"unknown chart kind '{_short(kind)}'",
                                    _suggest(kind, KINDS) + f"kinds: {KIND_LIST}")]
+    if kind == "aspect-averages" and not keys.aspects:
+        return None, [BlockProblem(line, column, "the scheme has no aspects, so there are no aspect averages",
+                                   "use another kind, or list the aspects under [[scheme.aspects]] in rapor.toml")]
     for name, (_, line, _column) in given.items():
         if name not in KINDS[kind]:
             problems.append(BlockProblem(line, 1, f"unknown chart parameter '{_short(name)}' for {kind}",

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import NONCHARACTERS, ProblemList, shown
+from .errors import NONCHARACTERS, NotUtf8, ProblemList, shown, utf8_text
 
 READ_HINT = "make it a readable file (check its permissions), or remove it from content/"
 # What no web page or XML file may hold (the HTML standard's parse errors): control characters other than the
@@ -100,14 +100,11 @@ def read_markdown(path: Path, source: str, problems: ProblemList) -> str | None:
         problems.error(source, 1, 1, f"the file cannot be read ({exc.strerror or exc})", READ_HINT)
         return None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1
-        problems.error(source, line, column, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+        text = utf8_text(data)
+    except NotUtf8 as bad:
+        problems.error(source, bad.line, bad.column, f"the file is not UTF-8 text ({bad.reason})", "save it as UTF-8")
         return None
-    text = text.replace("\r\n", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too (classic Mac OS), as in CSV
     if UNWRITABLE.search(text) is None:
         return text
     for number, line_text in enumerate(text.split("\n"), start=1):

@@ -117,9 +117,14 @@ class Renderer:
         chosen = (f" (the template named in {narrative.source})"
                   if narrative is not None and narrative.template == plan.template else "")
         reason = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
-        if isinstance(exc, SecurityError) or (isinstance(exc, OverflowError) and "MAX_RANGE" in str(exc)):
+        if isinstance(exc, jinja2.TemplateNotFound):  # a name made while rendering; constant names are checked before
+            reason = f"template '{exc.name}' not found in the theme or the default theme"
+            hint = ("a template name made from page values must name a template of the theme or the default theme; "
+                    "add it, or use {% include ... ignore missing %}")
+        elif isinstance(exc, SecurityError) or (isinstance(exc, OverflowError) and "MAX_RANGE" in str(exc)):
             hint = ("templates run in a sandbox: use the page's values and Rapor's functions (url, t, fmt), not "
-                    "Python internals (names starting with _), and keep loops under 100,000 steps")
+                    "Python internals (names starting with _), and keep loops under 100,000 steps and each value under "
+                    "10 million characters")
         else:
             hint = ("the template uses a value or message this kind of page does not have; compare it with the "
                     "default theme's template of the same name")

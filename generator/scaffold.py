@@ -44,6 +44,13 @@ def init_project(folder: Path, force: bool = False) -> InitReport:
     file is in the way (unless `force`) or cannot be written."""
     files = starter_files()
     problems = ProblemList()
+    # The project folder itself, or a folder above it, may be a file (or a link to nothing): nothing can go there.
+    blocker = next((p for p in [*reversed(folder.parents), folder] if (p.is_symlink() or p.exists())
+                    and not p.is_dir()), None)
+    if blocker is not None:
+        where = "the project folder" if blocker == folder else f"a folder of the project's path {folder.as_posix()}"
+        raise RaporError.single(blocker.as_posix(), 1, 1, f"this is a file, not a folder, where {where} should be",
+                                "choose a folder (a new one is made), or move the file away")
     existing = []
     in_the_way: set[Path] = set()
     for relative, _source in files:

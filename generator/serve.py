@@ -10,6 +10,7 @@ only the changed files, each renamed over its old version, so no page is ever se
 
 from __future__ import annotations
 
+import errno
 import json
 import threading
 import time
@@ -59,6 +60,7 @@ class PreviewState:
 
     build: int = 0
     error: str = ""
+    output: Path | None = None  # the folder served, once the first build has named it
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def succeeded(self) -> None:
@@ -80,7 +82,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
     def __init__(self, *args: object, state: PreviewState, **kwargs: object) -> None:
         self.state = state
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, directory=str(state.output or "."), **kwargs)  # type: ignore[arg-type]
 
     def log_message(self, format: str, *args: object) -> None:
         """Requests are not logged: the terminal is for build results and errors."""
@@ -137,9 +139,24 @@ def watched_paths(root: Path) -> list[Path]:
     return [path for path in candidates if path.exists()]
 
 
-def make_server(output: Path, state: PreviewState, host: str, port: int) -> ThreadingHTTPServer:
-    handler = partial(PreviewHandler, directory=str(output), state=state)
-    return ThreadingHTTPServer((host, port), handler)
+def make_server(state: PreviewState, host: str, port: int) -> ThreadingHTTPServer:
+    """The preview server, bound at once (before the first build, so that a port in use is said before a build
+    is waited for); it serves `state.output` once a build has named it."""
+    try:
+        return ThreadingHTTPServer((host, port), partial(PreviewHandler, state=state))
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            message = f"port {port} on {host} is already in use"
+            hint = ("stop the program listening there (another rapor serve?), or choose another port: --port 0 "
+                    "takes a free one")
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            message = f"no permission to listen on port {port} of {host}"
+            hint = ("ports below 1024 need administrator rights: choose another, e.g. --port 8000 (--port 0 takes a "
+                    "free one)")
+        else:
+            message = f"cannot listen on port {port} of {host} ({exc.strerror or exc})"
+            hint = "choose another port, e.g. --port 8000 (--port 0 takes a free one)"
+        raise RaporError.single("--port", 1, 1, message, hint) from None
 
 
 def rebuild_loop(root: Path, output: Path, build: Callable[[], str], state: PreviewState,

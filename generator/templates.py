@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from jinja2 import nodes
@@ -24,7 +25,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from . import __version__
 from .bundled import DEFAULT_THEME
 from .chart_svg import write_atomic
-from .errors import ProblemList
+from .errors import NotUtf8, ProblemList, utf8_text
+from .template_limits import check_binop, check_str_format, limited_filters
 from .theme_links import allowed_root, is_inside, theme_files
 
 DEFAULT_PREFIX = "default/"
@@ -99,7 +101,7 @@ class ThemeLoader(jinja2.BaseLoader):
             raise jinja2.TemplateNotFound(template)
         path = found[1]
         modified = path.stat().st_mtime
-        return path.read_text(encoding="utf-8"), str(path), lambda: path.stat().st_mtime == modified
+        return utf8_text(path.read_bytes()), str(path), lambda: path.stat().st_mtime == modified
 
     def list_templates(self) -> list[str]:
         return sorted({name for _level, name, _path in self.files()})
@@ -132,9 +134,31 @@ class ThemeEnvironment(_ThemeNames, jinja2.Environment):
 class SandboxedThemeEnvironment(_ThemeNames, SandboxedEnvironment):
     """For a site whose project has templates of its own. A theme is shared and copied around like content,
     so a template may not reach Python's internals (`__class__`, `__globals__`, ...) to run commands or write
-    files, and `range` is capped so a template cannot loop for ever on one call. The sandbox checks every
-    attribute and call, which costs about half again the rendering time, so Rapor's own templates alone render
-    without it."""
+    files, `range` is capped so a template cannot loop for ever on one call, and one operator or filter cannot
+    ask for gigabytes (template_limits.py). The sandbox checks every attribute and call, which costs about half
+    again the rendering time, so Rapor's own templates alone render without it."""
+
+    intercepted_binops = frozenset(["*", "**", "%", "+"])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters.update(limited_filters(self.filters))
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        check_binop(operator, left, right)
+        return super().call_binop(context, operator, left, right)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        text = str(value.__self__)
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            check_str_format(text)
+            return wrapped(*args, **kwargs)
+
+        return checked
 
 
 @dataclass(frozen=True)
@@ -219,13 +243,14 @@ def _check_templates(loader: ThemeLoader, folders: Sequence[Path], shown: Callab
     uses: dict[tuple[int, str], list[_Use]] = {}
     for level, name, path in loader.files():
         try:
-            tree = env.parse(path.read_text(encoding="utf-8"), name, str(path))
+            tree = env.parse(utf8_text(path.read_bytes()), name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             problems.error(shown(path), exc.lineno, 1, f"template error: {exc.message}",
                            "fix the Jinja syntax on this line ({{ value }}, {% tag %} ... {% endtag %})")
             continue
-        except UnicodeDecodeError as exc:
-            problems.error(shown(path), 1, 1, f"the template is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+        except NotUtf8 as bad:
+            problems.error(shown(path), bad.line, bad.column, f"the template is not UTF-8 text ({bad.reason})",
+                           "save it as UTF-8")
             continue
         except OSError as exc:
             problems.error(shown(path), 1, 1, f"the template cannot be read ({exc.strerror or exc})",

@@ -127,7 +127,10 @@ class UnitFigures:
             by_year = {int(row["year"]): row for row in history}
             scored = [row if row is not None and row["evaluated"] else None
                       for row in (by_year.get(year) for year in span.years)]
-        figures = [self.trend(span, scored), self.aspects(unit, latest)]
+        figures = [self.trend(span, scored)]
+        if not len(latest["aspects"]):  # a scheme without aspects (scheme.aspects = []) has no aspect charts
+            return figures
+        figures.append(self.aspects(unit, latest))
         if len(scored) - scored.count(None) > 1:
             figures.append(self.aspect_history(span, scored))
         return figures

@@ -293,3 +293,29 @@ def test_a_site_with_a_single_year_shows_its_charts(tmp_site: TmpSite) -> None:
                                       "compare with.")
         heading = trend.select_one("figcaption strong")
         assert heading is not None and heading.get_text().endswith(", 2022")
+
+
+def test_a_scheme_without_aspects_builds_without_aspect_charts(tmp_site: TmpSite) -> None:
+    """scheme.aspects may be empty: the unit pages' charts made min() of no aspects (a build failing at the
+    default theme's _unit_charts.html); now pages show no aspect chart, and a narrative block asking for one is
+    located."""
+    aspects = "kebijakan", "sdm", "sarpras", "sipp", "konsultasi", "inovasi"
+    tmp_site.config("[scheme]\naspects = []\n[data]\nignore_columns = [" + ", ".join(f'"{a}"' for a in aspects)
+                    + "]\n")
+    result = tmp_site.build("-q")
+    assert result.exit_code == 0, result.output
+    output = tmp_site.root / "output"
+
+    def figures(page: str) -> list[str]:
+        html = BeautifulSoup((output / page).read_text(encoding="utf-8"), "lxml")
+        return [str(f["id"]) for f in html.select("figure.chart")]
+
+    assert figures("unit/35.07-dpmptsp/index.html") == ["fig-unit-trend"]
+    assert figures("2023/index.html") == ["fig-grade-distribution", "fig-national-trend", "fig-index-distribution"]
+    tmp_site.write("content/2023/index.md", "Teks.\n\n```chart\nkind: aspect-averages\n```\n")
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:2] == [
+        "content/2023/index.md:4:7: the scheme has no aspects, so there are no aspect averages",
+        "  hint: use another kind, or list the aspects under [[scheme.aspects]] in rapor.toml",
+    ]

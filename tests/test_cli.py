@@ -87,7 +87,7 @@ def test_a_file_given_as_project_or_output_folder_is_a_located_error(tmp_site: T
     a_file.write_text("x\n", encoding="utf-8")
     code, output = run("validate", str(a_file))
     assert code == 2 and "Usage:" not in output
-    assert output.splitlines()[0].startswith("rapor.toml:1:1: "), output
+    assert output.splitlines()[0] == f"{a_file.resolve()}:1:1: this is a file, not a project folder", output
     result = tmp_site.build("-o", str(a_file))
     assert result.exit_code == 2 and "Usage:" not in result.output
     assert result.stderr.splitlines()[0] == f"{a_file}:1:1: the output folder exists and was not made by rapor"

@@ -419,6 +419,9 @@ QUERY_HINT = ("give the address without '?' or '#' and what follows, e.g. https:
     ('https://x.org/a</script>/', "base_url 'https://x.org/a</script>/' is not an absolute http(s) address",
      BASE_URL_HINT),
     ("https://x.org/{a}/", "base_url 'https://x.org/{a}/' is not an absolute http(s) address", BASE_URL_HINT),
+    # A port that is no number, or out of range: no server listens there.
+    ("https://x.org:99999/", "base_url 'https://x.org:99999/' is not an absolute http(s) address", BASE_URL_HINT),
+    ("https://x.org:http/", "base_url 'https://x.org:http/' is not an absolute http(s) address", BASE_URL_HINT),
 ])
 def test_base_url_that_is_not_a_public_address(tmp_site: TmpSite, url: str, message: str, hint: str) -> None:
     tmp_site.config(f'base_url = "{url}"\n')
@@ -554,3 +557,16 @@ def test_project_path_through_a_file(tmp_site: TmpSite) -> None:
     result = tmp_site.cli("validate", str(tmp_site.root / "rapor.toml" / "sub"))
     problem(result, "rapor.toml:1:1: rapor.toml cannot be reached: a part of its path is a file, not a folder",
             "correct the path in rapor.toml, or put the folder in place of that file")
+
+
+def test_a_config_that_is_not_utf8_is_located_at_its_first_bad_byte(tmp_site: TmpSite) -> None:
+    tmp_site.write("rapor.toml", b'[site]\ntitle_id = "R\xe9port"\n')
+    problem(tmp_site.validate(), "rapor.toml:2:14: rapor.toml is not UTF-8 text (invalid continuation byte)",
+            "save the file as UTF-8")
+
+
+def test_a_web_address_with_an_impossible_port_is_an_error(tmp_site: TmpSite) -> None:
+    tmp_site.config('[program]\nsource_url = "https://x.org:99999/data"\n')
+    problem(tmp_site.validate(), f"rapor.toml:{line(2)}:1: source_url 'https://x.org:99999/data' is not an absolute "
+            "http(s) address", "give the full address, e.g. https://creativecommons.org/licenses/by/4.0/; or leave it "
+            "empty")

@@ -122,3 +122,12 @@ def test_an_unclosed_quote_that_overflows_a_cell(tmp_site: TmpSite) -> None:
     result = tmp_site.validate()
     problem(result, f"data/results/2023.csv:3:2: {UNCLOSED}", UNCLOSED_HINT)
     assert len([line for line in result.output.splitlines() if "2023.csv" in line]) == 1, result.output
+
+
+def test_a_quoted_cell_longer_than_the_csv_modules_limit_is_read(tmp_site: TmpSite) -> None:
+    """A cell may be longer than the csv module's default 128 KiB (a long quoted name): the file is valid and
+    read as written, not refused as unreadable at 1:1."""
+    long_name = "DPMPTSP, " + "Aceh " * 30_000
+    edit(tmp_site, "data/units.csv", "DPMPTSP Provinsi Aceh", f'"{long_name}"')
+    inputs = read_inputs(tmp_site.root)
+    assert inputs.units.loc["11-dpmptsp", "name"] == long_name.strip()

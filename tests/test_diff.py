@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scratch_site import TmpSite
+from scratch_site import UNITS, TmpSite
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -70,3 +70,35 @@ def test_bad_input_is_located_and_exits_two(tmp_site: TmpSite) -> None:
     tmp_site.write("data/results/2023.csv", "unit_id,index\n35.07-dpmptsp,abc\n")
     result = tmp_site.cli("diff", str(tmp_site.root), "--exit-code")
     assert result.exit_code == 2 and "data/results/2023.csv:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_damaged_download_in_the_output_is_located_not_a_crash(tmp_site: TmpSite) -> None:
+    """The output's yearly downloads are what results are compared with: one that is not the CSV a build writes
+    (binary bytes, another file's header) is an error at its place, every one of them, never a traceback nor
+    every unit of its year listed as added."""
+    assert tmp_site.build("-q").exit_code == 0
+    output = tmp_site.root / "output"
+    (output / "2023/rapor-2023.csv").write_bytes(b"year,unit_id\n2023,ok\n2023,\xab\xff\n")
+    (output / "2022/rapor-2022.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    before = snapshot(output)
+    result = tmp_site.cli("diff", str(tmp_site.root), "--exit-code")
+    assert result.exit_code == 2, result.output + result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    hint = ("  hint: it was changed or damaged after its build; rapor build writes it again (or remove it, and its "
+            "year's results are listed as added)")
+    assert result.stderr.splitlines() == [
+        f"{output / '2022/rapor-2022.csv'}:1:1: the output's download cannot be compared with: its header has no "
+        "year or unit_id column", hint,
+        f"{output / '2023/rapor-2023.csv'}:3:6: the output's download cannot be compared with: it is not UTF-8 text",
+        hint, "2 errors found; nothing was written."]
+    assert snapshot(output) == before
+
+
+def test_a_name_longer_than_the_csv_modules_field_limit_is_compared(tmp_site: TmpSite) -> None:
+    """A unit's name has no length limit; the download quotes a name holding a comma, and the diff reads it back
+    past the csv module's 128 KiB default."""
+    long_name = "Kota, " + "S" * 140_000
+    tmp_site.units([(row[0], long_name, *row[2:]) if row[0] == "35.78-dpmptsp" else row for row in UNITS])
+    assert tmp_site.build("-q").exit_code == 0
+    result = tmp_site.cli("diff", str(tmp_site.root), "--exit-code")
+    assert result.exit_code == 0, result.output + result.stderr

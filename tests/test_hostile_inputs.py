@@ -488,3 +488,19 @@ def test_a_page_named_like_a_windows_device_is_refused(tmp_site: TmpSite, name: 
     problem(tmp_site.validate(), f"content/pages/{name}.md:1:1: page name '{name}' cannot name a folder on Windows",
             "Windows cannot store a file or folder named like a device (CON, PRN, AUX, NUL, COM1, LPT1, also with an "
             "extension) or ending in '.' or a space; choose another name")
+
+
+def test_a_huge_value_is_shown_shortened_in_its_message(tmp_site: TmpSite) -> None:
+    """A 100,000-character cell is still one readable line: its start and end around '…'."""
+    tmp_site.units([(*row[:2], "S" * 99_999 + "E", *row[3:]) if row[0] == "35.78-dpmptsp" else row for row in UNITS])
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == f"data/units.csv:7:3: unknown level '{'S' * 68}…{'S' * 9}E'"
+
+
+def test_a_long_message_is_cut_to_a_few_hundred_characters() -> None:
+    short = Problem("a.csv", 1, 2, "x" * 150, "h").format()
+    assert short == "a.csv:1:2: " + "x" * 150 + "\n  hint: h"
+    long = Problem("a.csv", 1, 2, "x" * 3000 + "END", "h" * 3000).format().splitlines()
+    assert long[0] == "a.csv:1:2: " + "x" * 320 + "…" + "x" * 37 + "END"
+    assert long[1] == "  hint: " + "h" * 320 + "…" + "h" * 40

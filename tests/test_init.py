@@ -150,6 +150,20 @@ def test_a_file_in_the_way_of_a_starter_folder_is_named_once(tmp_path: Path) -> 
     assert files_under(project) == {"data": b"not a folder\n"}
 
 
+@pytest.mark.parametrize(("target", "where"), [
+    ("kota", "the project folder"),
+    ("kota/baru", "a folder of the project's path {tmp}/kota/baru"),
+])
+def test_a_file_where_the_project_folder_should_be_is_named(tmp_path: Path, target: str, where: str) -> None:
+    (tmp_path / "kota").write_text("a file\n")
+    code, output = rapor("init", str(tmp_path / target), "--force")
+    assert code == 2
+    assert output == (f"{tmp_path}/kota:1:1: this is a file, not a folder, where {where.format(tmp=tmp_path)} "
+                      "should be\n  hint: choose a folder (a new one is made), or move the file away\n"
+                      "1 error found; nothing was written.\n")
+    assert files_under(tmp_path) == {"kota": b"a file\n"}
+
+
 def test_a_failed_write_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = tmp_path / "baru" / "kota"
     made = []
@@ -180,3 +194,14 @@ def test_a_folder_without_a_project_points_to_rapor_init(tmp_path: Path, command
         "  hint: run rapor in a project folder, or pass the folder: rapor build PROJECT_DIR; to start a new "
         "project there, run: rapor init PROJECT_DIR",
     ]
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "diff", "serve"])
+@pytest.mark.parametrize("below", ["", "/kota"])
+def test_a_file_given_as_the_project_folder_is_named(tmp_path: Path, command: str, below: str) -> None:
+    (tmp_path / "units.csv").write_text("id\n")
+    code, output = rapor(command, str(tmp_path / "units.csv") + below, *(["--port", "0"] if command == "serve" else []))
+    assert code == 2
+    assert output == (f"{tmp_path.resolve()}/units.csv:1:1: this is a file, not a project folder\n"
+                      "  hint: pass the project's folder (the one holding rapor.toml), e.g. rapor build kota/; to "
+                      "start a new project, run: rapor init NEW_FOLDER\n1 error found; nothing was written.\n")

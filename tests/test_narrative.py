@@ -359,3 +359,32 @@ def test_a_file_named_for_a_language_the_site_does_not_name_so(tmp_site: TmpSite
     at = lines.index(expected[0])
     assert lines[at:at + 2] == expected
     assert "page name" not in result.output and "does not know where" not in result.output
+
+
+def test_a_front_matter_key_given_twice_is_located_at_its_second_use(tmp_site: TmpSite) -> None:
+    """YAML readers keep one of the two values silently; quoting the key does not make it another key."""
+    tmp_site.write("content/2023/index.md",
+                   '---\ntitle: Satu\ndescription: a\n"title": Dua\nTitel: x\ndescription: b\n---\n\nTeks.\n')
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "content/2023/index.md:4:1: front matter key 'title' is given twice",
+        "  hint: give each key once; the first is on line 2",
+        "content/2023/index.md:5:1: unknown front matter key 'Titel'",
+        "  hint: did you mean 'title'? use title, description, template, order, date",
+        "content/2023/index.md:6:1: front matter key 'description' is given twice",
+        "  hint: give each key once; the first is on line 3",
+        "3 errors found; nothing was written.",
+    ]
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_front_matter_is_read_with_any_line_end(tmp_site: TmpSite, newline: str) -> None:
+    """Windows (CRLF) and classic Mac OS (CR alone) line ends: the front matter is read, not shown as text."""
+    text = "---\ntitle: Tahun Dua Ribu\n---\n\nTeks *pertama*.\n\nTeks kedua.\n"
+    tmp_site.write("content/pages/tentang.md", text.replace("\n", newline))
+    assert tmp_site.build("-q").exit_code == 0
+    page = soup(tmp_site.root / "output/tentang/index.html")
+    assert "Tahun Dua Ribu" in page.get_text() and "title:" not in page.get_text()
+    assert [p.get_text() for p in page.select("p") if p.get_text().startswith("Teks")] == ["Teks pertama.",
+                                                                                          "Teks kedua."]

@@ -92,3 +92,24 @@ def test_requests_cannot_leave_the_output(served: tuple[str, TmpSite, Path]) -> 
             assert exc.code == 404
         else:
             assert b"secret" not in body
+
+
+def test_a_port_in_use_is_said_at_once_and_nothing_is_built(tmp_site: TmpSite) -> None:
+    """The port is taken before the first build, so its error comes first, located at the argument, with a hint;
+    no output folder is made for a preview that cannot run."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([sys.executable, "-m", "generator", "serve", str(tmp_site.root), "--port", str(port)],
+                                capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stderr.splitlines() == [
+        f"--port:1:1: port {port} on 127.0.0.1 is already in use",
+        "  hint: stop the program listening there (another rapor serve?), or choose another port: --port 0 takes a "
+        "free one",
+        "1 error found; nothing was written.",
+    ]
+    assert not (tmp_site.root / "output").exists()

@@ -131,6 +131,14 @@ def test_a_missing_default_theme_is_reported_not_a_crash(tmp_site: TmpSite, tmp_
     '{{ cycler.__init__.__globals__.os.system("touch MARKER") }}',
     '{{ "".__class__.__mro__[1].__subclasses__() }}',
     '{% for i in range(99999999999) %}{% endfor %}',
+    # One expression asking for gigabytes: refused before it is made, not ended by the out-of-memory killer.
+    '{{ "x" * 10**10 }}',
+    '{% set n = 10 ** 100 %}{{ n ** n }}',
+    '{{ "%999999999d" % 1 }}',
+    '{{ "{:>999999999}".format(1) }}',
+    '{{ unit.name|center(10**9) }}',
+    '{{ range(100000)|join("x" * 1000000) }}',
+    '{% set ns = namespace(s="x") %}{% for i in range(40) %}{% set ns.s = ns.s + ns.s %}{% endfor %}',
 ])
 def test_a_theme_template_cannot_reach_python_internals_or_loop_for_ever(tmp_site: TmpSite, body: str) -> None:
     marker = tmp_site.root / "MARKER"
@@ -174,3 +182,60 @@ def test_the_default_stylesheet_closes_every_block() -> None:
         # Only @media (and @supports) blocks hold rules; a plain rule never opens inside another.
         assert depth <= 2, f"rapor.css:{line_number}: a rule opens inside another rule"
     assert depth == 0, "rapor.css ends inside a block"
+
+
+def test_theme_files_with_a_byte_order_mark_are_read_as_text(tmp_site: TmpSite) -> None:
+    """Windows editors start UTF-8 files with a byte-order mark: it is no character of a page (before its
+    doctype) nor a TOML error in a message file."""
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", "\ufeff" + '{% extends "unit.html" %}\n'
+                   '{% block main %}<p class="kota-banner">Kota</p>{{ super() }}{% endblock %}\n')
+    tmp_site.write("themes/kota/i18n/id.toml", '\ufeff[share]\ndate_format = "d MMMM y"\n')
+    result = tmp_site.build("-q")
+    assert result.exit_code == 0, result.output
+    page = (tmp_site.root / "output/unit/35.07-dpmptsp/index.html").read_bytes()
+    assert page.startswith(b"<!DOCTYPE html>") and "\ufeff".encode() not in page
+    assert b'<p class="kota-banner">Kota</p>' in page
+
+
+@pytest.mark.parametrize(("path", "data", "message"), [
+    ("themes/kota/templates/unit.html", b'{% extends "unit.html" %}\n{# caf\xe9 #}\n',
+     "themes/kota/templates/unit.html:2:7: the template is not UTF-8 text (invalid continuation byte)"),
+    ("themes/kota/i18n/id.toml", b"[share]\n\n# caf\xe9\n",
+     "themes/kota/i18n/id.toml:3:6: message file is not UTF-8 text (invalid continuation byte)"),
+])
+def test_theme_text_that_is_not_utf8_is_located_at_its_first_bad_byte(tmp_site: TmpSite, path: str, data: bytes,
+                                                                       message: str) -> None:
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write(path, data)
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines()[0] == message
+
+
+def test_a_folder_named_like_a_message_file_is_an_error(tmp_site: TmpSite) -> None:
+    tmp_site.config('theme = "kota"\n')
+    (tmp_site.root / "themes/kota/i18n/id.toml").mkdir(parents=True)
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "themes/kota/i18n/id.toml:1:1: the message file is a folder, not a file",
+        "  hint: put the theme's id.toml text file in its place, or remove the folder",
+        "1 error found; nothing was written.",
+    ]
+
+
+def test_a_template_name_made_while_rendering_that_names_nothing_is_said_so(tmp_site: TmpSite) -> None:
+    """Constant names are checked before building; a name made from page values can only fail on a page."""
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/templates/unit.html", '{% extends "unit.html" %}\n{% block main %}\n'
+                   '{% include "kota-" ~ unit.id ~ ".html" %}{% endblock %}\n')
+    result = tmp_site.build("-q")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "themes/kota/templates/unit.html:3:1: template error on unit/11-dpmptsp/index.html: template "
+        "'kota-11-dpmptsp.html' not found in the theme or the default theme",
+        "  hint: a template name made from page values must name a template of the theme or the default theme; add "
+        "it, or use {% include ... ignore missing %}",
+        "1 error found; nothing was written.",
+    ]
