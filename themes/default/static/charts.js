@@ -20,7 +20,9 @@
     if (location.protocol === "file:" && node.textContent.indexOf('"url"') !== -1) return;
     var meta = (spec.usermeta && spec.usermeta.embedOptions) || {};
     var box = document.createElement("div");
-    box.className = "chart-interactive";
+    // Drawn while hidden, but still laid out (.is-drawing): a spec as wide as its container (the map) measures
+    // the box, and a box with display: none is 0 px wide, which drew the map with no width at all.
+    box.className = "chart-interactive is-drawing";
     box.hidden = true;
     picture.parentNode.insertBefore(box, picture.nextSibling);
     window.vegaEmbed(box, spec, {
@@ -31,6 +33,7 @@
     }).then(function () {
       box.setAttribute("role", "img");
       box.setAttribute("aria-label", picture.getAttribute("aria-label") || "");
+      box.classList.remove("is-drawing");
       box.hidden = false;
       picture.hidden = true;
       figure.classList.add("is-interactive");
