@@ -88,8 +88,9 @@ def _made_map_spec_template() -> dict[str, Any]:
                                                             ["name", "mean", "shown", "href"]))
         .encode(
             color=alt.condition("isValid(datum.mean)",
-                                alt.Color("mean:Q", title="", scale=alt.Scale(type="threshold", domain=[],
-                                                                             range=["#ffffff"])),
+                                # No legend of its own: the page's key is right below the map.
+                                alt.Color("mean:Q", title="", legend=None,
+                                          scale=alt.Scale(type="threshold", domain=[], range=["#ffffff"])),
                                 alt.value("#d9d9d9")),
             href=alt.Href("href:N"),
             tooltip=[alt.Tooltip("name:N", title=""), alt.Tooltip("shown:N", title="")],

@@ -18,6 +18,12 @@
     // A chart that loads its data from a file of the site (the map's boundaries) cannot fetch it from a page
     // opened from disk (browsers refuse file:// requests): there the static picture stays.
     if (location.protocol === "file:" && node.textContent.indexOf('"url"') !== -1) return;
+    // A chart as wide as its container (the map) takes the height its static picture has at this width: a
+    // fixed height left a phone's map small in a tall empty box.
+    var drawn = picture.getBoundingClientRect().height;
+    if (spec.width === "container" && typeof spec.height === "number" && drawn > 0) {
+      spec.height = Math.round(drawn);
+    }
     var meta = (spec.usermeta && spec.usermeta.embedOptions) || {};
     var box = document.createElement("div");
     // Drawn while hidden, but still laid out (.is-drawing): a spec as wide as its container (the map) measures
