@@ -27,9 +27,18 @@ if TYPE_CHECKING:
 class CheckReport:
     units: int
     rows: int
-    years: str
+    years: str  # "years 2020–2024", "year 2024" or "no years"
     pages: int
     warnings: tuple[Problem, ...]
+
+    def summary(self) -> str:
+        return (f"ok: {_count(self.units, 'unit')}, {_count(self.rows, 'result row')}, {self.years}, "
+                f"{_count(self.pages, 'content page')}; {_count(len(self.warnings), 'warning')}")
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 warning', '2 warnings': the summary lines read as English."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,8 @@ def check_project(root: Path, strict: bool = False) -> CheckReport:
     """Everything a build reads, checked and modelled, without writing anything."""
     inputs = read_inputs(root, strict=strict)
     model = build_model(inputs.results, inputs.units, inputs.provinces, inputs.config.scheme)
-    years = f"{model.years[0]}–{model.years[-1]}" if model.years else "none"
+    first, last = (model.years[0], model.years[-1]) if model.years else (None, None)
+    years = "no years" if first is None else f"year {first}" if first == last else f"years {first}–{last}"
     return CheckReport(len(inputs.units), len(inputs.results), years, len(inputs.pages), inputs.warnings)
 
 

@@ -245,7 +245,17 @@ def trend_spec(points: list[TrendPoint], scheme: Scheme, fmt: Locale, labels: Ma
     rows = [{"year": str(p.year), "mean": p.mean, "value": fmt.number(p.mean, scheme.precision),
              "change": fmt.signed(p.delta, scheme.precision) if p.delta is not None else "–"} for p in points]
     titles = {key: labels[key] for key in ("year", "mean", "change")}
-    return _finish(lambda: _trend_chart(titles), ["trend", titles], {"rows": rows}, fmt, description)
+    spec = _finish(lambda: _trend_chart(titles), ["trend", titles], {"rows": rows}, fmt, description)
+    means = {p.mean for p in points}
+    if len(means) == 1:
+        # One value (a project's first year) spans no range: Vega then labels its only tick with no decimals,
+        # so 3.73 sat on a line marked "4". A range around it, within the scale, gives ticks that read true.
+        (mean,) = means
+        pad = (scheme.scale_max - scheme.scale_min) / 50
+        domain = [max(scheme.scale_min, mean - pad), min(scheme.scale_max, mean + pad)]
+        for layer in spec["layer"]:
+            layer["encoding"]["y"]["scale"]["domain"] = domain
+    return spec
 
 
 def _trend_chart(labels: Mapping[str, str]) -> alt.TopLevelMixin:

@@ -103,8 +103,7 @@ def validate(project_dir: Path, strict: bool) -> None:
         report = check_project(project_dir, strict=strict)
         if report.warnings:
             click.echo(format_problems(report.warnings), err=True)
-        click.echo(f"ok: {report.units} units, {report.rows} result rows, years {report.years}, "
-                   f"{report.pages} content pages; {len(report.warnings)} warnings")
+        click.echo(report.summary())
         return 0
 
     _guarded(run)

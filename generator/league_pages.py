@@ -15,6 +15,7 @@ from typing import Any
 
 from .boundaries import Boundaries
 from .chart_structures import STRUCTURES
+from .charts import format_locale
 from .config import Config
 from .figures import DataTable, Figure
 from .i18n import Locale
@@ -87,8 +88,9 @@ def _made_map_spec_template() -> dict[str, Any]:
                                                             ["name", "mean", "shown", "href"]))
         .encode(
             color=alt.condition("isValid(datum.mean)",
-                                alt.Color("mean:Q", title="", scale=alt.Scale(type="threshold", domain=[],
-                                                                             range=["#ffffff"])),
+                                # No legend of its own: the page's key is right below the map.
+                                alt.Color("mean:Q", title="", legend=None,
+                                          scale=alt.Scale(type="threshold", domain=[], range=["#ffffff"])),
                                 alt.value("#d9d9d9")),
             href=alt.Href("href:N"),
             tooltip=[alt.Tooltip("name:N", title=""), alt.Tooltip("shown:N", title="")],
@@ -119,6 +121,8 @@ def map_spec(rows: Sequence[Row], locale: Locale, precision: int, scale: ColourS
     colour["scale"].update(domain=scale.thresholds(), range=list(scale.colours))
     name, shown = spec["encoding"]["tooltip"]
     name["title"], shown["title"] = locale.t("league.province"), legend_title
+    # The page's number format, as the year charts have it (charts._finish): the legend's "3,8", not "3.8".
+    spec["usermeta"] = {"embedOptions": {"actions": False, "renderer": "svg", "formatLocale": format_locale(locale)}}
     return spec
 
 

@@ -319,3 +319,21 @@ def test_a_scheme_without_aspects_builds_without_aspect_charts(tmp_site: TmpSite
         "content/2023/index.md:4:7: the scheme has no aspects, so there are no aspect averages",
         "  hint: use another kind, or list the aspects under [[scheme.aspects]] in rapor.toml",
     ]
+
+
+def test_a_single_years_trend_has_an_axis_that_brackets_its_value(tmp_site: TmpSite) -> None:
+    """A project's first year (what `rapor init` starts with) has one average: its axis once showed a single
+    tick "4" beside the point 3,73. Now the ticks around the point read in decimals and enclose its value."""
+    (tmp_site.root / "data/results/2022.csv").unlink()
+    assert tmp_site.build().exit_code == 0
+    for page, decimal in (("2023/index.html", ","), ("en/2023/index.html", ".")):
+        html = (tmp_site.root / "output" / page).read_text(encoding="utf-8")
+        figure = BeautifulSoup(html, "lxml").select_one("#fig-national-trend")
+        assert figure is not None
+        shown = figure.select_one("table tbody td")
+        assert shown is not None
+        mean = float(shown.get_text().replace(decimal, "."))
+        texts = [t.get_text() for t in figure.select(".chart-picture svg text")]
+        ticks = [float(t.replace(decimal, ".")) for t in texts  # the axis labels: not the year, not the point's
+                 if t.replace(decimal, "", 1).isdigit() and t != "2023" and t != shown.get_text()]
+        assert len(ticks) >= 2 and min(ticks) < mean < max(ticks), (page, texts)

@@ -54,6 +54,20 @@ def test_validate_defaults_to_the_current_folder(tmp_site: TmpSite, monkeypatch:
     assert code == 0, output
 
 
+def test_the_validate_summary_counts_in_plain_english(tmp_site: TmpSite) -> None:
+    """One year is "year 2024", not "years 2024–2024"; one warning is "1 warning"."""
+    (tmp_site.root / "data/results/2022.csv").unlink()
+    lines = (tmp_site.root / "data/results/2023.csv").read_text(encoding="utf-8").splitlines()
+    # A column no field reads: one warning.
+    extended = "".join(f"{line},{'nomor' if n == 0 else n}\n" for n, line in enumerate(lines))
+    tmp_site.write("data/results/2023.csv", extended)
+    result = tmp_site.validate()
+    assert result.exit_code == 0, result.output
+    summary = result.stdout.strip()
+    assert summary.startswith("ok: 8 units, 8 result rows, year 2023, 2 content pages; "), summary
+    assert summary.endswith("; 1 warning"), summary
+
+
 def test_bad_input_exits_2_without_a_traceback(tmp_site: TmpSite) -> None:
     tmp_site.write("data/results/2023.csv", "unit_id,index\n11-dpmptsp,3.80\n")
     result = tmp_site.validate()

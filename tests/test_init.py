@@ -67,7 +67,7 @@ def test_init_writes_a_project_that_validates_strictly_and_builds(tmp_path: Path
     assert code == 0, output
     assert output.splitlines()[0] == f"wrote {len(starter_files())} files into {project}"
     code, output = rapor("validate", str(project), "--strict")
-    assert (code, output) == (0, "ok: 6 units, 6 result rows, years 2024–2024, 4 content pages; 0 warnings\n")
+    assert (code, output) == (0, "ok: 6 units, 6 result rows, year 2024, 4 content pages; 0 warnings\n")
     code, output = rapor("build", str(project))
     assert code == 0, output
     site = project / "output"

@@ -315,7 +315,7 @@ def test_index_contradicting_the_weighted_aspects_warns(tmp_site: TmpSite) -> No
     assert result.exit_code == 0, result.output
     assert ("data/results/2023.csv:2:9: warning: index 3.80 differs from the weighted aspects (3.500) "
             f"by more than 0.01\n  hint: {WEIGHT_HINT}\n") in result.output
-    assert result.output.endswith("; 1 warnings\n")
+    assert result.output.endswith("; 1 warning\n")
 
 
 def test_index_contradicting_the_weighted_aspects_fails_with_strict(tmp_site: TmpSite) -> None:

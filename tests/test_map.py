@@ -139,6 +139,23 @@ def test_the_vega_lite_spec_draws_the_same_map_from_the_sites_own_copy(map_site:
     assert spec["encoding"]["href"]["field"] == "href"
 
 
+def test_the_interactive_map_reads_numbers_in_the_pages_language(map_site: TmpSite) -> None:
+    """The legend and tooltips vega-embed draws follow the page's number format, as the year charts' do: an
+    Indonesian page's legend says 3,8, not 3.8."""
+    assert map_site.build().exit_code == 0
+    out = map_site.root / "output"
+    for page_path, decimal, thousands in (("2023/provinces/index.html", ",", "."),
+                                          ("en/2023/provinces/index.html", ".", ",")):
+        script = soup(out / page_path).select_one("#fig-province-map script.chart-spec")
+        assert script is not None
+        spec = json.loads(script.get_text())
+        # No legend drawn into the map: the page's key under it names every class, and a phone keeps the width.
+        assert spec["encoding"]["color"]["condition"]["legend"] is None
+        options = spec["usermeta"]["embedOptions"]
+        assert options["formatLocale"]["decimal"] == decimal, page_path
+        assert options["formatLocale"]["thousands"] == thousands, page_path
+
+
 def test_hostile_province_names_are_escaped(map_site: TmpSite) -> None:
     hostile = 'Banten</title><script>alert(1)</script> & "q" <b>'
     text = (REFERENCE_DATA / "provinsi.csv").read_text(encoding="utf-8")

@@ -198,12 +198,16 @@ def test_ranking_shows_rank_to_index_on_a_phone_without_sideways_scrolling(
             return {table: table.getBoundingClientRect().right,
                     heads: heads.map(th => th.textContent.trim()),
                     right: Math.max(...heads.map(th => th.getBoundingClientRect().right)),
+                    unit: heads[2].getBoundingClientRect().width,
                     headTop: heads[0].getBoundingClientRect().top,
                     tableTop: table.getBoundingClientRect().top};
         }""")
     assert shown["table"] <= VIEWPORT_WIDTH, f"{url}: the ranking table ends at {shown['table']} px"
     assert len(shown["heads"]) == 5, f"{url}: columns shown on a phone: {shown['heads']}"
     assert shown["right"] <= VIEWPORT_WIDTH, f"{url}: the last column ends at {shown['right']} px"
+    # The names keep room: a returning unit's "since 2022, its last evaluation" no longer widens the movement
+    # column of every row (104 px were left to the names, five lines for "Mal Pelayanan Publik Kabupaten ...").
+    assert shown["unit"] >= 120, f"{url}: the unit column is {shown['unit']} px wide"
     assert shown["tableTop"] < 0, f"{url}: the table is too short to test its sticky header"
     assert shown["headTop"] == 0, f"{url}: scrolled to the last row, the header row is at {shown['headTop']} px"
 

@@ -58,6 +58,13 @@ def test_with_javascript_charts_become_interactive_with_tooltips(
             interactive = figure.locator(".chart-interactive")
             assert interactive.get_attribute("role") == "img"
             assert interactive.get_attribute("aria-label") == figure.locator(".chart-summary").inner_text()
+            # Drawn at its full width: the map, as wide as its container, was once drawn 0 px wide (blank).
+            box = interactive.locator("svg").first.bounding_box()
+            assert box is not None and box["width"] > 100 and box["height"] > 50, f"{figure.get_attribute('id')}: {box}"
+        # The map takes the height its static picture had: no tall empty box around a small map on a phone.
+        if page.locator("#fig-province-map").count():
+            box = page.locator("#fig-province-map .chart-interactive svg").first.bounding_box()
+            assert box is not None and box["height"] < box["width"] * 0.6, box
         # A tooltip in the page's language and number format.
         mark = page.locator("#fig-grade-distribution .chart-interactive svg .mark-rect path").first
         mark.hover()

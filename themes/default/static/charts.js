@@ -18,9 +18,17 @@
     // A chart that loads its data from a file of the site (the map's boundaries) cannot fetch it from a page
     // opened from disk (browsers refuse file:// requests): there the static picture stays.
     if (location.protocol === "file:" && node.textContent.indexOf('"url"') !== -1) return;
+    // A chart as wide as its container (the map) takes the height its static picture has at this width: a
+    // fixed height left a phone's map small in a tall empty box.
+    var drawn = picture.getBoundingClientRect().height;
+    if (spec.width === "container" && typeof spec.height === "number" && drawn > 0) {
+      spec.height = Math.round(drawn);
+    }
     var meta = (spec.usermeta && spec.usermeta.embedOptions) || {};
     var box = document.createElement("div");
-    box.className = "chart-interactive";
+    // Drawn while hidden, but still laid out (.is-drawing): a spec as wide as its container (the map) measures
+    // the box, and a box with display: none is 0 px wide, which drew the map with no width at all.
+    box.className = "chart-interactive is-drawing";
     box.hidden = true;
     picture.parentNode.insertBefore(box, picture.nextSibling);
     window.vegaEmbed(box, spec, {
@@ -31,6 +39,7 @@
     }).then(function () {
       box.setAttribute("role", "img");
       box.setAttribute("aria-label", picture.getAttribute("aria-label") || "");
+      box.classList.remove("is-drawing");
       box.hidden = false;
       picture.hidden = true;
       figure.classList.add("is-interactive");
