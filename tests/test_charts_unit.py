@@ -201,6 +201,13 @@ def test_unit_aspects_hold_the_unit_and_the_three_averages_of_its_latest_year(ch
     assert len(picture.find_all("line", class_="gap")) == 6
     peer_name = "DPMPTSP Kabupaten/Kota" if lang == "id" else "DPMPTSP (Regencies and cities)"
     assert peer_name in figure.summary and peer_name in figure.notes[0]
+    # The extremes are the highest and lowest signed differences, and say so: a −0.66 was once "the smallest".
+    labels = [a.label(lang) for a in site.inputs.config.scheme.aspects]
+    numbers = [float(d.replace("\u2212", "-").replace(",", ".")) for d in differences]
+    high, low = numbers.index(max(numbers)), numbers.index(min(numbers))
+    extremes = ("Selisih tertinggi: {} {}; terendah: {} {}." if lang == "id" else
+                "Highest difference: {} {}; lowest: {} {}.")
+    assert figure.summary.endswith(extremes.format(labels[high], differences[high], labels[low], differences[low]))
     spec = unit_chart_specs(site.inputs.config.scheme, site.data, site.data.units[unit_id],
                             site.data.latest_row(unit_id), site.data.history[unit_id])["unit-aspects"]
     assert [[locale.number(r[s], 2) for s in ("unit", "national", "level_type", "province")]

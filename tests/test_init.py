@@ -101,6 +101,8 @@ def test_init_in_the_current_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert code == 0, output
     ignored = (tmp_path / ".gitignore").read_text().splitlines()
     assert (tmp_path / "rapor.toml").is_file() and "/output/" in ignored and "/.rapor-cache/" in ignored
+    rules = [line for line in ignored if line and not line.startswith("#")]
+    assert len(rules) == len(set(rules)), f"a rule written twice: {rules}"
 
 
 def test_init_refuses_to_replace_a_file_and_writes_nothing(tmp_path: Path) -> None:
