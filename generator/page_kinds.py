@@ -96,7 +96,7 @@ PAGE_KINDS: PageKinds = _table(
              ("code", "name", "province", "province_name", "data_years", "rows"),
              searched=True),
     PageKind("units_az", "units_az.html", SiteUrls.units_az, ("level",),
-             ("level", "number", "pages", "letters", "sections", "total")),
+             ("level", "number", "pages", "letters", "sections", "total", "by_place")),
     PageKind("search", "search.html", SiteUrls.search, (), ("az_letters", "search_page")),
     PageKind("page", "page.html", SiteUrls.page, ("slug",), ("narrative", "fallback"), narrated=True),
     PageKind("errata", "errata.html", SiteUrls.errata, (), ("year", "rows", "errata_years", "feed")),

@@ -6,6 +6,7 @@ each page's plan only holds its own slice. Pure, like pages.py.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,22 @@ class Regions:
 def sort_key(name: str, unit_id: str) -> tuple[str, str]:
     """A–Z order: the name casefolded (Indonesian needs no other collation), then the id for equal names."""
     return name.casefold(), unit_id
+
+
+# The words an official place name opens with ("Kabupaten Aceh Selatan", "Kota Administrasi Jakarta Utara"):
+# they tell no place apart, so the A–Z lists file a unit named after its place under what follows them.
+_PLACE_WORDS = re.compile(r"(?:(?:kabupaten|kota)(?:\s+administrasi)?|kab\.|provinsi)\s+", re.IGNORECASE)
+
+
+def filing_name(name: str, place: str) -> str:
+    """What an A–Z list files a unit under: the name of its place (regency, else province) without the words
+    every such name opens with, when the unit's name holds it ("DPMPTSP Kabupaten Aceh Selatan" under Aceh
+    Selatan, where a reader looks for it, not among hundreds of D's); else its own name (a ministry, or a unit
+    whose name is not its place's: "RSUD Dr. Soetomo" under R)."""
+    place = place.strip()
+    opening = _PLACE_WORDS.match(place)
+    core = place[opening.end():].strip() if opening else place
+    return core if core and core.casefold() in name.casefold() else name
 
 
 def initial(name: str) -> str:
@@ -82,25 +99,29 @@ def regency_neighbours(regencies: dict[str, dict[str, Any]]) -> dict[str, list[d
 
 
 def az_pages(config: Config, data: SiteData) -> dict[str, list[dict[str, Any]]]:
-    """Per level, its units in A–Z order cut into pages of at most AZ_PAGE_UNITS, grouped by initial letter.
+    """Per level, its units in A–Z order of their filing names (filing_name) cut into pages of at most
+    AZ_PAGE_UNITS, grouped by initial letter.
     Every page shows every letter of the level, each linking to the page (and anchor) where it starts."""
     by_level: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for unit_id, unit in data.units.items():
+        place = unit["regency_name"] or unit["province_name"]
+        filed = filing_name(unit["name"], place)
         by_level[unit["level"]].append({"unit_id": unit_id, "name": unit["name"], "type": unit["type"],
-                                        "place": unit["regency_name"] or unit["province_name"],
-                                        "letter": initial(unit["name"])})
+                                        "place": place, "filed": filed, "letter": initial(filed)})
     pages: dict[str, list[dict[str, Any]]] = {}
     for level in (c.key for c in config.levels):
-        units = sorted(by_level.get(level, []), key=lambda u: sort_key(u["name"], u["unit_id"]))
+        units = sorted(by_level.get(level, []), key=lambda u: (u["filed"].casefold(), *sort_key(u["name"],
+                                                                                                u["unit_id"])))
         if not units:
             continue
+        by_place = any(unit["filed"] != unit["name"] for unit in units)
         chunks = [units[start:start + AZ_PAGE_UNITS] for start in range(0, len(units), AZ_PAGE_UNITS)]
         starts: dict[str, int] = {}  # letter -> the page it starts on
         for number, chunk in enumerate(chunks, start=1):
             for unit in chunk:
                 starts.setdefault(unit["letter"], number)
         letters = [{"letter": letter, "page": number} for letter, number in starts.items()]
-        listing = [{"number": n, "first": chunk[0]["name"], "last": chunk[-1]["name"]}
+        listing = [{"number": n, "first": chunk[0]["filed"], "last": chunk[-1]["filed"]}
                    for n, chunk in enumerate(chunks, start=1)]
         pages[level] = []
         for number, chunk in enumerate(chunks, start=1):
@@ -111,7 +132,7 @@ def az_pages(config: Config, data: SiteData) -> dict[str, list[dict[str, Any]]]:
                                      "units": []})
                 sections[-1]["units"].append(unit)
             pages[level].append({"level": level, "number": number, "pages": listing, "letters": letters,
-                                 "sections": sections, "total": len(units)})
+                                 "sections": sections, "total": len(units), "by_place": by_place})
     return pages
 
 

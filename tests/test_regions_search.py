@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from generator import search_bundle
 from generator.model import build_model
 from generator.pipeline import read_inputs
-from generator.regions import AZ_PAGE_UNITS, az_pages, initial
+from generator.regions import AZ_PAGE_UNITS, az_pages, filing_name, initial
 from generator.search import SearchIndex
 from generator.sitedata import build_site_data
 
@@ -89,8 +89,13 @@ def test_az_lists_are_complete_sorted_and_anchored(built: Path) -> None:
     for level in sorted(levels):
         for lang, prefix in (("id", ""), ("en", "en/")):
             page = soup(built / f"{prefix}units/{level}/index.html")
-            names = [words(a) for a in page.select("ul.az-list a")]
-            assert names == sorted(names, key=str.casefold)
+            entries = [(words(a), words(a.parent).partition(" · ")[2]) for a in page.select("ul.az-list a")]
+            filed = [filing_name(name, place) for name, place in entries]
+            assert filed == sorted(filed, key=str.casefold)
+            sections = {words(h2): [words(a) for a in h2.parent.select("a")] for h2 in page.select(".az-section h2")}
+            for name, place in entries:  # each under the initial of what it is filed by
+                assert name in sections[initial(filing_name(name, place)).replace("#", "Lainnya" if lang == "id"
+                                                                                  else "Other")]
             for link in page.select("nav.az-letters a"):
                 anchor = link["href"].lstrip("#")
                 assert page.find(id=anchor) is not None, (lang, anchor)
@@ -100,6 +105,26 @@ def test_az_lists_are_complete_sorted_and_anchored(built: Path) -> None:
     footer = soup(built / "index.html").select("footer a[href*='units/']")
     assert [a["href"] for a in footer] == [f"units/{lvl}/index.html"
                                            for lvl in ("kementerian-lembaga", "provinsi", "kabupaten-kota")]
+
+
+def test_units_named_after_their_place_are_filed_under_the_place(built: Path) -> None:
+    """Nearly every regency unit's name opens with its agency (DPMPTSP, Disdukcapil, Mal Pelayanan Publik): filed
+    by name, the list had two letters. A unit is filed under its place, without the words Kabupaten, Kota or
+    Provinsi, when its name holds it; any other unit under its own name."""
+    assert filing_name("DPMPTSP Kabupaten Malang", "Kabupaten Malang") == "Malang"
+    assert filing_name("Mal Pelayanan Publik Kota Administrasi Jakarta Utara", "Kota Administrasi Jakarta Utara ") \
+        == "Jakarta Utara"
+    assert filing_name("SAMSAT Provinsi Jawa Timur", "Jawa Timur") == "Jawa Timur"
+    assert filing_name("RSUD Dr. Soetomo", "Kota Surabaya") == "RSUD Dr. Soetomo"
+    assert filing_name("Kementerian Hukum", "") == "Kementerian Hukum"
+    page = soup(built / "units/kabupaten-kota/index.html")
+    letters = [words(a) for a in page.select("nav.az-letters a")]
+    assert letters == ["M", "S", "T"]  # Kabupaten Malang, Kota Surabaya, Kota Tangerang Selatan
+    malang = page.select_one("#letter-M")
+    assert malang is not None and "DPMPTSP Kabupaten Malang" in words(malang)
+    assert [words(p) for p in page.select("p.meta")][1].startswith("Unit yang bernama menurut daerahnya")
+    ministries = soup(built / "en/units/kementerian-lembaga/index.html")
+    assert len(ministries.select("p.meta")) == 1  # no unit there is named after a place
 
 
 def test_a_long_az_list_is_split_and_its_letters_lead_to_the_right_page(tmp_site: TmpSite) -> None:
@@ -125,7 +150,7 @@ def test_search_box_on_every_page_leads_to_the_search_page(built: Path) -> None:
     search = soup(built / "search/index.html")
     assert search.select_one("form[role=search]") is None  # Pagefind's box replaces it there
     letters = [a["href"] for a in search.select(".search-fallback a")]
-    assert "../units/kabupaten-kota/index.html#letter-D" in letters
+    assert "../units/kabupaten-kota/index.html#letter-M" in letters
     assert [s["src"] for s in search.select("script")] == ["../pagefind/pagefind-ui.js", "../static/search.js"]
     assert not soup(built / "index.html").select("script[src*=pagefind]")  # loaded only where used
     translations = json.loads(search.select_one("#search")["data-translations"])  # type: ignore[index]

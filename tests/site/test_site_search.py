@@ -78,7 +78,7 @@ def test_without_javascript_the_box_leads_to_the_az_list(http_base: str, visit: 
         v.page.click(".site-search button")
         v.page.wait_for_url(f"**/en/search/index.html?q={quote('malang')}")
         assert v.page.locator(".no-js-only").is_visible()
-        v.page.click(".search-fallback a[href*='kabupaten-kota'][href$='#letter-D']")
+        v.page.click(".search-fallback a[href*='kabupaten-kota'][href$='#letter-M']")
         v.page.wait_for_load_state("load")
         assert "/en/units/kabupaten-kota/" in v.page.url
         link = v.page.locator("ul.az-list a", has_text="DPMPTSP Kabupaten Malang")
