@@ -95,7 +95,10 @@ class Problem:
 
 
 QUOTED_SHOWN = 80  # characters of a quoted value a message shows; a 100,000-character cell is one line of it
-_LONG_QUOTED = re.compile("'([^'\n]{" + str(QUOTED_SHOWN + 1) + ",})'")
+# A quoted value opens at a quote after a space, bracket, '=' or ':' (or the start) and closes at one before a
+# space or punctuation (or the end): the text between two values ("'-', starting with ... like 'unit'") and an
+# apostrophe ("the file's") are no value.
+_LONG_QUOTED = re.compile("(?:^|(?<=[\\s(\\[=:]))'([^'\n]{" + str(QUOTED_SHOWN + 1) + ",})'(?=$|[\\s,.;:)\\]])")
 
 
 def _shortened(text: str) -> str:

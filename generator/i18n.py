@@ -78,8 +78,10 @@ class Locale:
         return "–" if value is None else self.number(value, 0)
 
     def date(self, value: datetime.date) -> str:
-        """A date as readers of this language write it: 12 Desember 2024 / December 12, 2024."""
-        return format_date(value, format="long", locale=self.babel_locale)
+        """A date in this language's words by the theme's `share.date_format` (a Babel pattern; the default theme's
+        `d MMMM y`: 12 Desember 2024 / 12 December 2024). One pattern for every date a site shows, so an English
+        page does not say "10 December 2024" beside "February 17, 2025"."""
+        return str(format_date(value, format=self.t("share.date_format"), locale=self.babel_locale))
 
 
 def _read_messages(path: Path, shown: str, problems: ProblemList) -> dict[str, str]:

@@ -19,8 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.dates import format_date
-
 from .config import Config
 from .i18n import Locale
 from .sitedata import SiteData
@@ -193,5 +191,5 @@ def preview_files(config: Config, data: SiteData, locales: dict[str, Locale], si
 
 
 def format_day(locale: Locale, day: datetime.date) -> str:
-    """A date in the language's words by the theme's `share.date_format` (a Babel pattern): 10 Desember 2024."""
-    return str(format_date(day, format=locale.t("share.date_format"), locale=locale.babel_locale))
+    """A date in the language's words (Locale.date): 10 Desember 2024."""
+    return locale.date(day)

@@ -33,7 +33,7 @@ def test_notice_errata_pages_and_feed(tmp_site: TmpSite) -> None:
     unit = text(page(tmp_site, "unit/35.07-dpmptsp/index.html").find("section", class_="corrections"))
     assert "Dikoreksi 12 Maret 2024: Indeks 2023 4,13 → 4,20. Alasan: Salah ketik nilai." in unit
     unit_en = text(page(tmp_site, "en/unit/35.07-dpmptsp/index.html").find("section", class_="corrections"))
-    assert "Corrected March 12, 2024: Index 2023 4.13 → 4.20. Reason: A typing error." in unit_en
+    assert "Corrected 12 March 2024: Index 2023 4.13 → 4.20. Reason: A typing error." in unit_en
     # No English reason: the Indonesian one is shown, marked as Indonesian.
     grade_en = page(tmp_site, "en/unit/36.74-dpmptsp/index.html").find("section", class_="corrections")
     assert grade_en is not None and grade_en.find("span", lang="id").get_text() == "Predikat dihitung ulang."

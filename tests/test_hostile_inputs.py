@@ -504,3 +504,16 @@ def test_a_long_message_is_cut_to_a_few_hundred_characters() -> None:
     long = Problem("a.csv", 1, 2, "x" * 3000 + "END", "h" * 3000).format().splitlines()
     assert long[0] == "a.csv:1:2: " + "x" * 320 + "…" + "x" * 37 + "END"
     assert long[1] == "  hint: " + "h" * 320 + "…" + "h" * 40
+
+
+def test_only_quoted_values_are_shortened_not_the_text_between_two_of_them() -> None:
+    """The text from one value's closing quote to the next one's opening quote is no value, nor is the text up
+    to an apostrophe: a long hint naming several short values is shown whole."""
+    hint = ("use only lower-case ASCII letters (a-z), digits (0-9) and '-', starting with a letter or digit; not a "
+            "year, a language code or a reserved name like 'unit', 'province' or 'static'")
+    assert Problem("a.md", 1, 1, "page name 'x' is taken", hint).format().splitlines()[1] == "  hint: " + hint
+    message = "the file's first line names a column " + "y" * 120 + " that the header's second line repeats"
+    assert Problem("a.csv", 1, 1, message, "h").format().splitlines()[0] == "a.csv:1:1: " + message
+    value = "v" * 200
+    assert Problem("a.csv", 1, 1, f"unknown level ('{value}'): see the file's header", "h").format().splitlines()[0] \
+        == f"a.csv:1:1: unknown level ('{'v' * 68}…{'v' * 10}'): see the file's header"

@@ -28,7 +28,7 @@ def test_publication_date_is_shown_in_the_readers_locale(tmp_site: TmpSite) -> N
     indonesian = soup(out / "2023/index.html").select_one(".narrative .meta")
     english = soup(out / "en/2023/index.html").select_one(".narrative .meta")
     assert text(indonesian) == "Diterbitkan 5 Desember 2023"
-    assert text(english) == "Published December 5, 2023"
+    assert text(english) == "Published 5 December 2023"
     assert indonesian is not None and indonesian.time is not None and indonesian.time["datetime"] == "2023-12-05"
 
 
