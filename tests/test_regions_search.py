@@ -85,11 +85,13 @@ def test_province_page_links_its_regencies(built: Path) -> None:
 def test_az_lists_are_complete_sorted_and_anchored(built: Path) -> None:
     levels = {"kementerian-lembaga", "provinsi", "kabupaten-kota"}
     assert {p.name for p in (built / "units").iterdir()} == levels
+    _, data = site_data(built.parent)
+    places = {unit_id: unit["regency_name"] or unit["province_name"] for unit_id, unit in data.units.items()}
     seen = []
     for level in sorted(levels):
         for lang, prefix in (("id", ""), ("en", "en/")):
             page = soup(built / f"{prefix}units/{level}/index.html")
-            entries = [(words(a), words(a.parent).partition(" · ")[2]) for a in page.select("ul.az-list a")]
+            entries = [(words(a), places[a["href"].split("/")[-2]]) for a in page.select("ul.az-list a")]
             filed = [filing_name(name, place) for name, place in entries]
             assert filed == sorted(filed, key=str.casefold)
             sections = {words(h2): [words(a) for a in h2.parent.select("a")] for h2 in page.select(".az-section h2")}
@@ -125,6 +127,8 @@ def test_units_named_after_their_place_are_filed_under_the_place(built: Path) ->
     assert [words(p) for p in page.select("p.meta")][1].startswith("Unit yang bernama menurut daerahnya")
     ministries = soup(built / "en/units/kementerian-lembaga/index.html")
     assert len(ministries.select("p.meta")) == 1  # no unit there is named after a place
+    # The place is shown beside a name that does not hold it, not repeated after one that does.
+    assert [words(li) for li in page.select("#letter-M li")] == ["DPMPTSP Kabupaten Malang"]
 
 
 def test_a_long_az_list_is_split_and_its_letters_lead_to_the_right_page(tmp_site: TmpSite) -> None:
