@@ -26,7 +26,8 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
 
 
 THEME_SCRIPTS = re.compile(r'<script type="application/json" class="chart-spec">[^<]*</script>'
-                           r'|<script src="(\.\./)*static/(vendor/vega-embed|charts)\.js" defer></script>')
+                           r'|<script src="(\.\./)*static/charts\.js" '
+                           r'data-bundle="(\.\./)*static/vendor/vega-embed\.js" defer></script>')
 
 
 def test_names_from_data_and_front_matter_are_escaped_everywhere(tmp_site: TmpSite) -> None:

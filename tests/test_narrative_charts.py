@@ -40,8 +40,8 @@ def test_a_chart_block_shows_the_built_in_figure_inside_the_narrative(tmp_site: 
     assert [f["id"] for f in other.select("figure.chart")] == ["fig-narrative-chart-1", "fig-narrative-chart-2"]
     assert other.select_one("#fig-narrative-chart-1 figcaption strong").get_text() == (  # type: ignore[union-attr]
         "Rata-rata indeks per tahun, 2022–2023 — Jawa Timur")
-    assert [s["src"] for s in other.select("script[src]")] == ["../static/vendor/vega-embed.js",
-                                                                "../static/charts.js"]
+    assert [(s["src"], s["data-bundle"]) for s in other.select("script[src]")] == [
+        ("../static/charts.js", "../static/vendor/vega-embed.js")]
     # The English page shows the Indonesian text (no translation): its charts are in the text's language.
     english = BeautifulSoup((out / "en/metodologi/index.html").read_text(encoding="utf-8"), "lxml")
     assert english.select_one(".narrative")["lang"] == "id"  # type: ignore[index]
