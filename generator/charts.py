@@ -33,8 +33,16 @@ if TYPE_CHECKING:
 Spec = dict[str, Any]
 # Width of the plotting area: with the labels beside it a chart stays near 460 px, so it scales down to a
 # 360 px phone without its text becoming too small to read.
-WIDTH = 300
-BAR_STEP = 26
+# A year chart is drawn some 400 units wide with 13-unit text: shrunk to a 360 px phone's column (328 px) its
+# labels stay above 10 px (at 300 wide plots, 180-unit labels and Vega's 10-unit text they were 6-7 px).
+WIDTH = 240
+BAR_STEP = 34  # room for a label on two lines
+TEXT_SIZE = 13
+LABEL_LIMIT = 170
+# A label longer than a line is cut after its last space within 24 characters and shown on two lines (a Vega
+# text given as an array), as the static picture and the interactive one both draw it.
+WRAPPED_LABEL = ("length(datum.label) > 24 ? split(replace(datum.label, regexp('^(.{3,24}) '), '$1\\n'), '\\n')"
+                 " : datum.label")
 INK = "#1b1b1b"  # bars and lines that are not grade-coloured: near-black on white (contrast 17:1)
 SCHEMA_CHECK = False  # Altair's JSON-schema check of every spec costs ~10 ms; the tests run it (validate=True)
 
@@ -180,7 +188,15 @@ def _finish(make: Callable[[], alt.TopLevelMixin], structure: list[Any], dataset
     spec["datasets"] = datasets
     spec["description"] = description
     spec["usermeta"] = {"embedOptions": {"actions": False, "renderer": "svg", "formatLocale": format_locale(fmt)}}
+    text = {"labelFontSize": TEXT_SIZE, "titleFontSize": TEXT_SIZE}
+    spec["config"] = {**spec.get("config", {}), "axis": text, "legend": text}
     return spec
+
+
+def _label_axis() -> alt.Axis:
+    """The axis of a chart's group or aspect names: long ones on two lines."""
+    import altair as alt
+    return alt.Axis(labelLimit=LABEL_LIMIT, labelExpr=WRAPPED_LABEL)
 
 
 def _named(name: str) -> alt.NamedData:
@@ -227,8 +243,9 @@ def _grade_colours(scheme: Scheme) -> list[tuple[str, str]]:
 def _grade_chart(scheme: Scheme, labels: Mapping[str, str]) -> alt.TopLevelMixin:
     import altair as alt
     chart: alt.TopLevelMixin = alt.Chart(_named("rows")).mark_bar().encode(
-        y=alt.Y("group:N", sort=_by_position(), title=None, axis=alt.Axis(labelLimit=180)),
-        x=alt.X("count:Q", stack="normalize", title=labels["share"], axis=alt.Axis(format="%", tickCount=5)),
+        y=alt.Y("group:N", sort=_by_position(), title=None, axis=_label_axis()),
+        x=alt.X("count:Q", stack="normalize", title=labels["share"],
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1])),
         color=alt.Color("grade:N", scale=_grade_scale(scheme), title=labels["grade"],
                         legend=alt.Legend(orient="bottom", direction="horizontal", columns=5)),
         order=alt.Order("order:Q"),
@@ -269,7 +286,7 @@ def _trend_chart(labels: Mapping[str, str]) -> alt.TopLevelMixin:
     return alt.layer(
         base.mark_line(color=INK, strokeWidth=2),
         base.mark_point(color=INK, filled=True, size=60),
-        base.mark_text(dy=-12, color=INK, fontSize=11).encode(text="value:N"),
+        base.mark_text(dy=-12, color=INK, fontSize=TEXT_SIZE).encode(text="value:N"),
     ).properties(width=WIDTH, height=180)
 
 
@@ -297,14 +314,14 @@ def aspect_spec(points: list[AspectPoint], scheme: Scheme, fmt: Locale, labels: 
 def _aspect_chart(labels: Mapping[str, str], compared: bool) -> alt.TopLevelMixin:
     import altair as alt
     base = alt.Chart(_named("rows")).encode(
-        y=alt.Y("aspect:N", sort=_by_position(), title=None, axis=alt.Axis(labelLimit=180)),
+        y=alt.Y("aspect:N", sort=_by_position(), title=None, axis=_label_axis()),
         tooltip=[alt.Tooltip("aspect:N", title=labels["aspect"]), alt.Tooltip("value:N", title=labels["mean"]),
                  alt.Tooltip("before:N", title=labels["previous"]), alt.Tooltip("change:N", title=labels["change"])],
     )
     x = alt.X("mean:Q", title=labels["mean"], scale=alt.Scale(zero=False, nice=True, padding=16),
               axis=alt.Axis(tickCount=4))
     layers = [base.mark_point(color=INK, filled=True, size=70, opacity=1).encode(x=x),
-              base.mark_text(align="left", dx=8, color=INK, fontSize=11).encode(x=x, text="label:N")]
+              base.mark_text(align="left", dx=8, color=INK, fontSize=TEXT_SIZE).encode(x=x, text="label:N")]
     if compared:
         earlier = base.transform_filter("datum.previous != null")
         layers[:0] = [earlier.mark_rule(color="#595959", strokeWidth=2).encode(x=alt.X("previous:Q"), x2="mean:Q"),
@@ -340,7 +357,7 @@ def _distribution_chart(scheme: Scheme, labels: Mapping[str, str], domain: list[
     band_layer = alt.Chart(_named("bands")).mark_rect(opacity=0.18).encode(
         x=alt.X("start:Q", scale=x_scale, title=labels["index"]), x2="end:Q",
         color=alt.Color("grade:N", scale=_grade_scale(scheme), legend=None))
-    band_names = alt.Chart(_named("bands")).mark_text(baseline="top", y=2, color=INK, fontSize=11,
+    band_names = alt.Chart(_named("bands")).mark_text(baseline="top", y=2, color=INK, fontSize=TEXT_SIZE,
                                                        fontWeight="bold").encode(
         x=alt.X("middle:Q", scale=x_scale), text="grade:N")
     bars = alt.Chart(_named("rows")).mark_rect(color=INK, stroke="white", strokeWidth=0.5).encode(
