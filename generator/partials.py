@@ -161,8 +161,7 @@ def _chart_scripts(context: jinja2.runtime.Context, values: Values) -> str:
     if "charts" in context and (_value(context, values, "charts_on_page") or (
             narrative and 'class="chart-spec"' in context.environment.getattr(narrative, "html"))):
         root = escape(str(context["root"]))
-        return (f'<script src="{root}static/vendor/vega-embed.js" defer></script>\n'
-                f'<script src="{root}static/charts.js" defer></script>\n')
+        return f'<script src="{root}static/charts.js" data-bundle="{root}static/vendor/vega-embed.js" defer></script>\n'
     return ""
 
 
@@ -174,7 +173,7 @@ def _search_box(context: jinja2.runtime.Context, values: Values) -> str:
             f'{escape(str(context["root"]) + context["urls"].search(context["lang"]))}" method="get">\n'
             f'  <label for="site-search-q">{escape(t("search.label"))}</label>\n'
             '  <input id="site-search-q" type="search" name="q" autocomplete="off" placeholder="'
-            f'{escape(t("search.placeholder"))}">\n'
+            f'{escape(t("search.box_placeholder"))}">\n'
             f'  <button type="submit">{escape(t("search.submit"))}</button>\n</form>\n')
 
 

@@ -95,6 +95,15 @@ _PICK_LINK_JS = """() => {
 }"""
 
 
+_PLACEHOLDER_CUT_JS = """input => {
+  const style = getComputedStyle(input);
+  const context = document.createElement('canvas').getContext('2d');
+  context.font = `${style.fontSize} ${style.fontFamily}`;
+  const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return context.measureText(input.placeholder).width > room;
+}"""
+
+
 def test_page_in_browser(
     page_case: tuple[str, str],
     sample_pages: dict[tuple[str, str], str],
@@ -107,6 +116,10 @@ def test_page_in_browser(
     with visit(url) as v:
         result = v.page.evaluate(_OVERFLOW_JS)
         failures = list(v.problems) + [f"cut off: {problem}" for problem in v.page.evaluate(_CUT_OFF_JS)]
+        # The header's search box shows its placeholder whole (a long one read "Nama unit, kabupa").
+        box = v.page.locator("#site-search-q")
+        if box.count() and box.evaluate(_PLACEHOLDER_CUT_JS):
+            failures.append(f"cut off: the search box's placeholder {box.get_attribute('placeholder')!r}")
         if result["scrollWidth"] > VIEWPORT_WIDTH:
             failures.append(
                 f"horizontal overflow: document is {result['scrollWidth']}px wide on a "
