@@ -504,3 +504,44 @@ def test_a_long_message_is_cut_to_a_few_hundred_characters() -> None:
     long = Problem("a.csv", 1, 2, "x" * 3000 + "END", "h" * 3000).format().splitlines()
     assert long[0] == "a.csv:1:2: " + "x" * 320 + "…" + "x" * 37 + "END"
     assert long[1] == "  hint: " + "h" * 320 + "…" + "h" * 40
+
+
+def test_data_linked_out_of_the_project_is_not_read(tmp_site: TmpSite, tmp_path: Path) -> None:
+    """As under content/ and themes/: a data file in the project that is a link to a file elsewhere (or lies in a
+    linked folder) is refused, so no file from outside (/etc/hostname) is published or printed in a message; a
+    link within the project is followed, and a place outside the project named in rapor.toml is read."""
+    hint = "  hint: copy the file into the project instead of linking to it, or name its place in rapor.toml"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for relpath in ("data/units.csv", "data/reference/provinsi.csv", "data/results/2023.csv"):
+        moved = elsewhere / Path(relpath).name
+        (tmp_site.root / relpath).rename(moved)
+        (tmp_site.root / relpath).symlink_to(moved)
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "data/reference/provinsi.csv:1:1: a symbolic link leads this file outside the project "
+        f"('{elsewhere}/provinsi.csv')", hint,
+        f"data/results/2023.csv:1:1: a symbolic link leads this file outside the project ('{elsewhere}/2023.csv')",
+        hint,
+        f"data/units.csv:1:1: a symbolic link leads this file outside the project ('{elsewhere}/units.csv')", hint,
+        "3 errors found; nothing was written.",
+    ]
+    (tmp_site.root / "data/reference/provinsi.csv").unlink()
+    (tmp_site.root / "data/reference/provinsi.csv").symlink_to("../inside.csv")  # within the project: followed
+    (elsewhere / "provinsi.csv").rename(tmp_site.root / "data/inside.csv")
+    (tmp_site.root / "data/results/2023.csv").unlink()
+    (elsewhere / "2023.csv").rename(tmp_site.root / "data/results/2023.csv")
+    tmp_site.config(f'[data]\nregistry = "{os.path.relpath(elsewhere / "units.csv", tmp_site.root)}"\n')
+    (elsewhere / "hostname").write_text("server-1\n")
+    (tmp_site.root / "data/corrections.csv").symlink_to(elsewhere / "hostname")
+    result = tmp_site.validate()
+    assert result.exit_code == 2 and "server-1" not in result.output
+    assert result.output.splitlines() == [
+        f"data/corrections.csv:1:1: a symbolic link leads this file outside the project ('{elsewhere}/hostname')",
+        hint,
+        "1 error found; nothing was written.",
+    ]
+    (tmp_site.root / "data/corrections.csv").unlink()
+    result = tmp_site.validate()
+    assert result.exit_code == 0, result.output
