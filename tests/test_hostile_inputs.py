@@ -495,15 +495,15 @@ def test_a_huge_value_is_shown_shortened_in_its_message(tmp_site: TmpSite) -> No
     tmp_site.units([(*row[:2], "S" * 99_999 + "E", *row[3:]) if row[0] == "35.78-dpmptsp" else row for row in UNITS])
     result = tmp_site.validate()
     assert result.exit_code == 2
-    assert result.output.splitlines()[0] == f"data/units.csv:7:3: unknown level '{'S' * 68}…{'S' * 9}E'"
+    assert result.output.splitlines()[0] == f"data/units.csv:7:3: unknown level '{'S' * 140}…{'S' * 19}E'"
 
 
-def test_a_long_message_is_cut_to_a_few_hundred_characters() -> None:
-    short = Problem("a.csv", 1, 2, "x" * 150, "h").format()
-    assert short == "a.csv:1:2: " + "x" * 150 + "\n  hint: h"
+def test_a_long_message_is_cut_to_a_thousand_characters() -> None:
+    short = Problem("a.csv", 1, 2, "x" * 900, "h").format()
+    assert short == "a.csv:1:2: " + "x" * 900 + "\n  hint: h"
     long = Problem("a.csv", 1, 2, "x" * 3000 + "END", "h" * 3000).format().splitlines()
-    assert long[0] == "a.csv:1:2: " + "x" * 320 + "…" + "x" * 37 + "END"
-    assert long[1] == "  hint: " + "h" * 320 + "…" + "h" * 40
+    assert long[0] == "a.csv:1:2: " + "x" * 900 + "…" + "x" * 57 + "END"
+    assert long[1] == "  hint: " + "h" * 900 + "…" + "h" * 60
 
 
 def test_data_linked_out_of_the_project_is_not_read(tmp_site: TmpSite, tmp_path: Path) -> None:
