@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from .config import Config
+from .csv_read import link_out_of_project
 from .errors import NotUtf8, ProblemList, utf8_text
 
 # The picture's width in SVG units; its height follows the map's shape. Coordinates are whole units, so a
@@ -75,6 +76,10 @@ def load_boundaries(config: Config, provinces: pd.DataFrame, problems: ProblemLi
     if path is None or (config.data.province_map_optional and not path.exists()):
         return None
     shown = config.rel(path)
+    refused = link_out_of_project(path, config.root)
+    if refused is not None:
+        problems.error(shown, 1, 1, *refused)
+        return None
     try:
         raw = path.read_bytes()
     except OSError as exc:

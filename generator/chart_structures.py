@@ -45,7 +45,8 @@ class StructureStore:
             text = (self.folder / name).read_text(encoding="utf-8")
             if '"url"' not in text:
                 found = json.loads(text)
-                if isinstance(found, dict):
+                # A damaged or edited file is no structure: made again (a Vega-Lite view has one of these).
+                if isinstance(found, dict) and "$schema" in found and not VIEW_KEYS.isdisjoint(found):
                     return found
         except (OSError, ValueError):
             pass
@@ -58,4 +59,5 @@ class StructureStore:
         return made
 
 
+VIEW_KEYS = frozenset({"mark", "layer", "facet", "hconcat", "vconcat", "concat", "repeat"})
 STRUCTURES = StructureStore()

@@ -92,9 +92,11 @@ class ChartDrawer:
         if self.folder is None:
             return None
         try:
-            return (self.folder / f"{key}.svg").read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = (self.folder / f"{key}.svg").read_text(encoding="utf-8")
+            inline_svg(text, "cached")  # a damaged or edited picture that cannot be made safe is drawn again
+        except (OSError, UnicodeDecodeError, ValueError, ElementTree.ParseError):
             return None
+        return text
 
     def _write(self, key: str, text: str) -> None:
         if self.folder is not None:

@@ -84,7 +84,51 @@ def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, whose usage errors (an unknown option or command, a value out of range, an extra
+    argument) are one located line with a hint, exit 2, like every other problem; Click prints a usage block."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `rapor` alone: the help, as Click shows it
+            if not standalone_mode:
+                raise
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            from .errors import Problem
+
+            path = exc.ctx.command_path.split(" ")[1:] if exc.ctx is not None else []
+            command = " ".join(["rapor", *path])  # the program's name, however it was started
+            where, message = command, exc.format_message()
+            message = message[:1].lower() + message[1:]
+            if isinstance(exc, click.NoSuchOption | click.BadOptionUsage):  # unknown, or missing its value
+                where = exc.option_name
+            elif isinstance(exc, click.BadParameter) and exc.param is not None:
+                where = exc.param.opts[0] if isinstance(exc.param, click.Option) else str(exc.param.human_readable_name)
+            click.echo(Problem(where, 1, 1, message.rstrip("."), f"see {command} --help").format(), err=True)
+            click.echo("1 error found; nothing was written.", err=True)
+            if not standalone_mode:
+                raise
+            sys.exit(2)
+        except click.ClickException as exc:  # other Click failures (a file argument that cannot be opened)
+            if not standalone_mode:
+                raise
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            if not standalone_mode:
+                raise
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="rapor")
 def main() -> None:
     """Rapor publishes yearly public-service evaluation results as a static website."""

@@ -82,7 +82,7 @@ def load_corrections(config: Config, units: pd.DataFrame, results: pd.DataFrame,
     if path is None or (config.data.corrections_optional and not path.exists()):
         return ()
     display = config.rel(path)
-    table = read_table(path, display, problems, rows="one row per correction", may_be_empty=True)
+    table = read_table(path, display, problems, rows="one row per correction", may_be_empty=True, root=config.root)
     if table is None:
         return ()
     found = {c: find_column(table, c) for c in COLUMNS}

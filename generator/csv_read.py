@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import os
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -185,16 +186,42 @@ TABLE_READER: ContextVar[TableReader | None] = ContextVar("rapor_table_reader", 
 
 
 def read_table(path: Path, display: str, problems: ProblemList, rows: str = "one row per unit",
-               may_be_empty: bool = False) -> Table | None:
+               may_be_empty: bool = False, root: Path | None = None) -> Table | None:
     """Read one CSV file as text cells, reporting every row and header that cannot be used.
 
     Rows with the wrong number of cells are reported and left out, so the rest of the file is still checked.
     Returns None when nothing usable is left (a header without rows is usable when `may_be_empty`: a log).
+    With the project's `root`, a file inside it that is a link to a file outside it is reported, not read.
     """
+    if root is not None:
+        refused = link_out_of_project(path, root)
+        if refused is not None:
+            problems.error(display, 1, 1, *refused)
+            return None
     reader = TABLE_READER.get()
     if reader is not None:
         return reader(path, display, problems, rows, may_be_empty)
     return read_file_table(path, display, problems, rows, may_be_empty)
+
+
+def link_out_of_project(path: Path, root: Path) -> tuple[str, str] | None:
+    """(message, hint) when `path`, named inside the project `root`, is (or lies in a folder that is) a symbolic
+    link to a file outside the project; as under content/ and themes/, data is read from the project's own files,
+    so a link cannot publish, or print in a message, a file from elsewhere (/etc/passwd). A path in rapor.toml
+    that names a place outside the project is the config's own choice and is read. A link to nothing, a folder or
+    a device is left to the reading, which says what it is."""
+    root = root.resolve()
+    absolute = Path(os.path.normpath(path if path.is_absolute() else root / path))  # data.registry = "../x.csv"
+    if not absolute.is_relative_to(root):
+        return None
+    try:
+        real = absolute.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if real.is_relative_to(root) or not real.is_file():
+        return None
+    return (f"a symbolic link leads this file outside the project ('{real.as_posix()}')",
+            "copy the file into the project instead of linking to it, or name its place in rapor.toml")
 
 
 def read_file_table(path: Path, display: str, problems: ProblemList, rows: str = "one row per unit",

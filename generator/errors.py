@@ -94,7 +94,8 @@ class Problem:
         return text
 
 
-QUOTED_SHOWN = 80  # characters of a quoted value a message shows; a 100,000-character cell is one line of it
+QUOTED_SHOWN = 160  # characters of a quoted value a message shows; a 100,000-character cell is one line of it
+MESSAGE_SHOWN = 1000  # characters of a message or hint shown
 # A quoted value opens at a quote after a space, bracket, '=' or ':' (or the start) and closes at one before a
 # space or punctuation (or the end): the text between two values ("'-', starting with ... like 'unit'") and an
 # apostrophe ("the file's") are no value.
@@ -103,11 +104,11 @@ _LONG_QUOTED = re.compile("(?:^|(?<=[\\s(\\[=:]))'([^'\n]{" + str(QUOTED_SHOWN +
 
 def _shortened(text: str) -> str:
     """A message with every long quoted value cut to its start and end around '…', and the whole kept under
-    a few hundred characters, so that a problem stays one readable line whatever the input held."""
-    if len(text) <= 2 * QUOTED_SHOWN:
+    a thousand characters, so that a problem stays one readable line whatever the input held."""
+    if len(text) <= QUOTED_SHOWN:
         return text
-    text = _LONG_QUOTED.sub(lambda m: f"'{m.group(1)[:QUOTED_SHOWN - 12]}…{m.group(1)[-10:]}'", text)
-    return text if len(text) <= 5 * QUOTED_SHOWN else text[:4 * QUOTED_SHOWN] + "…" + text[-QUOTED_SHOWN // 2:]
+    text = _LONG_QUOTED.sub(lambda m: f"'{m.group(1)[:QUOTED_SHOWN - 20]}…{m.group(1)[-20:]}'", text)
+    return text if len(text) <= MESSAGE_SHOWN else text[:MESSAGE_SHOWN - 100] + "…" + text[-60:]
 
 
 def format_problems(problems: Iterable[Problem], per_file: int = SHOWN_PER_FILE) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 import re
+import string
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from pathlib import Path
 from babel.dates import format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
+from .config_reader import key_positions
 from .errors import NotUtf8, ProblemList, utf8_text
 from .rounding import round_half_up
 
@@ -84,9 +86,13 @@ class Locale:
         return str(format_date(value, format=self.t("share.date_format"), locale=self.babel_locale))
 
 
-def _read_messages(path: Path, shown: str, problems: ProblemList) -> dict[str, str]:
+def _read_messages(path: Path, shown: str, problems: ProblemList,
+                   defaults: dict[str, str] | None = None) -> dict[str, str]:
+    """The file's messages by dotted key. With `defaults` (the messages of the themes below it), each is checked
+    as a message: text, whose placeholders are plain names its default message is given too."""
     try:
-        raw = tomllib.loads(utf8_text(path.read_bytes()))
+        text = utf8_text(path.read_bytes())
+        raw = tomllib.loads(text)
     except NotUtf8 as bad:
         problems.error(shown, bad.line, bad.column, f"message file is not UTF-8 text ({bad.reason})",
                        "save the theme's i18n file as UTF-8")
@@ -109,16 +115,59 @@ def _read_messages(path: Path, shown: str, problems: ProblemList) -> dict[str, s
                 flat[name] = str(value)
 
     walk("", raw)
+    if defaults is not None:
+        positions = key_positions(text)
+        for key, value in _leaves(raw):
+            line, column = positions.get(key, (1, 1))
+            for problem in _message_problems(key, value, defaults.get(key)):
+                problems.error(shown, line, column, *problem)
     return flat
+
+
+def _leaves(node: dict[str, object], prefix: str = "") -> Iterable[tuple[str, object]]:
+    for key, value in node.items():
+        if isinstance(value, dict):
+            yield from _leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def _placeholders(text: str) -> list[tuple[str, str, str | None]]:
+    """(name, format spec, conversion) of every placeholder; ValueError for a brace left open or closed alone."""
+    return [(name, spec or "", conversion) for _, name, spec, conversion in string.Formatter().parse(text)
+            if name is not None]
+
+
+def _message_problems(key: str, value: object, default: str | None) -> list[tuple[str, str]]:
+    """Why a theme's message cannot be used (message, hint), checked when the theme is read: it was found, if at
+    all, on the first page that wrote it, as an error of the default template that asked for it."""
+    if not isinstance(value, str):
+        return [(f"message '{key}' must be text", f'write it in quotes, e.g. {key.rsplit(".", 1)[-1]} = "..."')]
+    given = sorted({name for name, _, _ in _placeholders(default)}) if default is not None else None
+    usable = ("use " + ", ".join(f"{{{name}}}" for name in given) if given else
+              "this message is given no values") if given is not None else "use plain names, e.g. {name}"
+    try:
+        found = _placeholders(value)
+    except ValueError as exc:
+        return [(f"message '{key}' has a brace that is not a placeholder ({exc})",
+                 "write a placeholder as {name}, and a brace meant as text twice: {{ or }}")]
+    problems = []
+    for name, spec, conversion in found:
+        shown_name = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+        if not name.isidentifier() or spec or conversion:
+            problems.append((f"message '{key}' has the placeholder '{shown_name}', which is not a plain name", usable))
+        elif given is not None and name not in given:
+            problems.append((f"message '{key}' uses '{shown_name}', a value this message is not given", usable))
+    return problems
 
 
 def load_locale(lang: str, theme_dirs: list[Path], problems: ProblemList, shown: Callable[[Path], str] = str) -> Locale:
     """Messages for `lang` from every theme folder, the site theme's keys winning over the default's."""
     messages: dict[str, str] = {}
-    for folder in reversed(theme_dirs):
+    for number, folder in enumerate(reversed(theme_dirs)):
         path = folder / "i18n" / f"{lang}.toml"
-        if path.is_file():
-            messages.update(_read_messages(path, shown(path), problems))
+        if path.is_file():  # the first is Rapor's own default theme's; each later theme's messages are checked
+            messages.update(_read_messages(path, shown(path), problems, dict(messages) if number else None))
         elif path.is_dir():
             problems.error(shown(path), 1, 1, "the message file is a folder, not a file",
                            f"put the theme's {lang}.toml text file in its place, or remove the folder")

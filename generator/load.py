@@ -76,7 +76,8 @@ def _reference(table: Table | None, what: str, pattern: str, example: str,
 
 def load_provinces(config: Config, problems: ProblemList) -> pd.DataFrame:
     """Province codes and names from the reference CSV (columns kode, nama); codes become folder names."""
-    table = read_table(config.data.provinces, config.rel(config.data.provinces), problems, "one row per province")
+    table = read_table(config.data.provinces, config.rel(config.data.provinces), problems, "one row per province",
+                       root=config.root)
     found = _reference(table, "province", SAFE_CODE.pattern, "digits, e.g. 35", problems)
     if found is None:  # reported; units are then not checked against an empty list
         return pd.DataFrame({"code": pd.Series(dtype=object), "name": pd.Series(dtype=object)})
@@ -95,7 +96,7 @@ def load_regencies(config: Config, problems: ProblemList) -> pd.DataFrame | None
     path = config.data.regencies
     if path is None or (config.data.regencies_optional and not os.path.lexists(path)):
         return None
-    table = read_table(path, config.rel(path), problems, "one row per regency or city")
+    table = read_table(path, config.rel(path), problems, "one row per regency or city", root=config.root)
     return _reference(table, "regency", REGENCY_CODE.pattern, "<province>.<nn>, e.g. 35.07", problems)
 
 
@@ -109,7 +110,7 @@ def load_registry(config: Config, problems: ProblemList, strict: bool = False) -
     A column that is not one of the registry's is reported (a misspelled `former_ids` would drop them all).
     """
     display = config.rel(config.data.registry)
-    table = read_table(config.data.registry, display, problems)
+    table = read_table(config.data.registry, display, problems, root=config.root)
     if table is None:
         return None
     found = {c: find_column(table, c) for c in REGISTRY_COLUMNS}

@@ -98,30 +98,37 @@ def attribute_hint(tag: str) -> str:
     return f"<{tag}> may carry " + ", ".join([*own, *sorted(GLOBAL_ATTRIBUTES)])
 
 
-def check_attribute_value(tag: str, name: str, value: str, page_depth: int) -> Refusal | None:
-    """Why the allowed attribute `name` may not have `value` on `tag`, or None."""
+def check_attribute_value(tag: str, name: str, value: str, page_depth: int) -> list[Refusal]:
+    """Why the allowed attribute `name` may not have `value` on `tag`: every reason (a srcset's or a style's
+    parts each), or none."""
     if name == "style":
         return check_style(value)
     if name == "href":
-        return check_link(value, page_depth)
+        return _listed(check_link(value, page_depth))
     if name == "src":
-        return check_picture(value, page_depth)
+        return _listed(check_picture(value, page_depth))
     if name == "srcset":
+        refusals = []
         for candidate in value.split(","):
             url = candidate.strip().split(" ")[0]
             refusal = check_picture(url, page_depth)
             if refusal is not None:
-                return Refusal(refusal.message, refusal.hint, url)
-        return None
+                refusals.append(Refusal(refusal.message, refusal.hint, url))
+        return refusals
     rule = ATTRIBUTE_VALUES.get(name)
     if rule is not None and not rule[0].fullmatch(value.strip() if name != "id" else value):
-        return Refusal(f"the '{name}' attribute of <{tag}> may not be '{_short(value)}'", f"write {rule[1]}")
-    return None
+        return [Refusal(f"the '{name}' attribute of <{tag}> may not be '{_short(value)}'", f"write {rule[1]}")]
+    return []
 
 
-def check_style(value: str) -> Refusal | None:
+def _listed(refusal: Refusal | None) -> list[Refusal]:
+    return [] if refusal is None else [refusal]
+
+
+def check_style(value: str) -> list[Refusal]:
     if STYLE_LOADS.search(value):
-        return Refusal("a style that loads a file is not allowed in narrative", LOAD_HINT)
+        return [Refusal("a style that loads a file is not allowed in narrative", LOAD_HINT)]
+    refusals = []
     for declaration in value.split(";"):
         if not declaration.strip():
             continue
@@ -129,10 +136,10 @@ def check_style(value: str) -> Refusal | None:
         name, setting = name.strip().lower(), setting.strip().lower()
         pattern = STYLE_PROPERTIES.get(name)
         if not colon or pattern is None:
-            return Refusal(f"the style property '{_short(name)}' is not allowed in narrative", STYLE_HINT)
-        if not pattern.fullmatch(setting):
-            return Refusal(f"the style value '{_short(setting)}' is not allowed for '{name}'", STYLE_HINT)
-    return None
+            refusals.append(Refusal(f"the style property '{_short(name)}' is not allowed in narrative", STYLE_HINT))
+        elif not pattern.fullmatch(setting):
+            refusals.append(Refusal(f"the style value '{_short(setting)}' is not allowed for '{name}'", STYLE_HINT))
+    return refusals
 
 
 def browser_url(value: str) -> str:

@@ -118,8 +118,7 @@ class _Scanner(HTMLParser):
                 self._refuse(Refusal(f"the '{name}' attribute is not allowed on <{tag}> in narrative",
                                      attribute_hint(tag)), tag, f"{name}=", name)
             else:
-                refusal = check_attribute_value(tag, name, value, self.page_depth)
-                if refusal is not None:
+                for refusal in check_attribute_value(tag, name, value, self.page_depth):
                     details = ("style=",) if name == "style" else (refusal.at, value, f"{name}=")
                     self._refuse(refusal, tag, *details)
 

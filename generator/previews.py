@@ -135,7 +135,9 @@ class PreviewCache:
         self.used.add(key)
         path = self.folder / f"{key}.png"
         with contextlib.suppress(OSError):
-            return path.read_bytes()
+            cached = path.read_bytes()
+            if cached.startswith(b"\x89PNG\r\n\x1a\n") and cached.endswith(b"IEND\xaeB`\x82"):
+                return cached  # else damaged or cut short: drawn again
         png = _draw_png(svg)
         self.drawn += 1
         self._store(path, png)

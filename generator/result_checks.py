@@ -143,7 +143,7 @@ def check_results(config: Config, files: list[tuple[int | None, Path]], units: p
     frames = [
         frame
         for year, path in files
-        if (table := read_table(path, config.rel(path), problems)) is not None
+        if (table := read_table(path, config.rel(path), problems, root=config.root)) is not None
         and (frame := check(table, year)) is not None
     ]
     aspects = [aspect_column(key) for key in config.scheme.aspect_keys]

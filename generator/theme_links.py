@@ -8,11 +8,12 @@ stay inside the project are followed. Rapor's own default theme is trusted as in
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .bundled import DEFAULT_THEME
-from .errors import ProblemList, shown
+from .errors import ProblemList, has_control, shown
 
 # The folders of a theme that Rapor reads; anything else in a theme folder is the theme author's own business.
 THEME_PARTS = ("templates", "static", "i18n")
@@ -79,8 +80,21 @@ def check_theme_links(folder: Path, root: Path, shown: Callable[[Path], str], pr
         problems.error(shown(current), 1, 1, f"this theme folder cannot be read ({exc.strerror or exc})",
                        "make it readable, or remove it from the theme")
 
-    for _ in walk_once([folder / part for part in THEME_PARTS], enter, unreadable):
-        pass  # walking is the check: `enter` reports every refused link on the way
+    for entry in walk_once([folder / part for part in THEME_PARTS], enter, unreadable):
+        # Walking is the check: `enter` reports every refused link on the way; here, what no site can hold.
+        if has_control(entry.name):
+            reported.add(entry)
+            problems.error(shown(entry), 1, 1, "the theme file's name holds a control or invisible character",
+                           "rename it with printable characters: its name becomes part of the site's addresses")
+            continue
+        try:
+            mode = entry.stat().st_mode  # a refused link fails here or is reported by `enter`
+        except OSError:
+            continue
+        if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+            reported.add(entry)
+            problems.error(shown(entry), 1, 1, "this theme file is a pipe, device or socket, not a file",
+                           "replace it with the file itself, or remove it from the theme")
     return not reported
 
 

@@ -212,6 +212,27 @@ def test_the_picture_cache_draws_each_chart_once(tmp_path: Path, monkeypatch: py
     assert str(inline_svg(tampered, "k")) == '<svg aria-hidden="true"><text>ok</text></svg>'
 
 
+def test_a_damaged_chart_cache_is_drawn_again_not_a_crash(tmp_site: TmpSite) -> None:
+    """Every file of .rapor-cache/charts replaced by what is no picture or structure (another file's text, a
+    declaration of entities, JSON of another shape, half a file): the build draws them again and writes what a
+    build without a cache writes. A picture that could not be parsed ended the build with a traceback."""
+    assert tmp_site.build("-q").exit_code == 0
+    cold = {p.relative_to(tmp_site.root / "output"): p.read_bytes() for p in (tmp_site.root / "output").rglob("*")
+            if p.is_file()}
+    damaged = ["root:x:0:0:root:/root:/bin/bash\n", '<!DOCTYPE svg [<!ENTITY a "b">]><svg/>', '{"a": 1}',
+               '{"$schema": "x", "layer": [', "<svg><text>half a pic"]
+    files = sorted((tmp_site.root / ".rapor-cache/charts").glob("*.*[gn]"))  # the .svg and .json files
+    files += sorted((tmp_site.root / ".rapor-cache/previews").glob("*.png"))
+    assert len(files) > len(damaged)
+    for number, path in enumerate(files):
+        path.write_text(damaged[number % len(damaged)], encoding="utf-8")
+    chart_svg._MEMORY.clear()
+    result = tmp_site.build("-q", "--force")
+    assert result.exit_code == 0, result.output
+    assert {p.relative_to(tmp_site.root / "output"): p.read_bytes() for p in (tmp_site.root / "output").rglob("*")
+            if p.is_file()} == cold
+
+
 def test_a_read_only_cache_folder_only_means_drawing_again(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

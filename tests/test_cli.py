@@ -106,3 +106,27 @@ def test_a_file_given_as_project_or_output_folder_is_a_located_error(tmp_site: T
     assert result.exit_code == 2 and "Usage:" not in result.output
     assert result.stderr.splitlines()[0] == f"{a_file}:1:1: the output folder exists and was not made by rapor"
     assert a_file.read_text(encoding="utf-8") == "x\n"
+
+
+@pytest.mark.parametrize(("args", "lines"), [
+    (["build", "--jbos", "2"], ["--jbos:1:1: no such option '--jbos'. Did you mean '--jobs'?",
+                                "  hint: see rapor build --help"]),
+    (["biuld"], ["rapor:1:1: no such command 'biuld'. Did you mean 'build'?", "  hint: see rapor --help"]),
+    (["serve", "--port", "70000"], ["--port:1:1: invalid value for '--port': 70000 is not in the range 0<=x<=65535",
+                                    "  hint: see rapor serve --help"]),
+    (["validate", "a", "b"], ["rapor validate:1:1: got unexpected extra argument (b)",
+                              "  hint: see rapor validate --help"]),
+    (["build", "-o"], ["-o:1:1: option '-o' requires an argument", "  hint: see rapor --help"]),
+])
+def test_a_bad_argument_is_one_located_line_with_a_hint(args: list[str], lines: list[str]) -> None:
+    """Click's own usage errors (a block of usage text and 'Error: ...') are written like every other problem."""
+    result = CliRunner().invoke(main, args, prog_name="rapor")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [*lines, "1 error found; nothing was written."]
+    assert result.stdout == ""
+
+
+def test_rapor_alone_shows_the_help() -> None:
+    result = CliRunner().invoke(main, [], prog_name="rapor")
+    assert result.exit_code == 2
+    assert result.output.startswith("Usage: rapor [OPTIONS] COMMAND [ARGS]...\n")

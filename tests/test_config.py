@@ -555,8 +555,9 @@ def test_config_that_cannot_be_read(tmp_site: TmpSite, monkeypatch: pytest.Monke
 
 def test_project_path_through_a_file(tmp_site: TmpSite) -> None:
     result = tmp_site.cli("validate", str(tmp_site.root / "rapor.toml" / "sub"))
-    problem(result, "rapor.toml:1:1: rapor.toml cannot be reached: a part of its path is a file, not a folder",
-            "correct the path in rapor.toml, or put the folder in place of that file")
+    problem(result, f"{(tmp_site.root / 'rapor.toml').resolve()}:1:1: this is a file, not a project folder",
+            "pass the project's folder (the one holding rapor.toml), e.g. rapor build kota/; to start a new project, "
+            "run: rapor init NEW_FOLDER")
 
 
 def test_a_config_that_is_not_utf8_is_located_at_its_first_bad_byte(tmp_site: TmpSite) -> None:

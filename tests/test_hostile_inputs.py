@@ -495,25 +495,66 @@ def test_a_huge_value_is_shown_shortened_in_its_message(tmp_site: TmpSite) -> No
     tmp_site.units([(*row[:2], "S" * 99_999 + "E", *row[3:]) if row[0] == "35.78-dpmptsp" else row for row in UNITS])
     result = tmp_site.validate()
     assert result.exit_code == 2
-    assert result.output.splitlines()[0] == f"data/units.csv:7:3: unknown level '{'S' * 68}…{'S' * 9}E'"
+    assert result.output.splitlines()[0] == f"data/units.csv:7:3: unknown level '{'S' * 140}…{'S' * 19}E'"
 
 
-def test_a_long_message_is_cut_to_a_few_hundred_characters() -> None:
-    short = Problem("a.csv", 1, 2, "x" * 150, "h").format()
-    assert short == "a.csv:1:2: " + "x" * 150 + "\n  hint: h"
+def test_a_long_message_is_cut_to_a_thousand_characters() -> None:
+    short = Problem("a.csv", 1, 2, "x" * 900, "h").format()
+    assert short == "a.csv:1:2: " + "x" * 900 + "\n  hint: h"
     long = Problem("a.csv", 1, 2, "x" * 3000 + "END", "h" * 3000).format().splitlines()
-    assert long[0] == "a.csv:1:2: " + "x" * 320 + "…" + "x" * 37 + "END"
-    assert long[1] == "  hint: " + "h" * 320 + "…" + "h" * 40
+    assert long[0] == "a.csv:1:2: " + "x" * 900 + "…" + "x" * 57 + "END"
+    assert long[1] == "  hint: " + "h" * 900 + "…" + "h" * 60
+
+
+def test_data_linked_out_of_the_project_is_not_read(tmp_site: TmpSite, tmp_path: Path) -> None:
+    """As under content/ and themes/: a data file in the project that is a link to a file elsewhere (or lies in a
+    linked folder) is refused, so no file from outside (/etc/hostname) is published or printed in a message; a
+    link within the project is followed, and a place outside the project named in rapor.toml is read."""
+    hint = "  hint: copy the file into the project instead of linking to it, or name its place in rapor.toml"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for relpath in ("data/units.csv", "data/reference/provinsi.csv", "data/results/2023.csv"):
+        moved = elsewhere / Path(relpath).name
+        (tmp_site.root / relpath).rename(moved)
+        (tmp_site.root / relpath).symlink_to(moved)
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        "data/reference/provinsi.csv:1:1: a symbolic link leads this file outside the project "
+        f"('{elsewhere}/provinsi.csv')", hint,
+        f"data/results/2023.csv:1:1: a symbolic link leads this file outside the project ('{elsewhere}/2023.csv')",
+        hint,
+        f"data/units.csv:1:1: a symbolic link leads this file outside the project ('{elsewhere}/units.csv')", hint,
+        "3 errors found; nothing was written.",
+    ]
+    (tmp_site.root / "data/reference/provinsi.csv").unlink()
+    (tmp_site.root / "data/reference/provinsi.csv").symlink_to("../inside.csv")  # within the project: followed
+    (elsewhere / "provinsi.csv").rename(tmp_site.root / "data/inside.csv")
+    (tmp_site.root / "data/results/2023.csv").unlink()
+    (elsewhere / "2023.csv").rename(tmp_site.root / "data/results/2023.csv")
+    tmp_site.config(f'[data]\nregistry = "{os.path.relpath(elsewhere / "units.csv", tmp_site.root)}"\n')
+    (elsewhere / "hostname").write_text("server-1\n")
+    (tmp_site.root / "data/corrections.csv").symlink_to(elsewhere / "hostname")
+    result = tmp_site.validate()
+    assert result.exit_code == 2 and "server-1" not in result.output
+    assert result.output.splitlines() == [
+        f"data/corrections.csv:1:1: a symbolic link leads this file outside the project ('{elsewhere}/hostname')",
+        hint,
+        "1 error found; nothing was written.",
+    ]
+    (tmp_site.root / "data/corrections.csv").unlink()
+    result = tmp_site.validate()
+    assert result.exit_code == 0, result.output
 
 
 def test_only_quoted_values_are_shortened_not_the_text_between_two_of_them() -> None:
     """The text from one value's closing quote to the next one's opening quote is no value, nor is the text up
     to an apostrophe: a long hint naming several short values is shown whole."""
-    hint = ("use only lower-case ASCII letters (a-z), digits (0-9) and '-', starting with a letter or digit; not a "
-            "year, a language code or a reserved name like 'unit', 'province' or 'static'")
+    prose = " ".join(["a letter or digit"] * 12)
+    hint = f"use only ASCII letters, digits and '-', starting with {prose}; not a reserved name like 'unit' or 'static'"
     assert Problem("a.md", 1, 1, "page name 'x' is taken", hint).format().splitlines()[1] == "  hint: " + hint
-    message = "the file's first line names a column " + "y" * 120 + " that the header's second line repeats"
+    message = f"the file's first line names a column {prose} that the header's second line repeats"
     assert Problem("a.csv", 1, 1, message, "h").format().splitlines()[0] == "a.csv:1:1: " + message
-    value = "v" * 200
+    value = "v" * 300
     assert Problem("a.csv", 1, 1, f"unknown level ('{value}'): see the file's header", "h").format().splitlines()[0] \
-        == f"a.csv:1:1: unknown level ('{'v' * 68}…{'v' * 10}'): see the file's header"
+        == f"a.csv:1:1: unknown level ('{'v' * 140}…{'v' * 20}'): see the file's header"

@@ -201,3 +201,17 @@ def test_markup_a_browser_reads_differently_is_refused_by_the_second_check() -> 
         f"{SOURCE}:5:1: a browser would drop or move <td> here",
     ]
     assert errors('<a href="?a=1&amp;region=35">x</a> <span title="x>y">z</span> <b><p>x</b>y</p>\n') == []
+
+
+def test_every_refused_part_of_a_srcset_or_style_is_reported() -> None:
+    """An attribute of several parts (a srcset's pictures, a style's declarations) is checked whole: every part
+    refused is reported in the one run, not only the first."""
+    assert errors('<img src="a.png" srcset="a.png 1x, /b.png 2x, ../../../c.png 3x, https://x.org/d.png 4x">\n\n'
+                  '<p style="color: red; position: fixed; top: 0; font-weight: url">x</p>\n') == [
+        f"{SOURCE}:1:36: the image '/b.png' starts at the server's root",
+        f"{SOURCE}:1:47: the image '../../../c.png' climbs out of the site",
+        f"{SOURCE}:1:66: narrative loads 'https://x.org/d.png' from outside the site",
+        f"{SOURCE}:3:4: the style property 'position' is not allowed in narrative",
+        f"{SOURCE}:3:4: the style property 'top' is not allowed in narrative",
+        f"{SOURCE}:3:4: the style value 'url' is not allowed for 'font-weight'",
+    ]

@@ -118,7 +118,9 @@ def test_few_pages_or_one_job_render_in_the_building_process(tmp_site: TmpSite, 
 def test_jobs_must_be_a_positive_number(tmp_site: TmpSite) -> None:
     result = tmp_site.build("--jobs", "0")
     assert result.exit_code == 2
-    assert "Invalid value for '--jobs' / '-j': 0 is not in the range x>=1." in result.output
+    assert result.stderr.splitlines() == [
+        "--jobs:1:1: invalid value for '--jobs' / '-j': 0 is not in the range x>=1",
+        "  hint: see rapor build --help", "1 error found; nothing was written."]
     assert not (tmp_site.root / "output").exists()
 
 

@@ -239,3 +239,29 @@ def test_a_template_name_made_while_rendering_that_names_nothing_is_said_so(tmp_
         "it, or use {% include ... ignore missing %}",
         "1 error found; nothing was written.",
     ]
+
+
+def test_a_theme_message_that_cannot_be_filled_in_is_located_in_its_file(tmp_site: TmpSite) -> None:
+    """A brace left open or a placeholder the message is not given failed on the first page that wrote it, as
+    an error of the default theme's template; a placeholder reaching into a value ({site.__class__}) read Python
+    attributes. Now each is an error at its line in the theme's i18n file, before anything is built."""
+    tmp_site.config('theme = "kota"\n')
+    tmp_site.write("themes/kota/i18n/id.toml", '[share]\ndescription = "{site} {nosuch} {site.__class__} {program!r}"'
+                   '\ndate_format = 5\n\n[unit]\ndescription = "{name: predikat"\n')
+    result = tmp_site.validate()
+    assert result.exit_code == 2
+    given = "  hint: use {program}, {site}"
+    assert result.output.splitlines() == [
+        "themes/kota/i18n/id.toml:2:1: message 'share.description' has the placeholder '{program!r}', which is not "
+        "a plain name", given,
+        "themes/kota/i18n/id.toml:2:1: message 'share.description' has the placeholder '{site.__class__}', which is "
+        "not a plain name", given,
+        "themes/kota/i18n/id.toml:2:1: message 'share.description' uses '{nosuch}', a value this message is not given",
+        given,
+        "themes/kota/i18n/id.toml:3:1: message 'share.date_format' must be text",
+        '  hint: write it in quotes, e.g. date_format = "..."',
+        "themes/kota/i18n/id.toml:6:1: message 'unit.description' has a brace that is not a placeholder (unmatched "
+        "'{' in format spec)",
+        "  hint: write a placeholder as {name}, and a brace meant as text twice: {{ or }}",
+        "5 errors found; nothing was written.",
+    ]

@@ -130,3 +130,27 @@ def test_static_files_never_publish_a_file_from_outside_the_project(tmp_site: Tm
         dict(static_files((folder,)))
     assert raised.value.problems[0].message == "this theme file is a symbolic link out of the project"
     assert raised.value.problems[0].path == (folder / "static/secret.txt").as_posix()
+
+
+def test_theme_files_no_site_can_hold_are_located(tmp_site: TmpSite) -> None:
+    """A pipe in static/ was skipped without a word (a content/ pipe is an error), and names with a line break
+    or an escape character were copied into the site."""
+    tmp_site.config('theme = "kota"\n')
+    static = tmp_site.root / "themes/kota/static"
+    static.mkdir(parents=True)
+    os.mkfifo(static / "pipe.css")
+    (static / "new\nline.css").write_text("a")
+    (static / "\x1besc.css").write_text("b")
+    (static / "ok.css").write_text("c")
+    result = tmp_site.build("-q")
+    assert result.exit_code == 2
+    control = ("the theme file's name holds a control or invisible character",
+               "  hint: rename it with printable characters: its name becomes part of the site's addresses")
+    assert result.stderr.splitlines() == [
+        f"themes/kota/static/\\x1besc.css:1:1: {control[0]}", control[1],
+        f"themes/kota/static/new\\nline.css:1:1: {control[0]}", control[1],
+        "themes/kota/static/pipe.css:1:1: this theme file is a pipe, device or socket, not a file",
+        "  hint: replace it with the file itself, or remove it from the theme",
+        "3 errors found; nothing was written.",
+    ]
+    assert not (tmp_site.root / "output").exists()
